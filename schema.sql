@@ -1,0 +1,109 @@
+-- The rectify ledger, schema version 1 (PRAGMA user_version = 1).
+--
+-- Items live in typed, indexed columns: the deadline check and the reports
+-- are index lookups and GROUP BYs, never a scan over JSON blobs.
+-- Dates are TEXT 'YYYY-MM-DD'; timestamps are TEXT RFC 3339 UTC.
+-- The event table is the append-only history; every other table can be
+-- rebuilt from it (that is what `rectify verify` checks).
+
+CREATE TABLE campaign (
+    id          INTEGER PRIMARY KEY,
+    code        TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    source      TEXT NOT NULL DEFAULT '',
+    start_on    TEXT NOT NULL,
+    days        INTEGER NOT NULL CHECK (days > 0),
+    recorded_at TEXT NOT NULL
+);
+
+CREATE TABLE problem (
+    id           INTEGER PRIMARY KEY,  -- the n of P<n>
+    uuid         TEXT NOT NULL UNIQUE,
+    campaign_id  INTEGER REFERENCES campaign(id),
+    title        TEXT NOT NULL,
+    scope        TEXT CHECK (scope IN ('group', 'individual')),
+    source       TEXT NOT NULL DEFAULT '',
+    subject      TEXT NOT NULL DEFAULT '',
+    cause        TEXT NOT NULL DEFAULT '',
+    leader       TEXT NOT NULL DEFAULT '',
+    department   TEXT NOT NULL DEFAULT '',
+    owner        TEXT NOT NULL DEFAULT '',
+    raised_on    TEXT NOT NULL,
+    due_original TEXT,
+    due_current  TEXT,
+    status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+    closed_on    TEXT,
+    close_note   TEXT NOT NULL DEFAULT '',
+    evidence     TEXT NOT NULL DEFAULT '',
+    progress     TEXT NOT NULL DEFAULT '',
+    recorded_at  TEXT NOT NULL
+);
+CREATE INDEX problem_by_campaign ON problem (campaign_id);
+CREATE INDEX problem_by_due ON problem (status, due_current);
+
+CREATE TABLE measure (
+    id           INTEGER PRIMARY KEY,  -- the n of M<n>
+    uuid         TEXT NOT NULL UNIQUE,
+    problem_id   INTEGER NOT NULL REFERENCES problem(id),
+    title        TEXT NOT NULL,
+    leader       TEXT NOT NULL DEFAULT '',
+    department   TEXT NOT NULL DEFAULT '',
+    owner        TEXT NOT NULL DEFAULT '',
+    raised_on    TEXT NOT NULL,
+    due_original TEXT,
+    due_current  TEXT,
+    status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'ongoing', 'closed')),
+    closed_on    TEXT,
+    close_note   TEXT NOT NULL DEFAULT '',
+    evidence     TEXT NOT NULL DEFAULT '',
+    progress     TEXT NOT NULL DEFAULT '',
+    recorded_at  TEXT NOT NULL
+);
+CREATE INDEX measure_by_problem ON measure (problem_id);
+CREATE INDEX measure_by_due ON measure (status, due_current);
+CREATE INDEX measure_by_department ON measure (department);
+CREATE INDEX measure_by_owner ON measure (owner);
+
+-- Append-only history. hash = SHA-256 over prev_hash and the event's
+-- canonical encoding (README, "The history chain").
+CREATE TABLE event (
+    seq          INTEGER PRIMARY KEY,
+    recorded_at  TEXT NOT NULL,
+    actor        TEXT NOT NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('campaign', 'problem', 'measure')),
+    item_id      INTEGER NOT NULL,
+    item         TEXT NOT NULL,
+    action       TEXT NOT NULL CHECK (action IN
+                   ('add', 'assign', 'extend', 'note', 'close', 'ongoing', 'reopen', 'campaign')),
+    effective_on TEXT NOT NULL,
+    payload      TEXT NOT NULL,
+    prev_hash    TEXT NOT NULL,
+    hash         TEXT NOT NULL UNIQUE
+);
+-- Serves `show`/`log ID` and the "as of D" questions: the last transition
+-- of an item that took effect on or before D.
+CREATE INDEX event_by_item ON event (kind, item_id, effective_on, seq);
+
+CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+BEGIN
+    SELECT RAISE(ABORT, 'the event history is append-only');
+END;
+CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+BEGIN
+    SELECT RAISE(ABORT, 'the event history is append-only');
+END;
+
+-- Problems and measures side by side; a measure carries its problem's
+-- campaign, scope, source, subject and cause for filtering and export.
+CREATE VIEW item AS
+SELECT 'problem' AS kind, p.id, p.uuid, NULL AS problem_id, p.campaign_id,
+       p.title, p.scope, p.source, p.subject, p.cause,
+       p.leader, p.department, p.owner, p.raised_on, p.due_original, p.due_current,
+       p.status, p.closed_on, p.close_note, p.evidence, p.progress, p.recorded_at
+  FROM problem p
+UNION ALL
+SELECT 'measure' AS kind, m.id, m.uuid, m.problem_id, p.campaign_id,
+       m.title, p.scope, p.source, p.subject, p.cause,
+       m.leader, m.department, m.owner, m.raised_on, m.due_original, m.due_current,
+       m.status, m.closed_on, m.close_note, m.evidence, m.progress, m.recorded_at
+  FROM measure m JOIN problem p ON p.id = m.problem_id;

@@ -1,0 +1,379 @@
+//! The command line, as clap sees it. Parsing only: the work is in
+//! `commands/`.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::ledger::model::{ItemRef, Kind, Scope, StatusFilter};
+
+const ABOUT: &str =
+    "A ledger for rectification work (整改台账): problems, measures, deadlines, reports.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  rectify init
+  rectify campaign new ZT2023 --name 主题教育检视问题整改 --start 2023-05-08
+  id=$(rectify add problem '学习贯彻不够深入' --scope 班子 --owner 张三 --measure '制定学习计划')
+  rectify close M1 --on 2023-06-01 --evidence 学习计划.pdf
+  rectify check || echo 'something is overdue'
+  rectify list --status overdue --dept 办公室
+
+Exit codes: 0 ok, 1 `check` found overdue items, 2 invalid input, 3 not found,
+4 refused by a ledger rule, 5 ledger/storage error, 6 `verify` found tampering.";
+
+#[derive(Debug, Parser)]
+#[command(name = "rectify", version, about = ABOUT, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// The ledger file.
+    #[arg(long, global = true, env = "RECTIFY_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Treat DATE as today (deadlines, defaults, reports).
+    #[arg(long, global = true, env = "RECTIFY_TODAY", value_name = "DATE", value_parser = date_arg)]
+    pub today: Option<NaiveDate>,
+
+    /// Who is making the change, for the history (else RECTIFY_USER, else USER).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub by: Option<String>,
+
+    /// Interface language: en or zh (else RECTIFY_LANG, else the locale).
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ItemFormat {
+    #[default]
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an empty ledger.
+    #[command(after_help = "Example:\n  rectify --db ~/整改/2023.db init")]
+    Init,
+
+    /// Create, list and show campaigns (专项).
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
+
+    /// Record a problem (with inline measures) or a measure.
+    #[command(subcommand)]
+    Add(AddCommand),
+
+    /// Change who is responsible for items.
+    #[command(
+        after_help = "Examples:\n  rectify assign M3 M4 --owner 李四 --dept 办公室\n  rectify assign P2 --leader 王五 --note '分工调整'"
+    )]
+    Assign(AssignArgs),
+
+    /// Grant an extension: move the deadline later, with a reason.
+    #[command(
+        after_help = "Example:\n  rectify extend M7 --to 2023-08-15 --reason '涉及跨部门协调'"
+    )]
+    Extend(ExtendArgs),
+
+    /// Record progress (整改进展) on an item.
+    #[command(after_help = "Example:\n  rectify note M7 '已完成初稿，待审核'")]
+    Note(NoteArgs),
+
+    /// Close items: a measure when done, a problem when none of its measures is open (销号).
+    #[command(
+        after_help = "Examples:\n  rectify close M3 --on 2023-06-20 --evidence 会议纪要.pdf\n  rectify close M4 --ongoing --note '长期坚持'\n  rectify close P1"
+    )]
+    Close(CloseArgs),
+
+    /// Reopen a closed or ongoing item whose closure was rejected (驳回).
+    #[command(after_help = "Example:\n  rectify reopen M3 --reason '佐证材料不全'")]
+    Reopen(ReopenArgs),
+
+    /// List problems and measures.
+    #[command(
+        after_help = "Examples:\n  rectify list --status overdue\n  rectify list --kind measure --owner 张三 --format json | jq length"
+    )]
+    List(ListArgs),
+
+    /// Show one item with its measures (or its problem) and its history.
+    #[command(after_help = "Example:\n  rectify show P3")]
+    Show(ShowArgs),
+
+    /// The deadline check: overdue and due-soon items. Exits 1 when anything is overdue.
+    #[command(
+        after_help = "Example (crontab):\n  0 8 * * * rectify check --within 3 || mail -s '整改逾期' office@example.org"
+    )]
+    Check(CheckArgs),
+
+    /// The history of the ledger, or of one item.
+    #[command(after_help = "Examples:\n  rectify log\n  rectify log M3\n  rectify log --head")]
+    Log(LogArgs),
+
+    /// Check the history chain and that every table matches its history.
+    #[command(
+        after_help = "Exit codes: 0 all holds, 6 tampered, 5 unreadable.\n\nExample:\n  rectify verify --late 30"
+    )]
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Create a campaign.
+    #[command(
+        after_help = "Example:\n  rectify campaign new ZT2023 --name 主题教育检视问题整改 --start 2023-05-08 --days 80"
+    )]
+    New {
+        /// Short code: letters, digits, '-' or '_'.
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// First day.
+        #[arg(long, value_parser = date_arg, value_name = "DATE")]
+        start: NaiveDate,
+        /// Length in days; the campaign ends on start + days - 1.
+        #[arg(long, default_value_t = 80)]
+        days: u32,
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// List campaigns.
+    List {
+        #[arg(long, value_enum, default_value_t)]
+        format: ItemFormat,
+    },
+    /// Show one campaign.
+    Show {
+        code: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: ItemFormat,
+    },
+}
+
+#[derive(Debug, Args, Default, Clone)]
+pub struct Responsible {
+    /// Responsible leader (责任领导).
+    #[arg(long)]
+    pub leader: Option<String>,
+    /// Responsible department (责任部门).
+    #[arg(long = "dept", value_name = "DEPT")]
+    pub dept: Option<String>,
+    /// Responsible person (责任人).
+    #[arg(long)]
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AddCommand {
+    /// Record a problem; prints its id, then the ids of its inline measures.
+    #[command(
+        after_help = "Example:\n  rectify add problem '调查研究不够深入' --scope 班子 --source 征求意见 \\\n      --leader 王五 --dept 办公室 --owner 张三 --due 2023-07-26 \\\n      --measure '制定调研计划' --measure '形成调研报告'"
+    )]
+    Problem {
+        title: String,
+        /// Campaign code (default: the one campaign running today, if exactly one).
+        #[arg(long)]
+        campaign: Option<String>,
+        /// group (班子) or individual (个人).
+        #[arg(long, value_parser = scope_arg)]
+        scope: Option<Scope>,
+        /// Where the problem came from (征求意见, 走流程, 巡察, 信访 …).
+        #[arg(long)]
+        source: Option<String>,
+        /// The person or body it concerns (责任对象).
+        #[arg(long)]
+        subject: Option<String>,
+        /// Root cause (原因分析).
+        #[arg(long)]
+        cause: Option<String>,
+        #[command(flatten)]
+        responsible: Responsible,
+        /// Deadline (default: the campaign's end).
+        #[arg(long, value_parser = date_arg, value_name = "DATE")]
+        due: Option<NaiveDate>,
+        /// When it was raised (default: today).
+        #[arg(long, value_parser = date_arg, value_name = "DATE")]
+        raised: Option<NaiveDate>,
+        /// A measure to add with it; repeat for several.
+        #[arg(long = "measure", value_name = "TEXT")]
+        measures: Vec<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: ItemFormat,
+    },
+    /// Add a measure to a problem.
+    #[command(
+        after_help = "Example:\n  rectify add measure '完善制度' --problem P3 --owner 李四 --due 2023-07-01"
+    )]
+    Measure {
+        title: String,
+        #[arg(long, value_parser = item_arg, value_name = "P<n>")]
+        problem: ItemRef,
+        #[command(flatten)]
+        responsible: Responsible,
+        /// Deadline (default: the problem's).
+        #[arg(long, value_parser = date_arg, value_name = "DATE")]
+        due: Option<NaiveDate>,
+        /// When it was raised (default: today).
+        #[arg(long, value_parser = date_arg, value_name = "DATE")]
+        raised: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value_t)]
+        format: ItemFormat,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    #[arg(required = true, value_parser = item_arg, value_name = "ID")]
+    pub ids: Vec<ItemRef>,
+    #[command(flatten)]
+    pub responsible: Responsible,
+    /// Why, for the history.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtendArgs {
+    #[arg(required = true, value_parser = item_arg, value_name = "ID")]
+    pub ids: Vec<ItemRef>,
+    /// The new deadline; must be later than the current one.
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    pub to: NaiveDate,
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct NoteArgs {
+    #[arg(value_parser = item_arg, value_name = "ID")]
+    pub id: ItemRef,
+    pub text: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CloseArgs {
+    #[arg(required = true, value_parser = item_arg, value_name = "ID")]
+    pub ids: Vec<ItemRef>,
+    /// The day it was done (default: today; never in the future).
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    pub on: Option<NaiveDate>,
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Evidence (佐证材料): a file name, a document number.
+    #[arg(long)]
+    pub evidence: Option<String>,
+    /// Mark measures 长期坚持 (ongoing) instead of done.
+    #[arg(long)]
+    pub ongoing: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReopenArgs {
+    #[arg(value_parser = item_arg, value_name = "ID")]
+    pub id: ItemRef,
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args, Default, Clone)]
+pub struct FilterArgs {
+    #[arg(long, value_name = "CODE")]
+    pub campaign: Option<String>,
+    /// open, ongoing, closed, overdue or due-soon (or 正在整改, 长期坚持, 已完成, 逾期, 即将到期).
+    #[arg(long, value_parser = status_arg)]
+    pub status: Option<StatusFilter>,
+    #[arg(long)]
+    pub owner: Option<String>,
+    #[arg(long = "dept", value_name = "DEPT")]
+    pub dept: Option<String>,
+    #[arg(long, value_parser = scope_arg)]
+    pub scope: Option<Scope>,
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Only items due before DATE.
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    pub due_before: Option<NaiveDate>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// problem or measure (default: both).
+    #[arg(long, value_parser = kind_arg)]
+    pub kind: Option<Kind>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ItemFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    #[arg(value_parser = item_arg, value_name = "ID")]
+    pub id: ItemRef,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ItemFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[arg(long, value_name = "CODE")]
+    pub campaign: Option<String>,
+    /// How many days ahead counts as due soon.
+    #[arg(long, default_value_t = 7, value_name = "DAYS")]
+    pub within: u32,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ItemFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    #[arg(value_parser = item_arg, value_name = "ID")]
+    pub id: Option<ItemRef>,
+    /// Print only the fingerprint: the hash of the newest event.
+    #[arg(long, conflicts_with = "id")]
+    pub head: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ItemFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Also list closures recorded more than DAYS after the date they claim.
+    #[arg(long, value_name = "DAYS")]
+    pub late: Option<u32>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ItemFormat,
+}
+
+fn date_arg(s: &str) -> Result<NaiveDate, String> {
+    crate::dates::parse_date(s).map_err(|e| e.to_string())
+}
+
+fn item_arg(s: &str) -> Result<ItemRef, String> {
+    s.parse().map_err(|e: crate::error::Error| e.to_string())
+}
+
+fn scope_arg(s: &str) -> Result<Scope, String> {
+    s.parse().map_err(|e: crate::error::Error| e.to_string())
+}
+
+fn status_arg(s: &str) -> Result<StatusFilter, String> {
+    s.parse().map_err(|e: crate::error::Error| e.to_string())
+}
+
+fn kind_arg(s: &str) -> Result<Kind, String> {
+    s.parse().map_err(|e: crate::error::Error| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,32 @@
+use std::io::Write;
+
+use super::{resolve_all, Context};
+use crate::cli::CloseArgs;
+use crate::error::Result;
+use crate::ledger::{CloseRequest, OpenMode};
+
+pub fn run(args: CloseArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
+    let request = CloseRequest {
+        on: args.on,
+        note: args.note,
+        evidence: args.evidence,
+        ongoing: args.ongoing,
+    };
+    let mut ledger = ctx.open(OpenMode::Existing)?;
+    let ids = ledger.write(&ctx.stamp, |w| {
+        let ids = resolve_all(w, &args.ids)?;
+        for &id in &ids {
+            w.close(id, &request)?;
+        }
+        Ok(ids)
+    })?;
+    let on = request.on.unwrap_or(ctx.today());
+    for id in ids {
+        if request.ongoing {
+            writeln!(out, "marked {id} ongoing from {on}")?;
+        } else {
+            writeln!(out, "closed {id} on {on}")?;
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,21 @@
+use std::io::Write;
+
+use super::{resolve_all, Context};
+use crate::cli::ExtendArgs;
+use crate::error::Result;
+use crate::ledger::OpenMode;
+
+pub fn run(args: ExtendArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
+    let mut ledger = ctx.open(OpenMode::Existing)?;
+    let ids = ledger.write(&ctx.stamp, |w| {
+        let ids = resolve_all(w, &args.ids)?;
+        for &id in &ids {
+            w.extend(id, args.to, &args.reason)?;
+        }
+        Ok(ids)
+    })?;
+    for id in ids {
+        writeln!(out, "extended {id} to {}", args.to)?;
+    }
+    Ok(0)
+}

@@ -1,0 +1,43 @@
+use std::io::Write;
+
+use super::Context;
+use crate::cli::{ItemFormat, ListArgs};
+use crate::error::Result;
+use crate::ledger::OpenMode;
+use crate::output::{self, ItemView};
+
+pub fn run(args: ListArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
+    let ledger = ctx.open(OpenMode::Existing)?;
+    let mut filter = args.filter.to_filter();
+    filter.kind = args.kind;
+    if let Some(code) = &filter.campaign {
+        ledger.campaign(code)?;
+    }
+    let today = ctx.today();
+    match args.format {
+        ItemFormat::Table => {
+            let items = ledger.items(&filter, today)?;
+            output::print_table(out, &output::items_table(&items, today, ctx.lang))?;
+        }
+        ItemFormat::Json => {
+            // Streamed, so a large ledger is never held in memory at once.
+            writeln!(out, "[")?;
+            let mut first = true;
+            ledger.each_item(&filter, today, |item| {
+                if !first {
+                    writeln!(out, ",")?;
+                }
+                first = false;
+                let text = serde_json::to_string(&ItemView::new(&item, today))
+                    .map_err(std::io::Error::from)?;
+                write!(out, "  {text}")?;
+                Ok(())
+            })?;
+            if !first {
+                writeln!(out)?;
+            }
+            writeln!(out, "]")?;
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,105 @@
+//! One module per subcommand. Each takes its parsed arguments, the context
+//! resolved in `main`, and the stream to print to, and returns the exit code.
+
+mod add;
+mod assign;
+mod campaign;
+mod check;
+mod close;
+mod extend;
+mod init;
+mod list;
+mod log;
+mod note;
+mod reopen;
+mod show;
+mod verify;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::cli::{Command, FilterArgs};
+use crate::error::Result;
+use crate::ledger::model::{ItemId, ItemRef};
+use crate::ledger::{ItemFilter, Ledger, OpenMode, Stamp};
+use crate::words::Lang;
+
+/// Everything resolved once in `main`: the ledger path, the clock, the
+/// actor, the language. Nothing below reads the environment or the clock.
+#[derive(Clone, Debug)]
+pub struct Context {
+    pub db: PathBuf,
+    pub stamp: Stamp,
+    pub lang: Lang,
+}
+
+impl Context {
+    pub fn today(&self) -> NaiveDate {
+        self.stamp.today
+    }
+
+    pub fn open(&self, mode: OpenMode) -> Result<Ledger> {
+        let ledger = Ledger::open(&self.db, mode)?;
+        if let Some(warning) = &ledger.permission_warning {
+            eprintln!("{warning}");
+        }
+        Ok(ledger)
+    }
+}
+
+pub fn run(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
+    match command {
+        Command::Init => init::run(ctx, out),
+        Command::Campaign(cmd) => campaign::run(cmd, ctx, out),
+        Command::Add(cmd) => add::run(cmd, ctx, out),
+        Command::Assign(args) => assign::run(args, ctx, out),
+        Command::Extend(args) => extend::run(args, ctx, out),
+        Command::Note(args) => note::run(args, ctx, out),
+        Command::Close(args) => close::run(args, ctx, out),
+        Command::Reopen(args) => reopen::run(args, ctx, out),
+        Command::List(args) => list::run(args, ctx, out),
+        Command::Show(args) => show::run(args, ctx, out),
+        Command::Check(args) => check::run(args, ctx, out),
+        Command::Log(args) => log::run(args, ctx, out),
+        Command::Verify(args) => verify::run(args, ctx, out),
+    }
+}
+
+impl FilterArgs {
+    pub fn to_filter(&self) -> ItemFilter {
+        ItemFilter {
+            campaign: self.campaign.clone(),
+            status: self.status,
+            owner: self.owner.clone(),
+            department: self.dept.clone(),
+            scope: self.scope,
+            source: self.source.clone(),
+            due_before: self.due_before,
+            within: 7,
+            ..ItemFilter::default()
+        }
+    }
+}
+
+/// Resolve every id before changing anything, so a typo in the third id
+/// does not leave the first two changed.
+fn resolve_all(w: &crate::ledger::Writer<'_>, refs: &[ItemRef]) -> Result<Vec<ItemId>> {
+    let mut ids = Vec::with_capacity(refs.len());
+    for r in refs {
+        let id = w.resolve(r)?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Print ids one per line: what scripts capture with `$(…)`.
+fn print_ids(out: &mut dyn Write, ids: &[ItemId]) -> Result<()> {
+    for id in ids {
+        writeln!(out, "{id}")?;
+    }
+    Ok(())
+}

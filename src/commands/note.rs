@@ -1,0 +1,17 @@
+use std::io::Write;
+
+use super::Context;
+use crate::cli::NoteArgs;
+use crate::error::Result;
+use crate::ledger::OpenMode;
+
+pub fn run(args: NoteArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
+    let mut ledger = ctx.open(OpenMode::Existing)?;
+    let id = ledger.write(&ctx.stamp, |w| {
+        let id = w.resolve(&args.id)?;
+        w.note(id, &args.text)?;
+        Ok(id)
+    })?;
+    writeln!(out, "noted {id}")?;
+    Ok(0)
+}

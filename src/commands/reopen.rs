@@ -1,0 +1,18 @@
+use std::io::Write;
+
+use super::Context;
+use crate::cli::ReopenArgs;
+use crate::error::Result;
+use crate::ledger::OpenMode;
+
+pub fn run(args: ReopenArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
+    let mut ledger = ctx.open(OpenMode::Existing)?;
+    let reopened = ledger.write(&ctx.stamp, |w| {
+        let id = w.resolve(&args.id)?;
+        w.reopen(id, &args.reason)
+    })?;
+    for id in reopened {
+        writeln!(out, "reopened {id}")?;
+    }
+    Ok(0)
+}

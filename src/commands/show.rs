@@ -1,0 +1,119 @@
+use std::io::Write;
+
+use serde_json::json;
+
+use super::Context;
+use crate::cli::{ItemFormat, ShowArgs};
+use crate::error::Result;
+use crate::ledger::model::{Item, Kind};
+use crate::ledger::{ItemFilter, OpenMode};
+use crate::output::{self, ItemView};
+use crate::words::W;
+
+pub fn run(args: ShowArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
+    let ledger = ctx.open(OpenMode::Existing)?;
+    let today = ctx.today();
+    let lang = ctx.lang;
+    let id = ledger.resolve(&args.id)?;
+    let item = ledger.item(id)?;
+    let measures = match id.kind {
+        Kind::Problem => ledger.items(
+            &ItemFilter {
+                problem: Some(id),
+                ..ItemFilter::default()
+            },
+            today,
+        )?,
+        Kind::Measure => Vec::new(),
+    };
+    let problem = item.problem.map(|p| ledger.item(p)).transpose()?;
+    let history = ledger.events_of(id)?;
+
+    if args.format == ItemFormat::Json {
+        let measures: Vec<ItemView<'_>> =
+            measures.iter().map(|m| ItemView::new(m, today)).collect();
+        return output::print_json(
+            out,
+            &json!({
+                "item": ItemView::new(&item, today),
+                "problem": problem.as_ref().map(|p| ItemView::new(p, today)),
+                "measures": measures,
+                "history": history,
+            }),
+        )
+        .map(|()| 0);
+    }
+
+    let rows = details(&item, problem.as_ref(), today, lang)
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(label, value)| (lang.t(label).to_string(), value))
+        .collect();
+    output::print_table(out, &output::key_value_table(rows))?;
+    if id.kind == Kind::Problem {
+        writeln!(out, "\n{} ({})", lang.t(W::HMeasuresOf), measures.len())?;
+        if !measures.is_empty() {
+            output::print_table(out, &output::items_table(&measures, today, lang))?;
+        }
+    }
+    writeln!(out, "\n{}", lang.t(W::HHistory))?;
+    output::print_table(out, &output::events_table(&history, lang, false))?;
+    Ok(0)
+}
+
+fn details(
+    item: &Item,
+    problem: Option<&Item>,
+    today: chrono::NaiveDate,
+    lang: crate::words::Lang,
+) -> Vec<(W, String)> {
+    let due = match (item.due_original, item.due_current) {
+        (Some(o), Some(c)) if o != c => format!("{c} ({}: {o})", lang.t(W::HDueOriginal)),
+        (_, c) => output::date(c),
+    };
+    let mut status = item.status_word(today, lang).to_string();
+    if item.is_overdue(today) {
+        status = format!(
+            "{status} ({} {})",
+            item.days_overdue(today),
+            lang.t(W::Days)
+        );
+    }
+    vec![
+        (W::HId, format!("{} ({})", item.id, item.uuid)),
+        (W::HTitle, item.title.clone()),
+        (
+            W::HProblem,
+            problem.map_or(String::new(), |p| format!("{} {}", p.id, p.title)),
+        ),
+        (W::HCampaign, item.campaign.clone().unwrap_or_default()),
+        (
+            W::HScope,
+            item.scope
+                .map_or(String::new(), |s| s.word(lang).to_string()),
+        ),
+        (W::HSource, item.source.clone()),
+        (W::HSubject, item.subject.clone()),
+        (
+            W::HCause,
+            if problem.is_none() {
+                item.cause.clone()
+            } else {
+                String::new()
+            },
+        ),
+        (W::HLeader, item.leader.clone()),
+        (W::HDept, item.department.clone()),
+        (W::HOwner, item.owner.clone()),
+        (W::HRaised, item.raised_on.to_string()),
+        (W::HDue, due),
+        (W::HStatus, status),
+        (
+            W::HClosedOn,
+            item.closed_on.map_or(String::new(), |d| d.to_string()),
+        ),
+        (W::HNote, item.close_note.clone()),
+        (W::HEvidence, item.evidence.clone()),
+        (W::HProgress, item.progress.clone()),
+    ]
+}

@@ -1,0 +1,107 @@
+//! Calendar dates as users type them and spreadsheets rewrite them.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::error::{Error, Result};
+
+/// The ledger refuses dates outside this window: anything earlier or later is
+/// a typo (an extra digit, a two-digit year) rather than a real deadline.
+pub const EARLIEST: (i32, u32, u32) = (1990, 1, 1);
+pub const LATEST: (i32, u32, u32) = (2100, 12, 31);
+
+/// Parse `YYYY-MM-DD`, `YYYY-M-D` or `YYYY/M/D` (what Excel writes back).
+pub fn parse_date(text: &str) -> Result<NaiveDate> {
+    let raw = text.trim();
+    parse_parts(raw).ok_or_else(|| {
+        Error::invalid(format!("{raw:?} is not a date")).with_hint("write dates as YYYY-MM-DD")
+    })
+}
+
+fn parse_parts(raw: &str) -> Option<NaiveDate> {
+    let sep = if raw.contains('/') { '/' } else { '-' };
+    let mut parts = raw.split(sep);
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let digits = |s: &str, min: usize, max: usize| {
+        (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(y, 4, 4) || !digits(m, 1, 2) || !digits(d, 1, 2) {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
+    in_range(date).then_some(date)
+}
+
+pub fn in_range(date: NaiveDate) -> bool {
+    let (ey, em, ed) = EARLIEST;
+    let (ly, lm, ld) = LATEST;
+    let lo = NaiveDate::from_ymd_opt(ey, em, ed).expect("valid constant");
+    let hi = NaiveDate::from_ymd_opt(ly, lm, ld).expect("valid constant");
+    (lo..=hi).contains(&date)
+}
+
+/// Parse `YYYY-MM` for monthly reports.
+pub fn parse_month(text: &str) -> Result<NaiveDate> {
+    let raw = text.trim();
+    let first = raw
+        .split_once(['-', '/'])
+        .filter(|(y, m)| y.len() == 4 && (1..=2).contains(&m.len()))
+        .and_then(|(y, m)| NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1))
+        .filter(|d| in_range(*d));
+    first.ok_or_else(|| Error::invalid(format!("{raw:?} is not a month (YYYY-MM)")))
+}
+
+/// Last day of the month that `first` starts.
+pub fn month_end(first: NaiveDate) -> NaiveDate {
+    let (y, m) = if first.month() == 12 {
+        (first.year() + 1, 1)
+    } else {
+        (first.year(), first.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1).expect("valid month") - chrono::Days::new(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_the_three_spellings() {
+        let want = NaiveDate::from_ymd_opt(2023, 6, 5).unwrap();
+        for s in ["2023-06-05", "2023-6-5", "2023/6/5", " 2023/06/05 "] {
+            assert_eq!(parse_date(s).unwrap(), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn refuses_impossible_and_far_dates() {
+        for s in [
+            "2023-02-30",
+            "2023-13-01",
+            "23-6-5",
+            "2023-6",
+            "2023-06-05-1",
+            "2023/6-5",
+            "1900-01-01",
+            "3023-01-01",
+            "",
+            "２０２３-01-01",
+            "+2023-01-01",
+        ] {
+            assert!(parse_date(s).is_err(), "{s} should be refused");
+        }
+    }
+
+    #[test]
+    fn month_bounds() {
+        let first = parse_month("2024-02").unwrap();
+        assert_eq!(month_end(first).to_string(), "2024-02-29");
+        assert_eq!(
+            month_end(parse_month("2023-12").unwrap()).to_string(),
+            "2023-12-31"
+        );
+        assert!(parse_month("2023-13").is_err());
+    }
+}

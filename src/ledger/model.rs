@@ -1,0 +1,393 @@
+//! The ledger's domain types, and how they cross the SQL boundary.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::words::{Lang, W};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Problem,
+    Measure,
+}
+
+impl Kind {
+    pub fn table(self) -> &'static str {
+        match self {
+            Kind::Problem => "problem",
+            Kind::Measure => "measure",
+        }
+    }
+
+    pub fn letter(self) -> char {
+        match self {
+            Kind::Problem => 'P',
+            Kind::Measure => 'M',
+        }
+    }
+}
+
+impl FromStr for Kind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "problem" | "p" | "问题" => Ok(Kind::Problem),
+            "measure" | "m" | "措施" | "整改措施" => Ok(Kind::Measure),
+            other => Err(Error::invalid(format!(
+                "unknown kind {other:?}: use problem or measure"
+            ))),
+        }
+    }
+}
+
+/// `P3` or `M12`: the number is the row's key in its own table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ItemId {
+    pub kind: Kind,
+    pub n: i64,
+}
+
+impl ItemId {
+    pub fn problem(n: i64) -> Self {
+        ItemId {
+            kind: Kind::Problem,
+            n,
+        }
+    }
+    pub fn measure(n: i64) -> Self {
+        ItemId {
+            kind: Kind::Measure,
+            n,
+        }
+    }
+}
+
+impl fmt::Display for ItemId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.kind.letter(), self.n)
+    }
+}
+
+impl Serialize for ItemId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// What a user may type to name an item: `m12`, `M-12`, `P3`, or a UUID.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ItemRef {
+    Id(ItemId),
+    Uuid(String),
+}
+
+impl FromStr for ItemRef {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self> {
+        let raw = text.trim();
+        if let Some(uuid) = parse_uuid(raw) {
+            return Ok(ItemRef::Uuid(uuid));
+        }
+        let bad = || {
+            Error::invalid(format!("{raw:?} is not an item id"))
+                .with_hint("ids look like P3 (a problem) or M12 (a measure)")
+        };
+        let mut chars = raw.chars();
+        let kind = match chars.next().map(|c| c.to_ascii_uppercase()) {
+            Some('P') => Kind::Problem,
+            Some('M') => Kind::Measure,
+            _ => return Err(bad()),
+        };
+        let rest = chars.as_str();
+        let digits = rest.strip_prefix('-').unwrap_or(rest);
+        if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let n: i64 = digits.parse().map_err(|_| bad())?;
+        if n == 0 {
+            return Err(bad());
+        }
+        Ok(ItemRef::Id(ItemId { kind, n }))
+    }
+}
+
+fn parse_uuid(raw: &str) -> Option<String> {
+    (raw.len() == 36)
+        .then(|| uuid::Uuid::parse_str(raw).ok())
+        .flatten()
+        .map(|u| u.hyphenated().to_string())
+}
+
+impl fmt::Display for ItemRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ItemRef::Id(id) => id.fmt(f),
+            ItemRef::Uuid(u) => f.write_str(u),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Group,
+    Individual,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Group => "group",
+            Scope::Individual => "individual",
+        }
+    }
+    pub fn word(self, lang: Lang) -> &'static str {
+        lang.t(match self {
+            Scope::Group => W::Group,
+            Scope::Individual => W::Individual,
+        })
+    }
+}
+
+impl FromStr for Scope {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "group" | "班子" | "班子问题" | "领导班子" => Ok(Scope::Group),
+            "individual" | "个人" | "个人问题" => Ok(Scope::Individual),
+            other => Err(Error::invalid(format!(
+                "unknown scope {other:?}: use group (班子) or individual (个人)"
+            ))),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Open,
+    /// 长期坚持: a measure that is done as far as closing out its problem goes,
+    /// but is kept up rather than finished.
+    Ongoing,
+    Closed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Ongoing => "ongoing",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub fn word(self, kind: Kind, lang: Lang) -> &'static str {
+        lang.t(match (self, kind) {
+            (Status::Open, _) => W::Open,
+            (Status::Ongoing, _) => W::Ongoing,
+            (Status::Closed, Kind::Measure) => W::ClosedMeasure,
+            (Status::Closed, Kind::Problem) => W::ClosedProblem,
+        })
+    }
+
+    pub fn parse_stored(s: &str) -> Option<Status> {
+        match s {
+            "open" => Some(Status::Open),
+            "ongoing" => Some(Status::Ongoing),
+            "closed" => Some(Status::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// The `--status` filter of `list` and `export`: stored states plus the two
+/// states that depend on today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusFilter {
+    Is(Status),
+    Overdue,
+    DueSoon,
+}
+
+impl FromStr for StatusFilter {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s.trim().to_lowercase().as_str() {
+            "open" | "正在整改" | "未完成" => StatusFilter::Is(Status::Open),
+            "ongoing" | "长期坚持" => StatusFilter::Is(Status::Ongoing),
+            "closed" | "done" | "已完成" | "已销号" | "完成" => {
+                StatusFilter::Is(Status::Closed)
+            }
+            "overdue" | "逾期" => StatusFilter::Overdue,
+            "due-soon" | "due_soon" | "duesoon" | "即将到期" => StatusFilter::DueSoon,
+            other => {
+                return Err(Error::invalid(format!(
+                    "unknown status {other:?}: use open, ongoing, closed, overdue or due-soon"
+                )))
+            }
+        })
+    }
+}
+
+macro_rules! text_enum_sql {
+    ($ty:ty, $parse:expr) => {
+        impl ToSql for $ty {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.as_str()))
+            }
+        }
+        impl FromSql for $ty {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                let text = value.as_str()?;
+                $parse(text)
+                    .ok_or_else(|| FromSqlError::Other(format!("bad value {text:?}").into()))
+            }
+        }
+    };
+}
+
+text_enum_sql!(Scope, |t: &str| t.parse::<Scope>().ok());
+text_enum_sql!(Status, Status::parse_stored);
+
+/// One problem or measure, with the problem's fields a measure inherits for
+/// filtering and export (campaign, scope, source, subject, cause).
+#[derive(Clone, Debug, Serialize)]
+pub struct Item {
+    pub id: ItemId,
+    pub kind: Kind,
+    pub uuid: String,
+    /// For a measure, its problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<ItemId>,
+    pub campaign: Option<String>,
+    pub title: String,
+    pub scope: Option<Scope>,
+    pub source: String,
+    pub subject: String,
+    pub cause: String,
+    pub leader: String,
+    pub department: String,
+    pub owner: String,
+    pub raised_on: NaiveDate,
+    pub due_original: Option<NaiveDate>,
+    pub due_current: Option<NaiveDate>,
+    pub status: Status,
+    pub closed_on: Option<NaiveDate>,
+    pub close_note: String,
+    pub evidence: String,
+    pub progress: String,
+    pub recorded_at: String,
+}
+
+impl Item {
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.status == Status::Open && self.due_current.is_some_and(|d| d < today)
+    }
+
+    pub fn is_due_soon(&self, today: NaiveDate, within: u32) -> bool {
+        self.status == Status::Open
+            && self
+                .due_current
+                .is_some_and(|d| d >= today && d <= today + chrono::Days::new(within.into()))
+    }
+
+    pub fn days_overdue(&self, today: NaiveDate) -> i64 {
+        match self.due_current {
+            Some(d) if self.is_overdue(today) => (today - d).num_days(),
+            _ => 0,
+        }
+    }
+
+    /// The status word as the user sees it: overdue and due-soon are
+    /// derived from today, not stored.
+    pub fn status_word(&self, today: NaiveDate, lang: Lang) -> &'static str {
+        if self.is_overdue(today) {
+            lang.t(W::Overdue)
+        } else if self.is_due_soon(today, 7) {
+            lang.t(W::DueSoon)
+        } else {
+            self.status.word(self.kind, lang)
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Campaign {
+    pub code: String,
+    pub name: String,
+    pub source: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub days: u32,
+    pub recorded_at: String,
+}
+
+impl Campaign {
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.start <= day && day <= self.end
+    }
+
+    pub fn end_for(start: NaiveDate, days: u32) -> NaiveDate {
+        start + chrono::Days::new(u64::from(days.max(1)) - 1)
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Event {
+    pub seq: i64,
+    pub recorded_at: String,
+    pub actor: String,
+    pub item: String,
+    pub action: String,
+    pub effective_on: NaiveDate,
+    pub payload: serde_json::Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_parse_case_insensitively() {
+        for s in ["m12", "M12", "M-12", " m-12 "] {
+            assert_eq!(
+                s.parse::<ItemRef>().unwrap(),
+                ItemRef::Id(ItemId::measure(12))
+            );
+        }
+        assert_eq!(ItemId::measure(12).to_string(), "M12");
+        assert_eq!(
+            "p3".parse::<ItemRef>().unwrap(),
+            ItemRef::Id(ItemId::problem(3))
+        );
+        for s in [
+            "", "X1", "M", "M-", "M0", "M1.5", "M+1", "M--1", "12", "M１",
+        ] {
+            assert!(s.parse::<ItemRef>().is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn uuids_are_normalised() {
+        let u = "6F9619FF-8B86-D011-B42D-00C04FC964FF";
+        assert_eq!(
+            u.parse::<ItemRef>().unwrap(),
+            ItemRef::Uuid(u.to_lowercase())
+        );
+    }
+
+    #[test]
+    fn scope_accepts_both_languages() {
+        assert_eq!("班子".parse::<Scope>().unwrap(), Scope::Group);
+        assert_eq!("Individual".parse::<Scope>().unwrap(), Scope::Individual);
+        assert!("team".parse::<Scope>().is_err());
+    }
+}

@@ -1,0 +1,743 @@
+//! The changes a clerk can make, each with its rules and its event.
+//!
+//! Every change is expressed as a map of column → value (`after`), applied
+//! to the row and written into the event's payload. Replaying the payloads in
+//! order therefore rebuilds the tables, which is what `verify` relies on.
+
+use chrono::NaiveDate;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
+use serde_json::{json, Map, Value};
+
+use super::history::{self, NewEvent};
+use super::model::{Campaign, Item, ItemId, Kind, Scope, Status};
+use super::{store, Stamp};
+use crate::error::{Error, Result};
+
+/// Longest free text accepted in any field, in characters. Real problem
+/// descriptions run to a few paragraphs; a megabyte is a paste accident.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
+pub const CAMPAIGN_COLUMNS: &[&str] = &[
+    "id",
+    "code",
+    "name",
+    "source",
+    "start_on",
+    "days",
+    "recorded_at",
+];
+pub const PROBLEM_COLUMNS: &[&str] = &[
+    "id",
+    "uuid",
+    "campaign_id",
+    "title",
+    "scope",
+    "source",
+    "subject",
+    "cause",
+    "leader",
+    "department",
+    "owner",
+    "raised_on",
+    "due_original",
+    "due_current",
+    "status",
+    "closed_on",
+    "close_note",
+    "evidence",
+    "progress",
+    "recorded_at",
+];
+pub const MEASURE_COLUMNS: &[&str] = &[
+    "id",
+    "uuid",
+    "problem_id",
+    "title",
+    "leader",
+    "department",
+    "owner",
+    "raised_on",
+    "due_original",
+    "due_current",
+    "status",
+    "closed_on",
+    "close_note",
+    "evidence",
+    "progress",
+    "recorded_at",
+];
+
+pub fn columns_of(table: &str) -> Option<&'static [&'static str]> {
+    match table {
+        "campaign" => Some(CAMPAIGN_COLUMNS),
+        "problem" => Some(PROBLEM_COLUMNS),
+        "measure" => Some(MEASURE_COLUMNS),
+        _ => None,
+    }
+}
+
+fn sql_value(value: &Value) -> SqlValue {
+    match value {
+        Value::Null => SqlValue::Null,
+        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
+        Value::Number(n) => n
+            .as_i64()
+            .map(SqlValue::Integer)
+            .unwrap_or_else(|| SqlValue::Text(n.to_string())),
+        Value::String(s) => SqlValue::Text(s.clone()),
+        other => SqlValue::Text(other.to_string()),
+    }
+}
+
+fn checked_columns<'m>(table: &str, row: &'m Map<String, Value>) -> Result<Vec<&'m String>> {
+    let allowed = columns_of(table)
+        .ok_or_else(|| Error::Tampered(format!("unknown table {table:?} in history")))?;
+    row.keys()
+        .map(|k| {
+            allowed
+                .contains(&k.as_str())
+                .then_some(k)
+                .ok_or_else(|| Error::Tampered(format!("unknown column {table}.{k} in history")))
+        })
+        .collect()
+}
+
+/// INSERT a row given as column → value.
+pub(crate) fn insert_row(conn: &Connection, table: &str, row: &Map<String, Value>) -> Result<()> {
+    let cols = checked_columns(table, row)?;
+    let names: Vec<&str> = cols.iter().map(|c| c.as_str()).collect();
+    let marks = vec!["?"; cols.len()].join(", ");
+    let sql = format!(
+        "INSERT INTO {table} ({}) VALUES ({marks})",
+        names.join(", ")
+    );
+    conn.prepare_cached(&sql)?
+        .execute(params_from_iter(cols.iter().map(|c| sql_value(&row[*c]))))?;
+    Ok(())
+}
+
+/// UPDATE the columns named in `after` on row `id`.
+pub(crate) fn update_row(
+    conn: &Connection,
+    table: &str,
+    id: i64,
+    after: &Map<String, Value>,
+) -> Result<()> {
+    let cols = checked_columns(table, after)?;
+    if cols.is_empty() {
+        return Ok(());
+    }
+    let sets: Vec<String> = cols.iter().map(|c| format!("{c} = ?")).collect();
+    let sql = format!("UPDATE {table} SET {} WHERE id = ?", sets.join(", "));
+    let mut values: Vec<SqlValue> = cols.iter().map(|c| sql_value(&after[*c])).collect();
+    values.push(SqlValue::Integer(id));
+    conn.prepare_cached(&sql)?
+        .execute(params_from_iter(values))?;
+    Ok(())
+}
+
+/// Trim and check one free-text field.
+pub fn clean_text(field: &str, text: &str, required: bool) -> Result<String> {
+    let trimmed = text.trim();
+    if required && trimmed.is_empty() {
+        return Err(Error::invalid(format!("{field} is empty")));
+    }
+    if trimmed.chars().count() > MAX_TEXT_CHARS {
+        return Err(Error::invalid(format!(
+            "{field} is longer than {MAX_TEXT_CHARS} characters"
+        )));
+    }
+    if let Some(c) = trimmed
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    {
+        return Err(Error::invalid(format!(
+            "{field} contains the control character U+{:04X}",
+            c as u32
+        )));
+    }
+    // Spreadsheets and Windows editors leave CRLF inside cells; store one form.
+    Ok(trimmed.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+fn opt_text(field: &str, text: Option<&str>) -> Result<String> {
+    text.map(|t| clean_text(field, t, false))
+        .transpose()
+        .map(Option::unwrap_or_default)
+}
+
+fn date_json(d: Option<NaiveDate>) -> Value {
+    d.map_or(Value::Null, |d| Value::String(d.to_string()))
+}
+
+pub struct NewCampaign {
+    pub code: String,
+    pub name: String,
+    pub start: NaiveDate,
+    pub days: u32,
+    pub source: Option<String>,
+}
+
+#[derive(Default, Clone)]
+pub struct ProblemDefaults {
+    pub leader: Option<String>,
+    pub department: Option<String>,
+    pub owner: Option<String>,
+    pub due: Option<NaiveDate>,
+}
+
+#[derive(Default)]
+pub struct NewProblem {
+    pub uuid: Option<String>,
+    pub campaign: Option<String>,
+    /// Use the one campaign running today when `campaign` is absent.
+    pub infer_campaign: bool,
+    pub title: String,
+    pub scope: Option<Scope>,
+    pub source: Option<String>,
+    pub subject: Option<String>,
+    pub cause: Option<String>,
+    pub assignee: ProblemDefaults,
+    pub raised: Option<NaiveDate>,
+    pub measures: Vec<String>,
+}
+
+#[derive(Default)]
+pub struct NewMeasure {
+    pub uuid: Option<String>,
+    pub problem: ItemId,
+    pub title: String,
+    pub assignee: ProblemDefaults,
+    pub raised: Option<NaiveDate>,
+}
+
+impl Default for ItemId {
+    fn default() -> Self {
+        ItemId::problem(0)
+    }
+}
+
+#[derive(Default)]
+pub struct AssignFields {
+    pub leader: Option<String>,
+    pub department: Option<String>,
+    pub owner: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Default)]
+pub struct CloseRequest {
+    pub on: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub evidence: Option<String>,
+    pub ongoing: bool,
+}
+
+pub struct Writer<'a> {
+    conn: &'a Connection,
+    stamp: &'a Stamp,
+    head: (i64, String),
+}
+
+impl<'a> Writer<'a> {
+    pub(crate) fn new(conn: &'a Connection, stamp: &'a Stamp, head: (i64, String)) -> Self {
+        Writer { conn, stamp, head }
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.stamp.today
+    }
+
+    pub fn item(&self, id: ItemId) -> Result<Item> {
+        store::item(self.conn, id)
+    }
+
+    pub fn resolve(&self, r: &super::model::ItemRef) -> Result<ItemId> {
+        store::resolve(self.conn, r)
+    }
+
+    pub fn campaign(&self, code: &str) -> Result<Campaign> {
+        store::campaign(self.conn, code)
+    }
+
+    /// The newest hash after this transaction's events so far.
+    pub fn head_hash(&self) -> &str {
+        &self.head.1
+    }
+
+    fn record(
+        &mut self,
+        kind: &str,
+        item_id: i64,
+        item: &str,
+        action: &str,
+        effective_on: NaiveDate,
+        payload: Value,
+    ) -> Result<()> {
+        self.head = history::append(
+            self.conn,
+            &self.head,
+            &self.stamp.now,
+            &self.stamp.actor,
+            NewEvent {
+                kind,
+                item_id,
+                item,
+                action,
+                effective_on,
+                payload,
+            },
+        )?;
+        Ok(())
+    }
+
+    fn next_id(&self, table: &str) -> Result<i64> {
+        let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    fn check_raised(&self, raised: NaiveDate) -> Result<()> {
+        if raised > self.stamp.today {
+            return Err(Error::invalid(format!(
+                "raised date {raised} is after today ({})",
+                self.stamp.today
+            )));
+        }
+        Ok(())
+    }
+
+    fn fresh_uuid(&self, given: Option<String>) -> Result<String> {
+        let uuid = given.unwrap_or_else(|| uuid::Uuid::new_v4().hyphenated().to_string());
+        for table in ["problem", "measure"] {
+            let sql = format!("SELECT 1 FROM {table} WHERE uuid = ?1");
+            let taken = self
+                .conn
+                .prepare_cached(&sql)?
+                .query_row([&uuid], |_| Ok(()))
+                .optional()?;
+            if taken.is_some() {
+                return Err(Error::refused(format!(
+                    "uuid {uuid} is already in the ledger"
+                )));
+            }
+        }
+        Ok(uuid)
+    }
+
+    pub fn new_campaign(&mut self, c: NewCampaign) -> Result<Campaign> {
+        let code = c.code.trim();
+        if code.is_empty()
+            || code.len() > 64
+            || !code
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(Error::invalid(format!(
+                "campaign code {code:?} must be 1-64 letters, digits, '-' or '_'"
+            )));
+        }
+        let name = clean_text("campaign name", &c.name, true)?;
+        let source = opt_text("source", c.source.as_deref())?;
+        if c.days == 0 || c.days > 3660 {
+            return Err(Error::invalid(format!(
+                "--days {} is out of range (1 to 3660)",
+                c.days
+            )));
+        }
+        if store::campaign(self.conn, code).is_ok() {
+            return Err(Error::refused(format!("campaign {code} already exists")));
+        }
+        let id = self.next_id("campaign")?;
+        let row = json!({
+            "id": id, "code": code, "name": name, "source": source,
+            "start_on": c.start.to_string(), "days": c.days,
+            "recorded_at": self.stamp.now,
+        });
+        let row = row.as_object().expect("object literal");
+        insert_row(self.conn, "campaign", row)?;
+        self.record(
+            "campaign",
+            id,
+            code,
+            "campaign",
+            c.start,
+            json!({ "after": row }),
+        )?;
+        store::campaign(self.conn, code)
+    }
+
+    /// The campaign `add problem` files under when none is named: the only
+    /// one whose window contains today.
+    fn running_campaign(&self) -> Result<Option<String>> {
+        let running: Vec<Campaign> = store::campaigns(self.conn)?
+            .into_iter()
+            .filter(|c| c.contains(self.stamp.today))
+            .collect();
+        Ok(match running.as_slice() {
+            [only] => Some(only.code.clone()),
+            _ => None,
+        })
+    }
+
+    pub fn add_problem(&mut self, p: NewProblem) -> Result<Vec<ItemId>> {
+        let title = clean_text("problem title", &p.title, true)?;
+        let code = match p.campaign {
+            Some(code) => Some(code),
+            None if p.infer_campaign => self.running_campaign()?,
+            None => None,
+        };
+        let campaign = code.as_deref().map(|c| self.campaign(c)).transpose()?;
+        let campaign_id = code
+            .as_deref()
+            .map(|c| store::campaign_id(self.conn, c))
+            .transpose()?;
+        let raised = p.raised.unwrap_or(self.stamp.today);
+        self.check_raised(raised)?;
+        let due = p.assignee.due.or(campaign.as_ref().map(|c| c.end));
+        check_due(due, raised)?;
+        let leader = opt_text("leader", p.assignee.leader.as_deref())?;
+        let department = opt_text("department", p.assignee.department.as_deref())?;
+        let owner = opt_text("owner", p.assignee.owner.as_deref())?;
+        let measures = p
+            .measures
+            .iter()
+            .map(|m| clean_text("measure title", m, true))
+            .collect::<Result<Vec<_>>>()?;
+
+        let id = self.next_id("problem")?;
+        let row = json!({
+            "id": id,
+            "uuid": self.fresh_uuid(p.uuid)?,
+            "campaign_id": campaign_id,
+            "title": title,
+            "scope": p.scope.map(Scope::as_str),
+            "source": opt_text("source", p.source.as_deref())?,
+            "subject": opt_text("subject", p.subject.as_deref())?,
+            "cause": opt_text("cause", p.cause.as_deref())?,
+            "leader": leader,
+            "department": department,
+            "owner": owner,
+            "raised_on": raised.to_string(),
+            "due_original": date_json(due),
+            "due_current": date_json(due),
+            "status": "open",
+            "closed_on": null,
+            "close_note": "",
+            "evidence": "",
+            "progress": "",
+            "recorded_at": self.stamp.now,
+        });
+        let row = row.as_object().expect("object literal");
+        insert_row(self.conn, "problem", row)?;
+        let problem = ItemId::problem(id);
+        self.record(
+            "problem",
+            id,
+            &problem.to_string(),
+            "add",
+            raised,
+            json!({ "after": row }),
+        )?;
+
+        let mut ids = vec![problem];
+        for title in measures {
+            ids.push(self.add_measure(NewMeasure {
+                uuid: None,
+                problem,
+                title,
+                assignee: ProblemDefaults::default(),
+                raised: Some(raised),
+            })?);
+        }
+        Ok(ids)
+    }
+
+    pub fn add_measure(&mut self, m: NewMeasure) -> Result<ItemId> {
+        let problem = self.item(m.problem)?;
+        if problem.status == Status::Closed {
+            return Err(Error::refused(format!(
+                "{} is closed (销号 on {}); reopen it before adding measures",
+                problem.id,
+                fmt_date(problem.closed_on)
+            )));
+        }
+        let title = clean_text("measure title", &m.title, true)?;
+        let raised = m.raised.unwrap_or(self.stamp.today);
+        self.check_raised(raised)?;
+        if raised < problem.raised_on {
+            return Err(Error::invalid(format!(
+                "measure raised {raised} is before its problem {} was raised ({})",
+                problem.id, problem.raised_on
+            )));
+        }
+        let due = m.assignee.due.or(problem.due_current);
+        check_due(due, raised)?;
+        let inherit = |given: Option<&str>, field: &str, from: &str| -> Result<String> {
+            match given {
+                Some(text) => clean_text(field, text, false),
+                None => Ok(from.to_string()),
+            }
+        };
+        let id = self.next_id("measure")?;
+        let row = json!({
+            "id": id,
+            "uuid": self.fresh_uuid(m.uuid)?,
+            "problem_id": problem.id.n,
+            "title": title,
+            "leader": inherit(m.assignee.leader.as_deref(), "leader", &problem.leader)?,
+            "department": inherit(m.assignee.department.as_deref(), "department", &problem.department)?,
+            "owner": inherit(m.assignee.owner.as_deref(), "owner", &problem.owner)?,
+            "raised_on": raised.to_string(),
+            "due_original": date_json(due),
+            "due_current": date_json(due),
+            "status": "open",
+            "closed_on": null,
+            "close_note": "",
+            "evidence": "",
+            "progress": "",
+            "recorded_at": self.stamp.now,
+        });
+        let row = row.as_object().expect("object literal");
+        insert_row(self.conn, "measure", row)?;
+        let measure = ItemId::measure(id);
+        self.record(
+            "measure",
+            id,
+            &measure.to_string(),
+            "add",
+            raised,
+            json!({ "after": row }),
+        )?;
+        Ok(measure)
+    }
+
+    /// Apply `after` to the item and record the event with its `before`.
+    fn change(
+        &mut self,
+        item: &Item,
+        action: &str,
+        effective_on: NaiveDate,
+        after: Map<String, Value>,
+        extra: Map<String, Value>,
+    ) -> Result<()> {
+        let before: Map<String, Value> = after
+            .keys()
+            .map(|k| (k.clone(), current_value(item, k)))
+            .collect();
+        update_row(self.conn, item.kind.table(), item.id.n, &after)?;
+        let mut payload = Map::new();
+        payload.insert("before".into(), Value::Object(before));
+        payload.insert("after".into(), Value::Object(after));
+        payload.extend(extra);
+        self.record(
+            item.kind.table(),
+            item.id.n,
+            &item.id.to_string(),
+            action,
+            effective_on,
+            Value::Object(payload),
+        )
+    }
+
+    /// Returns false when nothing changed.
+    pub fn assign(&mut self, id: ItemId, fields: &AssignFields) -> Result<bool> {
+        let item = self.item(id)?;
+        let mut after = Map::new();
+        for (column, given) in [
+            ("leader", &fields.leader),
+            ("department", &fields.department),
+            ("owner", &fields.owner),
+        ] {
+            if let Some(text) = given {
+                let text = clean_text(column, text, false)?;
+                if current_value(&item, column) != Value::String(text.clone()) {
+                    after.insert(column.into(), Value::String(text));
+                }
+            }
+        }
+        if after.is_empty() {
+            return Ok(false);
+        }
+        let mut extra = Map::new();
+        if let Some(note) = &fields.note {
+            extra.insert("note".into(), clean_text("note", note, false)?.into());
+        }
+        self.change(&item, "assign", self.stamp.today, after, extra)?;
+        Ok(true)
+    }
+
+    pub fn extend(&mut self, id: ItemId, to: NaiveDate, reason: &str) -> Result<()> {
+        let item = self.item(id)?;
+        let reason = clean_text("reason", reason, true)?;
+        if item.status == Status::Closed {
+            return Err(Error::refused(format!(
+                "{id} is closed (on {}); reopen it before extending",
+                fmt_date(item.closed_on)
+            )));
+        }
+        match item.due_current {
+            Some(due) if to <= due => {
+                return Err(Error::invalid(format!(
+                    "new deadline {to} is not later than the current one ({due})"
+                )))
+            }
+            None if to < item.raised_on => {
+                return Err(Error::invalid(format!(
+                    "new deadline {to} is before {id} was raised ({})",
+                    item.raised_on
+                )))
+            }
+            _ => {}
+        }
+        let mut after = Map::new();
+        after.insert("due_current".into(), to.to_string().into());
+        let mut extra = Map::new();
+        extra.insert("reason".into(), reason.into());
+        self.change(&item, "extend", self.stamp.today, after, extra)
+    }
+
+    pub fn note(&mut self, id: ItemId, text: &str) -> Result<()> {
+        let item = self.item(id)?;
+        let text = clean_text("note", text, true)?;
+        let mut after = Map::new();
+        after.insert("progress".into(), text.into());
+        self.change(&item, "note", self.stamp.today, after, Map::new())
+    }
+
+    pub fn close(&mut self, id: ItemId, req: &CloseRequest) -> Result<()> {
+        let item = self.item(id)?;
+        let today = self.stamp.today;
+        let on = req.on.unwrap_or(today);
+        if req.ongoing && item.kind == Kind::Problem {
+            return Err(Error::invalid(format!(
+                "{id} is a problem; only measures can be marked ongoing (长期坚持)"
+            )));
+        }
+        if on > today {
+            return Err(Error::invalid(format!(
+                "closing date {on} is after today ({today})"
+            )));
+        }
+        if on < item.raised_on {
+            return Err(Error::invalid(format!(
+                "closing date {on} is before {id} was raised ({})",
+                item.raised_on
+            )));
+        }
+        if let Some(reopened) = store::last_reopen(self.conn, id)? {
+            if on < reopened {
+                return Err(Error::invalid(format!(
+                    "closing date {on} is before {id} was last reopened ({reopened})"
+                )));
+            }
+        }
+        match item.status {
+            Status::Closed => {
+                return Err(Error::refused(format!(
+                    "{id} is already closed (closed on {})",
+                    fmt_date(item.closed_on)
+                )))
+            }
+            Status::Ongoing if req.ongoing => {
+                return Err(Error::refused(format!(
+                    "{id} is already marked ongoing (长期坚持)"
+                )))
+            }
+            _ => {}
+        }
+        if item.kind == Kind::Problem {
+            let open = store::open_measures(self.conn, id.n)?;
+            if !open.is_empty() {
+                let ids: Vec<String> = open.iter().map(ToString::to_string).collect();
+                return Err(Error::refused(format!(
+                    "{id} still has open measures: {}",
+                    ids.join(", ")
+                ))
+                .with_hint("close them, or mark them ongoing with `close --ongoing`"));
+            }
+        }
+        let (status, closed_on, action) = if req.ongoing {
+            ("ongoing", Value::Null, "ongoing")
+        } else {
+            ("closed", Value::String(on.to_string()), "close")
+        };
+        let mut after = Map::new();
+        after.insert("status".into(), status.into());
+        after.insert("closed_on".into(), closed_on);
+        after.insert(
+            "close_note".into(),
+            opt_text("note", req.note.as_deref())?.into(),
+        );
+        after.insert(
+            "evidence".into(),
+            opt_text("evidence", req.evidence.as_deref())?.into(),
+        );
+        self.change(&item, action, on, after, Map::new())
+    }
+
+    /// Reopen an item whose closure was rejected (驳回). Reopening a measure
+    /// of a closed problem reopens the problem too. Returns what was reopened.
+    pub fn reopen(&mut self, id: ItemId, reason: &str) -> Result<Vec<ItemId>> {
+        let item = self.item(id)?;
+        let reason = clean_text("reason", reason, true)?;
+        if item.status == Status::Open {
+            return Err(Error::refused(format!(
+                "{id} is not closed; nothing to reopen"
+            )));
+        }
+        self.reopen_item(&item, reason.clone())?;
+        let mut reopened = vec![id];
+        if let Some(problem_id) = item.problem {
+            let problem = self.item(problem_id)?;
+            if problem.status == Status::Closed {
+                self.reopen_item(&problem, format!("{id} reopened: {reason}"))?;
+                reopened.push(problem_id);
+            }
+        }
+        Ok(reopened)
+    }
+
+    fn reopen_item(&mut self, item: &Item, reason: String) -> Result<()> {
+        let mut after = Map::new();
+        after.insert("status".into(), "open".into());
+        after.insert("closed_on".into(), Value::Null);
+        after.insert("close_note".into(), "".into());
+        after.insert("evidence".into(), "".into());
+        let mut extra = Map::new();
+        extra.insert("reason".into(), reason.into());
+        self.change(item, "reopen", self.stamp.today, after, extra)
+    }
+}
+
+fn check_due(due: Option<NaiveDate>, raised: NaiveDate) -> Result<()> {
+    match due {
+        Some(due) if due < raised => Err(Error::invalid(format!(
+            "due date {due} is before the raised date {raised}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn fmt_date(d: Option<NaiveDate>) -> String {
+    d.map_or_else(|| "an unknown date".into(), |d| d.to_string())
+}
+
+/// An item's current value of one column, as the history records it.
+fn current_value(item: &Item, column: &str) -> Value {
+    match column {
+        "leader" => item.leader.clone().into(),
+        "department" => item.department.clone().into(),
+        "owner" => item.owner.clone().into(),
+        "due_current" => date_json(item.due_current),
+        "status" => item.status.as_str().into(),
+        "closed_on" => date_json(item.closed_on),
+        "close_note" => item.close_note.clone().into(),
+        "evidence" => item.evidence.clone().into(),
+        "progress" => item.progress.clone().into(),
+        _ => Value::Null,
+    }
+}

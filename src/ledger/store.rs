@@ -1,0 +1,300 @@
+//! Reading the ledger. Everything here works on a plain connection, so a
+//! write transaction can ask the same questions as a read-only command.
+
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+
+use super::model::{Campaign, Event, Item, ItemId, ItemRef, Kind, Scope, Status, StatusFilter};
+use crate::error::{Error, Result};
+
+const ITEM_SELECT: &str = "SELECT i.kind, i.id, i.uuid, i.problem_id, c.code, i.title, i.scope,
+       i.source, i.subject, i.cause, i.leader, i.department, i.owner, i.raised_on,
+       i.due_original, i.due_current, i.status, i.closed_on, i.close_note, i.evidence,
+       i.progress, i.recorded_at
+  FROM item i LEFT JOIN campaign c ON c.id = i.campaign_id";
+
+pub const EVENT_COLUMNS: &str =
+    "seq, recorded_at, actor, item, action, effective_on, payload, prev_hash, hash";
+
+fn item_from_row(row: &Row<'_>) -> rusqlite::Result<Item> {
+    let kind = match row.get_ref(0)?.as_str()? {
+        "problem" => Kind::Problem,
+        _ => Kind::Measure,
+    };
+    let n: i64 = row.get(1)?;
+    Ok(Item {
+        id: ItemId { kind, n },
+        kind,
+        uuid: row.get(2)?,
+        problem: row.get::<_, Option<i64>>(3)?.map(ItemId::problem),
+        campaign: row.get(4)?,
+        title: row.get(5)?,
+        scope: row.get::<_, Option<Scope>>(6)?,
+        source: row.get(7)?,
+        subject: row.get(8)?,
+        cause: row.get(9)?,
+        leader: row.get(10)?,
+        department: row.get(11)?,
+        owner: row.get(12)?,
+        raised_on: row.get(13)?,
+        due_original: row.get(14)?,
+        due_current: row.get(15)?,
+        status: row.get::<_, Status>(16)?,
+        closed_on: row.get(17)?,
+        close_note: row.get(18)?,
+        evidence: row.get(19)?,
+        progress: row.get(20)?,
+        recorded_at: row.get(21)?,
+    })
+}
+
+fn campaign_from_row(row: &Row<'_>) -> rusqlite::Result<Campaign> {
+    let start: NaiveDate = row.get(3)?;
+    let days: u32 = row.get(4)?;
+    Ok(Campaign {
+        code: row.get(0)?,
+        name: row.get(1)?,
+        source: row.get(2)?,
+        start,
+        end: Campaign::end_for(start, days),
+        days,
+        recorded_at: row.get(5)?,
+    })
+}
+
+pub(crate) fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
+    let payload: String = row.get(6)?;
+    Ok(Event {
+        seq: row.get(0)?,
+        recorded_at: row.get(1)?,
+        actor: row.get(2)?,
+        item: row.get(3)?,
+        action: row.get(4)?,
+        effective_on: row.get(5)?,
+        payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::String(payload)),
+        prev_hash: row.get(7)?,
+        hash: row.get(8)?,
+    })
+}
+
+/// The filters shared by `list`, `check` and `export`.
+#[derive(Clone, Debug, Default)]
+pub struct ItemFilter {
+    pub campaign: Option<String>,
+    pub kind: Option<Kind>,
+    pub status: Option<StatusFilter>,
+    pub owner: Option<String>,
+    pub department: Option<String>,
+    pub scope: Option<Scope>,
+    pub source: Option<String>,
+    pub due_before: Option<NaiveDate>,
+    /// The horizon of `due-soon`, in days.
+    pub within: u32,
+    pub problem: Option<ItemId>,
+}
+
+impl ItemFilter {
+    fn sql(&self, today: NaiveDate) -> (String, Vec<Value>) {
+        let mut clauses: Vec<&str> = Vec::new();
+        let mut values: Vec<Value> = Vec::new();
+        let mut text = |clause, value: String| {
+            clauses.push(clause);
+            values.push(Value::Text(value));
+        };
+        if let Some(code) = &self.campaign {
+            text("c.code = ?", code.clone());
+        }
+        if let Some(kind) = self.kind {
+            text("i.kind = ?", kind.table().to_string());
+        }
+        if let Some(owner) = &self.owner {
+            text("i.owner = ?", owner.clone());
+        }
+        if let Some(dept) = &self.department {
+            text("i.department = ?", dept.clone());
+        }
+        if let Some(scope) = self.scope {
+            text("i.scope = ?", scope.as_str().to_string());
+        }
+        if let Some(source) = &self.source {
+            text("i.source = ?", source.clone());
+        }
+        if let Some(before) = self.due_before {
+            text("i.due_current < ?", before.to_string());
+        }
+        match self.status {
+            None => {}
+            Some(StatusFilter::Is(status)) => text("i.status = ?", status.as_str().to_string()),
+            Some(StatusFilter::Overdue) => {
+                text("i.status = 'open' AND i.due_current < ?", today.to_string())
+            }
+            Some(StatusFilter::DueSoon) => {
+                let horizon = today + chrono::Days::new(self.within.into());
+                text(
+                    "i.status = 'open' AND i.due_current >= ?",
+                    today.to_string(),
+                );
+                text("i.due_current <= ?", horizon.to_string());
+            }
+        }
+        if let Some(problem) = self.problem {
+            clauses.push("(i.problem_id = ? AND i.kind = 'measure')");
+            values.push(Value::Integer(problem.n));
+        }
+        let mut sql = ITEM_SELECT.to_string();
+        if !clauses.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&clauses.join(" AND "));
+        }
+        // A problem, then its measures, in the order they were recorded.
+        sql.push_str(" ORDER BY COALESCE(i.problem_id, i.id), i.kind = 'measure', i.id");
+        (sql, values)
+    }
+}
+
+/// Stream the matching items without holding them all in memory.
+pub fn each_item(
+    conn: &Connection,
+    filter: &ItemFilter,
+    today: NaiveDate,
+    mut visit: impl FnMut(Item) -> Result<()>,
+) -> Result<()> {
+    let (sql, values) = filter.sql(today);
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(params_from_iter(values))?;
+    while let Some(row) = rows.next()? {
+        visit(item_from_row(row)?)?;
+    }
+    Ok(())
+}
+
+pub fn items(conn: &Connection, filter: &ItemFilter, today: NaiveDate) -> Result<Vec<Item>> {
+    let mut out = Vec::new();
+    each_item(conn, filter, today, |item| {
+        out.push(item);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+pub fn item(conn: &Connection, id: ItemId) -> Result<Item> {
+    let sql = format!("{ITEM_SELECT} WHERE i.kind = ?1 AND i.id = ?2");
+    conn.prepare_cached(&sql)?
+        .query_row(params![id.kind.table(), id.n], item_from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found(id.to_string()))
+}
+
+pub fn resolve(conn: &Connection, reference: &ItemRef) -> Result<ItemId> {
+    match reference {
+        ItemRef::Id(id) => {
+            let sql = format!("SELECT 1 FROM {} WHERE id = ?1", id.kind.table());
+            let found = conn
+                .prepare_cached(&sql)?
+                .query_row([id.n], |_| Ok(()))
+                .optional()?;
+            found
+                .map(|()| *id)
+                .ok_or_else(|| Error::not_found(id.to_string()))
+        }
+        ItemRef::Uuid(uuid) => {
+            for kind in [Kind::Problem, Kind::Measure] {
+                let sql = format!("SELECT id FROM {} WHERE uuid = ?1", kind.table());
+                if let Some(n) = conn
+                    .prepare_cached(&sql)?
+                    .query_row([uuid], |r| r.get(0))
+                    .optional()?
+                {
+                    return Ok(ItemId { kind, n });
+                }
+            }
+            Err(Error::not_found(format!("item {uuid}")))
+        }
+    }
+}
+
+pub fn open_measures(conn: &Connection, problem: i64) -> Result<Vec<ItemId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM measure WHERE problem_id = ?1 AND status = 'open' ORDER BY id",
+    )?;
+    let ids = stmt
+        .query_map([problem], |r| r.get(0).map(ItemId::measure))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ids)
+}
+
+pub fn campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
+    let mut stmt = conn.prepare(
+        "SELECT code, name, source, start_on, days, recorded_at FROM campaign ORDER BY start_on, code",
+    )?;
+    let all = stmt
+        .query_map([], campaign_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(all)
+}
+
+pub fn campaign(conn: &Connection, code: &str) -> Result<Campaign> {
+    conn.prepare_cached(
+        "SELECT code, name, source, start_on, days, recorded_at FROM campaign WHERE code = ?1",
+    )?
+    .query_row([code], campaign_from_row)
+    .optional()?
+    .ok_or_else(|| {
+        Error::not_found(format!("campaign {code:?}"))
+            .with_hint("`rectify campaign list` shows the campaigns")
+    })
+}
+
+pub fn campaign_id(conn: &Connection, code: &str) -> Result<i64> {
+    campaign(conn, code)?;
+    Ok(
+        conn.query_row("SELECT id FROM campaign WHERE code = ?1", [code], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+pub fn events_of(conn: &Connection, kind: &str, item_id: i64) -> Result<Vec<Event>> {
+    let sql =
+        format!("SELECT {EVENT_COLUMNS} FROM event WHERE kind = ?1 AND item_id = ?2 ORDER BY seq");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let events = stmt
+        .query_map(params![kind, item_id], event_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(events)
+}
+
+pub fn each_event(conn: &Connection, mut visit: impl FnMut(Event) -> Result<()>) -> Result<()> {
+    let sql = format!("SELECT {EVENT_COLUMNS} FROM event ORDER BY seq");
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        visit(event_from_row(row)?)?;
+    }
+    Ok(())
+}
+
+/// The date of the item's latest reopen, if any: a closure may not be
+/// back-dated to before it.
+pub fn last_reopen(conn: &Connection, id: ItemId) -> Result<Option<NaiveDate>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT max(effective_on) FROM event
+              WHERE kind = ?1 AND item_id = ?2 AND action = 'reopen'",
+        )?
+        .query_row(params![id.kind.table(), id.n], |r| r.get(0))?)
+}
+
+/// How many problems and measures a campaign holds.
+pub fn campaign_counts(conn: &Connection, code: &str) -> Result<(i64, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(DISTINCT p.id), count(m.id)
+               FROM campaign c
+               JOIN problem p ON p.campaign_id = c.id
+               LEFT JOIN measure m ON m.problem_id = p.id
+              WHERE c.code = ?1",
+        )?
+        .query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}

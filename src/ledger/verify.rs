@@ -1,0 +1,290 @@
+//! `rectify verify`: recompute the hash chain, then replay the whole history
+//! into a scratch ledger and compare it with the tables field by field.
+
+use chrono::NaiveDate;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::Connection;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::history::{chain_hash, EventFields, GENESIS};
+use super::ops::{columns_of, insert_row, update_row};
+use super::{Ledger, EVENT_COLUMNS};
+use crate::error::Result;
+
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub events: i64,
+    pub fingerprint: String,
+    /// One line per problem found, naming the item and field.
+    pub problems: Vec<String>,
+    /// Closures recorded more than `--late` days after the date they claim.
+    pub late: Vec<LateEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LateEntry {
+    pub seq: i64,
+    pub item: String,
+    pub action: String,
+    pub effective_on: NaiveDate,
+    pub recorded_at: String,
+    pub days_late: i64,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Where an event's change lands, derived from its hashed `item` text so
+/// that the unhashed `kind`/`item_id` columns cannot redirect it.
+fn target(item: &str, action: &str, payload: &Value) -> Option<(&'static str, i64)> {
+    if action == "campaign" {
+        return payload["after"]["id"].as_i64().map(|id| ("campaign", id));
+    }
+    let (table, digits) = match item.split_at_checked(1)? {
+        ("P", n) => ("problem", n),
+        ("M", n) => ("measure", n),
+        _ => return None,
+    };
+    digits.parse().ok().map(|n| (table, n))
+}
+
+pub fn verify(ledger: &Ledger, late_days: Option<i64>) -> Result<Report> {
+    let conn = ledger.conn();
+    let scratch = Ledger::scratch()?;
+    let mut report = Report {
+        fingerprint: GENESIS.to_string(),
+        ..Report::default()
+    };
+    let mut prev = GENESIS.to_string();
+    let sql = format!("SELECT {EVENT_COLUMNS}, kind, item_id FROM event ORDER BY seq");
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    let mut expected_seq = 1;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let recorded_at: String = row.get(1)?;
+        let actor: String = row.get(2)?;
+        let item: String = row.get(3)?;
+        let action: String = row.get(4)?;
+        let effective_on: String = row.get(5)?;
+        let payload_text: String = row.get(6)?;
+        let prev_hash: String = row.get(7)?;
+        let hash: String = row.get(8)?;
+        let kind: String = row.get(9)?;
+        let item_id: i64 = row.get(10)?;
+        report.events += 1;
+
+        if seq != expected_seq {
+            report.problems.push(format!(
+                "event {seq}: expected event {expected_seq} here (an event is missing)"
+            ));
+        }
+        expected_seq = seq + 1;
+        if prev_hash != prev {
+            report.problems.push(format!(
+                "event {seq} ({item} {action}): prev_hash does not match the event before it"
+            ));
+        }
+        let fields = EventFields {
+            seq,
+            recorded_at: &recorded_at,
+            actor: &actor,
+            item: &item,
+            action: &action,
+            effective_on: &effective_on,
+            payload: &payload_text,
+        };
+        if chain_hash(&prev_hash, &fields) != hash {
+            report.problems.push(format!(
+                "event {seq} ({item} {action}): hash does not match its contents"
+            ));
+        }
+        prev = hash.clone();
+        report.fingerprint = hash;
+
+        let payload: Value = match serde_json::from_str(&payload_text) {
+            Ok(v) => v,
+            Err(_) => {
+                report.problems.push(format!(
+                    "event {seq} ({item} {action}): payload is not JSON"
+                ));
+                continue;
+            }
+        };
+        let Some((table, id)) = target(&item, &action, &payload) else {
+            report
+                .problems
+                .push(format!("event {seq}: cannot tell which item {item:?} is"));
+            continue;
+        };
+        if table != kind || id != item_id {
+            report.problems.push(format!(
+                "event {seq} ({item} {action}): its kind/item_id columns say {kind} {item_id}"
+            ));
+        }
+        if let Some(days) = late_days {
+            note_late(
+                &mut report,
+                days,
+                seq,
+                &item,
+                &action,
+                &effective_on,
+                &recorded_at,
+            );
+        }
+        let Some(after) = payload["after"].as_object() else {
+            report.problems.push(format!(
+                "event {seq} ({item} {action}): payload has no \"after\""
+            ));
+            continue;
+        };
+        let applied = match action.as_str() {
+            "add" | "campaign" => insert_row(scratch.conn(), table, after),
+            _ => update_row(scratch.conn(), table, id, after),
+        };
+        if let Err(err) = applied {
+            report.problems.push(format!(
+                "event {seq} ({item} {action}): cannot be replayed: {}",
+                crate::error::chain(&err)
+            ));
+        }
+    }
+    for table in ["campaign", "problem", "measure"] {
+        compare_table(conn, scratch.conn(), table, &mut report.problems)?;
+    }
+    Ok(report)
+}
+
+fn note_late(
+    report: &mut Report,
+    days: i64,
+    seq: i64,
+    item: &str,
+    action: &str,
+    effective_on: &str,
+    recorded_at: &str,
+) {
+    if action != "close" && action != "ongoing" {
+        return;
+    }
+    let (Ok(claimed), Some(recorded)) = (
+        effective_on.parse::<NaiveDate>(),
+        recorded_at
+            .get(..10)
+            .and_then(|d| d.parse::<NaiveDate>().ok()),
+    ) else {
+        return;
+    };
+    let late = (recorded - claimed).num_days();
+    if late > days {
+        report.late.push(LateEntry {
+            seq,
+            item: item.to_string(),
+            action: action.to_string(),
+            effective_on: claimed,
+            recorded_at: recorded_at.to_string(),
+            days_late: late,
+        });
+    }
+}
+
+fn label(table: &str, id: i64, row: &[SqlValue]) -> String {
+    match table {
+        "problem" => format!("P{id}"),
+        "measure" => format!("M{id}"),
+        _ => match row.get(1) {
+            Some(SqlValue::Text(code)) => format!("campaign {code}"),
+            _ => format!("campaign #{id}"),
+        },
+    }
+}
+
+fn show(v: &SqlValue) -> String {
+    match v {
+        SqlValue::Null => "NULL".into(),
+        SqlValue::Integer(i) => i.to_string(),
+        SqlValue::Real(r) => r.to_string(),
+        SqlValue::Text(t) => format!("{t:?}"),
+        SqlValue::Blob(b) => format!("<{} bytes>", b.len()),
+    }
+}
+
+fn load(conn: &Connection, table: &str) -> Result<Vec<(i64, Vec<SqlValue>)>> {
+    let cols = columns_of(table).expect("known table");
+    let sql = format!("SELECT {} FROM {table} ORDER BY id", cols.join(", "));
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map([], |r| {
+            let values = (0..cols.len())
+                .map(|i| r.get::<_, SqlValue>(i))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok((r.get(0)?, values))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+fn compare_table(
+    live: &Connection,
+    replayed: &Connection,
+    table: &str,
+    problems: &mut Vec<String>,
+) -> Result<()> {
+    let cols = columns_of(table).expect("known table");
+    let live_rows = load(live, table)?;
+    let replayed_rows = load(replayed, table)?;
+    let (mut a, mut b) = (live_rows.iter().peekable(), replayed_rows.iter().peekable());
+    loop {
+        match (a.peek(), b.peek()) {
+            (None, None) => break,
+            (Some((id, row)), None) => {
+                problems.push(format!(
+                    "{}: in the ledger but not in its history",
+                    label(table, *id, row)
+                ));
+                a.next();
+            }
+            (None, Some((id, row))) => {
+                problems.push(format!(
+                    "{}: in the history but missing from the ledger",
+                    label(table, *id, row)
+                ));
+                b.next();
+            }
+            (Some((ia, ra)), Some((ib, rb))) => {
+                if ia < ib {
+                    problems.push(format!(
+                        "{}: in the ledger but not in its history",
+                        label(table, *ia, ra)
+                    ));
+                    a.next();
+                } else if ib < ia {
+                    problems.push(format!(
+                        "{}: in the history but missing from the ledger",
+                        label(table, *ib, rb)
+                    ));
+                    b.next();
+                } else {
+                    for (i, col) in cols.iter().enumerate() {
+                        if ra[i] != rb[i] {
+                            problems.push(format!(
+                                "{}: {col} is {} in the ledger but {} by its history",
+                                label(table, *ia, ra),
+                                show(&ra[i]),
+                                show(&rb[i])
+                            ));
+                        }
+                    }
+                    a.next();
+                    b.next();
+                }
+            }
+        }
+    }
+    Ok(())
+}

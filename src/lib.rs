@@ -1,0 +1,13 @@
+//! rectify: a command-line ledger for rectification work (整改台账).
+//!
+//! The binary is a thin shell over this library: `cli` parses, `commands`
+//! runs one subcommand each, `ledger` owns storage and the domain rules,
+//! `report` computes the figures that go upward.
+
+pub mod cli;
+pub mod commands;
+pub mod dates;
+pub mod error;
+pub mod ledger;
+pub mod output;
+pub mod words;

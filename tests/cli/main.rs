@@ -1,0 +1,8 @@
+//! The one integration-test binary: every test drives the real `rectify`
+//! against a real SQLite file in its own temp dir.
+
+mod harness;
+
+mod core;
+mod snapshots;
+mod storage;

@@ -1,0 +1,98 @@
+use crate::harness::Ledger;
+
+#[test]
+fn read_commands_never_create_a_ledger() {
+    let l = Ledger::empty();
+    for args in [
+        &["list"][..],
+        &["check"],
+        &["show", "P1"],
+        &["log"],
+        &["verify"],
+        &["close", "M1"],
+    ] {
+        let e = l.fails(args, 5);
+        assert!(e.contains("no ledger at"), "{e}");
+        assert!(e.contains("hint: run `rectify init`"), "{e}");
+        assert!(!l.db.exists());
+    }
+    // Nor a missing directory.
+    let mut cmd = l.command(&["list"]);
+    cmd.env("RECTIFY_DB", l.path("nowhere/ledger.db"));
+    let run = l.run_cmd(cmd, &["list"]);
+    assert_eq!(run.code, Some(5), "{run}");
+    assert!(!l.path("nowhere").exists());
+}
+
+#[test]
+fn writes_create_the_ledger_and_its_directory_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let l = Ledger::empty();
+    let db = l.path("deep/er/ledger.db");
+    let mut cmd = l.command(&["add", "problem", "问题"]);
+    cmd.env("RECTIFY_DB", &db);
+    let run = l.run_cmd(cmd, &["add"]);
+    assert_eq!(run.code, Some(0), "{run}");
+    let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    for side in ["-wal", "-shm"] {
+        let p = l.path(&format!("deep/er/ledger.db{side}"));
+        if p.exists() {
+            assert_eq!(
+                std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+    }
+}
+
+#[test]
+fn not_a_ledger_is_refused() {
+    let l = Ledger::empty();
+    std::fs::write(&l.db, "序号,问题描述\n1,x\n").unwrap();
+    let e = l.fails(&["list"], 5);
+    assert!(e.contains("is not a rectify ledger"), "{e}");
+    let e = l.fails(&["add", "problem", "x"], 5);
+    assert!(e.contains("is not a rectify ledger"), "{e}");
+
+    // Another application's SQLite database.
+    let other = l.path("other.db");
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    drop(conn);
+    let mut cmd = l.command(&["add", "problem", "x"]);
+    cmd.env("RECTIFY_DB", &other);
+    let run = l.run_cmd(cmd, &["add"]);
+    assert_eq!(run.code, Some(5), "{run}");
+    assert!(run.stderr.contains("not a rectify ledger"), "{run}");
+
+    // A directory.
+    let mut cmd = l.command(&["list"]);
+    cmd.env("RECTIFY_DB", l.dir.path());
+    let run = l.run_cmd(cmd, &["list"]);
+    assert_eq!(run.code, Some(5), "{run}");
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let l = Ledger::new();
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let e = l.fails(&["list"], 5);
+    assert!(
+        e.contains("schema version 99, newer than this rectify understands (1)"),
+        "{e}"
+    );
+    l.fails(&["add", "problem", "x"], 5);
+}
+
+#[test]
+fn init_is_idempotent() {
+    let l = Ledger::new();
+    l.ok(&["add", "problem", "问题"]);
+    let before = l.dump();
+    assert!(l.ok(&["init"]).starts_with("ledger already exists"));
+    assert_eq!(before, l.dump());
+}
