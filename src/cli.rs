@@ -7,6 +7,8 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::ledger::model::{ItemRef, Kind, Scope, StatusFilter};
+use crate::report::{GroupBy, ReportFormat, SortKey};
+use crate::words::Lang;
 
 const ABOUT: &str =
     "A ledger for rectification work (整改台账): problems, measures, deadlines, reports.";
@@ -35,7 +37,8 @@ pub struct Cli {
     pub today: Option<NaiveDate>,
 
     /// Who is making the change, for the history (else RECTIFY_USER, else USER).
-    #[arg(long, global = true, value_name = "NAME")]
+    /// Also accepted after a command that writes.
+    #[arg(long, value_name = "NAME")]
     pub by: Option<String>,
 
     /// Interface language: en or zh (else RECTIFY_LANG, else the locale).
@@ -113,11 +116,76 @@ pub enum Command {
     #[command(after_help = "Examples:\n  rectify log\n  rectify log M3\n  rectify log --head")]
     Log(LogArgs),
 
+    /// Reports: the campaign summary, the monthly report, breakdowns.
+    #[command(subcommand)]
+    Report(ReportCommand),
+
+    /// Export the ledger for Excel and WPS (CSV with BOM, or JSON).
+    #[command(
+        after_help = "Examples:\n  rectify export --out 整改台账.csv\n  rectify export --campaign ZT2023 --status overdue --headers en --no-bom | csvlook\n  rectify export --by problem --out 问题清单.csv"
+    )]
+    Export(ExportArgs),
+
+    /// Import a spreadsheet (CSV, UTF-8 or GBK) in one all-or-nothing transaction.
+    #[command(
+        after_help = "Examples:\n  rectify import 整改台账.csv --dry-run\n  rectify import 整改台账.csv --campaign ZT2023"
+    )]
+    Import(ImportArgs),
+
     /// Check the history chain and that every table matches its history.
     #[command(
         after_help = "Exit codes: 0 all holds, 6 tampered, 5 unreadable.\n\nExample:\n  rectify verify --late 30"
     )]
     Verify(VerifyArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The campaign summary: problems, measures, rates, 销号归零, by department, overdue.
+    #[command(
+        after_help = "Examples:\n  rectify report campaign ZT2023\n  rectify report campaign --as-of 2023-06-30 --chart\n  rectify --lang zh report campaign --format text"
+    )]
+    Campaign {
+        /// Campaign code (default: the only campaign).
+        code: Option<String>,
+        /// Report as of DATE (default: today, or the end of a finished campaign).
+        #[arg(long, value_parser = date_arg, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value_t)]
+        format: ReportFormat,
+        /// Add a burndown chart of open measures.
+        #[arg(long)]
+        chart: bool,
+    },
+    /// The monthly report, as of the month's last day.
+    #[command(
+        after_help = "Examples:\n  rectify report month              # last complete month\n  rectify report month 2023-06 --format markdown > 2023-06.md"
+    )]
+    Month {
+        /// YYYY-MM (default: the last complete month before today).
+        month: Option<String>,
+        #[arg(long, value_name = "CODE")]
+        campaign: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: ReportFormat,
+    },
+    /// One row per department, owner, source or scope.
+    #[command(
+        after_help = "Examples:\n  rectify report by dept --sort overdue\n  rectify report by owner --campaign ZT2023 --format csv > owners.csv"
+    )]
+    By {
+        #[arg(value_enum)]
+        group: GroupBy,
+        #[arg(long, value_name = "CODE")]
+        campaign: Option<String>,
+        #[arg(long, value_parser = date_arg, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value_t)]
+        format: ReportFormat,
+        /// Sort by a column: figures largest first, key alphabetically.
+        #[arg(long, value_enum)]
+        sort: Option<SortKey>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,6 +207,8 @@ pub enum CampaignCommand {
         days: u32,
         #[arg(long)]
         source: Option<String>,
+        #[command(flatten)]
+        actor: Actor,
     },
     /// List campaigns.
     List {
@@ -151,6 +221,33 @@ pub enum CampaignCommand {
         #[arg(long, value_enum, default_value_t)]
         format: ItemFormat,
     },
+}
+
+/// `--by NAME` after a command that writes. (`export --by` is its layout.)
+#[derive(Debug, Args, Default, Clone)]
+pub struct Actor {
+    /// Who is making the change, for the history.
+    #[arg(long = "by", value_name = "NAME")]
+    pub by: Option<String>,
+}
+
+impl Command {
+    /// The `--by NAME` given after the command, if it writes and one was given.
+    pub fn actor(&self) -> Option<&str> {
+        let actor = match self {
+            Command::Campaign(CampaignCommand::New { actor, .. }) => actor,
+            Command::Add(AddCommand::Problem { actor, .. })
+            | Command::Add(AddCommand::Measure { actor, .. }) => actor,
+            Command::Assign(a) => &a.actor,
+            Command::Extend(a) => &a.actor,
+            Command::Note(a) => &a.actor,
+            Command::Close(a) => &a.actor,
+            Command::Reopen(a) => &a.actor,
+            Command::Import(a) => &a.actor,
+            _ => return None,
+        };
+        actor.by.as_deref()
+    }
 }
 
 #[derive(Debug, Args, Default, Clone)]
@@ -202,6 +299,8 @@ pub enum AddCommand {
         measures: Vec<String>,
         #[arg(long, value_enum, default_value_t)]
         format: ItemFormat,
+        #[command(flatten)]
+        actor: Actor,
     },
     /// Add a measure to a problem.
     #[command(
@@ -221,6 +320,8 @@ pub enum AddCommand {
         raised: Option<NaiveDate>,
         #[arg(long, value_enum, default_value_t)]
         format: ItemFormat,
+        #[command(flatten)]
+        actor: Actor,
     },
 }
 
@@ -233,6 +334,8 @@ pub struct AssignArgs {
     /// Why, for the history.
     #[arg(long)]
     pub note: Option<String>,
+    #[command(flatten)]
+    pub actor: Actor,
 }
 
 #[derive(Debug, Args)]
@@ -244,6 +347,8 @@ pub struct ExtendArgs {
     pub to: NaiveDate,
     #[arg(long)]
     pub reason: String,
+    #[command(flatten)]
+    pub actor: Actor,
 }
 
 #[derive(Debug, Args)]
@@ -251,6 +356,8 @@ pub struct NoteArgs {
     #[arg(value_parser = item_arg, value_name = "ID")]
     pub id: ItemRef,
     pub text: String,
+    #[command(flatten)]
+    pub actor: Actor,
 }
 
 #[derive(Debug, Args)]
@@ -268,6 +375,8 @@ pub struct CloseArgs {
     /// Mark measures 长期坚持 (ongoing) instead of done.
     #[arg(long)]
     pub ongoing: bool,
+    #[command(flatten)]
+    pub actor: Actor,
 }
 
 #[derive(Debug, Args)]
@@ -276,6 +385,8 @@ pub struct ReopenArgs {
     pub id: ItemRef,
     #[arg(long)]
     pub reason: String,
+    #[command(flatten)]
+    pub actor: Actor,
 }
 
 #[derive(Debug, Args, Default, Clone)]
@@ -337,6 +448,64 @@ pub struct LogArgs {
     pub head: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: ItemFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ExportFormat {
+    #[default]
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SheetLayout {
+    /// One row per measure, its problem's fields repeated.
+    #[default]
+    Measure,
+    /// One row per problem, its measures in one multi-line cell.
+    Problem,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write to FILE (atomically) instead of stdout; `-` is stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ExportFormat,
+    /// Header language: zh or en (default: the interface language).
+    #[arg(long, value_parser = lang_arg, value_name = "zh|en")]
+    pub headers: Option<Lang>,
+    /// Leave out the UTF-8 byte-order mark (Excel and WPS need it to read Chinese).
+    #[arg(long)]
+    pub no_bom: bool,
+    #[arg(
+        long = "by",
+        value_enum,
+        default_value_t,
+        value_name = "measure|problem"
+    )]
+    pub by: SheetLayout,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CSV file, or `-` for stdin.
+    pub file: String,
+    /// Campaign for rows whose campaign column is empty.
+    #[arg(long, value_name = "CODE")]
+    pub campaign: Option<String>,
+    /// Check everything and report what would happen; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub actor: Actor,
+}
+
+fn lang_arg(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language {s:?}: use zh or en"))
 }
 
 #[derive(Debug, Args)]

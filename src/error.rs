@@ -74,6 +74,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// An import's bad rows, each `file:line: …`; nothing was imported.
+    #[error("{}", .0.join("\nerror: "))]
+    BadRows(Vec<String>),
+
     /// `verify` found the history and the tables disagree.
     #[error("{0}")]
     Tampered(String),
@@ -127,6 +131,9 @@ impl Error {
             Error::NoLedger { .. } => {
                 Some("run `rectify init` first, or point --db / RECTIFY_DB at your ledger".into())
             }
+            Error::BadRows(_) => {
+                Some("nothing was imported; fix the sheet and run the import again".into())
+            }
             Error::Busy => Some("another clerk or a cron job is writing; try again".into()),
             Error::Tampered(_) => Some("run `rectify verify` for the full list".into()),
             _ => None,
@@ -135,7 +142,7 @@ impl Error {
 
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Invalid { .. } => exit::USAGE,
+            Error::Invalid { .. } | Error::BadRows(_) => exit::USAGE,
             Error::NotFound { .. } => exit::NOT_FOUND,
             Error::Refused { .. } => exit::REFUSED,
             Error::Tampered(_) => exit::TAMPERED,

@@ -6,8 +6,10 @@
 
 pub mod cli;
 pub mod commands;
+pub mod csvio;
 pub mod dates;
 pub mod error;
 pub mod ledger;
 pub mod output;
+pub mod report;
 pub mod words;

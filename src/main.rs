@@ -51,8 +51,10 @@ fn context(cli: &Cli) -> Result<Context, Error> {
         None => chrono::Utc::now(),
     };
     let actor = cli
-        .by
-        .clone()
+        .command
+        .actor()
+        .or(cli.by.as_deref())
+        .map(str::to_string)
         .or_else(|| env("RECTIFY_USER"))
         .or_else(|| env("USER"))
         .unwrap_or_else(|| "unknown".to_string());

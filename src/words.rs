@@ -137,6 +137,106 @@ catalogue! {
     CheckDueSoon: "due within", "天内到期";
     CheckNothing: "nothing overdue or due soon", "无逾期或即将到期事项";
     Days: "days", "天";
+    // Reports.
+    RDay: "day", "第";
+    RDayOf: "of", "天，共";
+    RAsOf: "as of", "截至";
+    RProblems: "Problems", "问题";
+    RMeasures: "Measures", "整改措施";
+    RClosedOut: "closed out", "已销号";
+    ROpenWord: "open", "未完成";
+    ROnTime: "on time", "按期";
+    RLate: "late", "逾期完成";
+    RExtended: "extended", "延期";
+    RCompletionRate: "Completion rate", "完成率";
+    ROnTimeRate: "On-time rate", "按期完成率";
+    RVerdict: "销号归零", "销号归零";
+    RVerdictYes: "yes: every problem is closed out", "是，问题全部销号";
+    RVerdictNo: "no: problems remain open", "否，尚有问题未销号";
+    RByDept: "By department", "分部门情况";
+    ROverdueList: "Overdue measures", "逾期整改措施";
+    RNone: "none", "无";
+    RFingerprint: "fingerprint", "台账指纹";
+    RBurndown: "Open measures per day (# = ideal)", "每日未完成措施数（# 为理想进度）";
+    RBurndownWeek: "Open measures per week (# = ideal)", "每周未完成措施数（# 为理想进度）";
+    RMonth: "Monthly report", "月度报告";
+    RRaisedInMonth: "Measures raised in the month", "本月新增整改措施";
+    RClosedInMonth: "Measures closed in the month", "本月完成整改措施";
+    RExtensionsInMonth: "Extensions granted in the month", "本月批准延期";
+    ROpenAtMonthEnd: "Open at month end", "月末未完成";
+    RCumulativeRate: "Cumulative completion rate", "累计完成率";
+    RAgeing: "Ageing of open measures (days since raised)", "未完成措施账龄（自提出起天数）";
+    HTotal: "TOTAL", "措施总数";
+    HClosed: "CLOSED", "已完成";
+    HOnTime: "ON TIME", "按期完成";
+    HLate: "LATE", "逾期完成";
+    HOngoing: "ONGOING", "长期坚持";
+    HOpen: "OPEN", "未完成";
+    HOverdue: "OVERDUE", "逾期";
+    HGroupDept: "DEPARTMENT", "责任部门";
+    HGroupOwner: "OWNER", "责任人";
+    HGroupSource: "SOURCE", "问题来源";
+    HGroupScope: "SCOPE", "问题类型";
+    Unassigned: "(none)", "（未填）";
+    // Spreadsheet columns (export and import), in sheet order.
+    CSeq: "seq", "序号";
+    CCampaign: "campaign", "所属专项";
+    CProblemId: "problem_id", "问题编号";
+    CSource: "source", "问题来源";
+    CScope: "scope", "问题类型";
+    CSubject: "subject", "责任对象";
+    CProblem: "problem", "问题描述";
+    CCause: "cause", "原因分析";
+    CRaisedOn: "raised_on", "提出时间";
+    CMeasureId: "measure_id", "措施编号";
+    CMeasure: "measure", "整改措施";
+    CLeader: "leader", "责任领导";
+    CDepartment: "department", "责任部门";
+    COwner: "owner", "责任人";
+    CDueOriginal: "due_original", "整改时限";
+    CDueCurrent: "due_current", "调整后时限";
+    CProgress: "progress", "整改进展";
+    CStatus: "status", "状态";
+    CClosedOn: "closed_on", "完成时间";
+    CEvidence: "evidence", "佐证材料";
+    CDaysOverdue: "days_overdue", "逾期天数";
+    CNote: "note", "备注";
+    CProblemUuid: "problem_uuid", "问题UUID";
+    CMeasureUuid: "measure_uuid", "措施UUID";
+    // Sentence templates; `{name}` placeholders are filled by `fill`.
+    THeader: "{name} ({code})  {start} to {end}, day {day} of {days}, as of {as_of}",
+        "{name}（{code}）  {start} 至 {end}，第{day}天（共{days}天），截至{as_of}";
+    TProblems: "Problems: {total} (group {group}, individual {individual}); closed out {closed}, open {open}",
+        "问题：{total}个（班子问题{group}个、个人问题{individual}个）；已销号{closed}个，未销号{open}个";
+    TMeasures: "Measures: {total}; done {closed} (on time {on_time}, late {late}); ongoing {ongoing}; open {open} (overdue {overdue}, due soon {due_soon}); extended {extended}",
+        "整改措施：{total}项；已完成{closed}项（按期{on_time}项、逾期完成{late}项）；长期坚持{ongoing}项；未完成{open}项（逾期{overdue}项、即将到期{due_soon}项）；延期{extended}项";
+    TRates: "Completion rate {completion}; on-time rate {on_time}", "完成率{completion}；按期完成率{on_time}";
+    TVerdictYes: "销号归零: yes, every problem is closed out", "销号归零：是，问题全部销号归零";
+    TVerdictNo: "销号归零: not yet, {open} problems open", "销号归零：否，尚有{open}个问题未销号";
+    TAgeing: "Ageing of open measures: 0-30 days {a}, 31-60 {b}, 61-90 {c}, over 90 {d}",
+        "未完成措施账龄：30天以内{a}项、31-60天{b}项、61-90天{c}项、90天以上{d}项";
+    TTextLeadDone: "After {days} days of focused rectification, ", "经过{days}天集中整治，";
+    TTextLeadRunning: "In the first {day} days of focused rectification, ", "集中整治开展{day}天来，";
+    TTextBody: "{problems} problems ({group} in leadership groups, {individual} of individuals) were broken into {measures} rectification measures, of which {closed} are done, {on_time} of them on schedule, a completion rate of {rate}",
+        "{problems}个问题（班子问题{group}个、个人问题{individual}个）共制定整改措施{measures}项，已完成{closed}项，其中按期完成{on_time}项，完成率{rate}";
+    TTextOngoing: "; {n} are kept up as ongoing (长期坚持)", "，长期坚持{n}项";
+    TTextOpen: "; {n} remain open", "，尚有{n}项未完成";
+    TTextOverdue: ", {n} of them overdue", "，其中逾期{n}项";
+    TTextAllClosed: ". All problems are closed out (销号归零).", "，问题全部销号归零。";
+    TTextSomeOpen: ". {closed} problems are closed out and {open} remain open.", "；已销号问题{closed}个，尚有{open}个未销号。";
+    TMonthHeader: "Monthly report for {year}-{month}", "{year}年{month}月整改工作月报";
+    TMonthText: "In {year}-{month}, {raised} measures were raised and {closed} were done ({on_time} on time, {late} late); {extensions} extensions were granted. At month end {open} measures remain open, {overdue} of them overdue; the cumulative completion rate is {rate}.",
+        "{year}年{month}月，新增整改措施{raised}项，完成{closed}项（按期{on_time}项、逾期完成{late}项），批准延期{extensions}次；截至月末，尚有{open}项未完成，其中逾期{overdue}项，累计完成率{rate}。";
+    TFingerprint: "fingerprint: {hash}", "台账指纹：{hash}";
+}
+
+/// Fill `{name}` placeholders in a catalogue template.
+pub fn fill(template: &str, values: &[(&str, String)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -148,6 +248,17 @@ mod tests {
         for w in W::ALL {
             assert!(!w.en().trim().is_empty(), "{w:?} has no English");
             assert!(!w.zh().trim().is_empty(), "{w:?} has no Chinese");
+            // A template must use the same placeholders in both languages.
+            let holes = |t: &str| {
+                let mut v: Vec<String> = t
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|s| s.split_once('}').map(|(h, _)| h.to_string()))
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(holes(w.en()), holes(w.zh()), "{w:?} placeholders differ");
         }
     }
 

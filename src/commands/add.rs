@@ -23,6 +23,7 @@ pub fn run(cmd: AddCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             raised,
             measures,
             format,
+            ..
         } => {
             let mut ledger = ctx.open(OpenMode::Create)?;
             let ids = ledger.write(&ctx.stamp, |w| {
@@ -59,6 +60,7 @@ pub fn run(cmd: AddCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             due,
             raised,
             format,
+            ..
         } => {
             if let ItemRef::Id(id) = &problem {
                 if id.kind != Kind::Problem {

@@ -26,6 +26,7 @@ pub fn run(cmd: CampaignCommand, ctx: &Context, out: &mut dyn Write) -> Result<u
             start,
             days,
             source,
+            ..
         } => {
             let mut ledger = ctx.open(OpenMode::Create)?;
             let campaign = ledger.write(&ctx.stamp, |w| {

@@ -6,12 +6,15 @@ mod assign;
 mod campaign;
 mod check;
 mod close;
+mod export;
 mod extend;
+mod import;
 mod init;
 mod list;
 mod log;
 mod note;
 mod reopen;
+mod report;
 mod show;
 mod verify;
 
@@ -63,6 +66,9 @@ pub fn run(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         Command::Show(args) => show::run(args, ctx, out),
         Command::Check(args) => check::run(args, ctx, out),
         Command::Log(args) => log::run(args, ctx, out),
+        Command::Report(cmd) => report::run(cmd, ctx, out),
+        Command::Export(args) => export::run(args, ctx, out),
+        Command::Import(args) => import::run(args, ctx, out),
         Command::Verify(args) => verify::run(args, ctx, out),
     }
 }

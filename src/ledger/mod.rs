@@ -19,7 +19,7 @@ pub use ops::{
     clean_text, AssignFields, CloseRequest, NewCampaign, NewMeasure, NewProblem, ProblemDefaults,
     Writer,
 };
-pub use store::{ItemFilter, EVENT_COLUMNS};
+pub use store::{ItemFilter, SheetRow, EVENT_COLUMNS};
 
 use model::{Campaign, Event, Item, ItemId, ItemRef};
 
@@ -193,6 +193,25 @@ impl Ledger {
         stamp: &Stamp,
         change: impl FnOnce(&mut ops::Writer<'_>) -> Result<T>,
     ) -> Result<T> {
+        self.transact(stamp, true, change)
+    }
+
+    /// Run `change` exactly as `write` would, then roll it back: a dry run
+    /// goes through every rule a real run does.
+    pub fn rehearse<T>(
+        &mut self,
+        stamp: &Stamp,
+        change: impl FnOnce(&mut ops::Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.transact(stamp, false, change)
+    }
+
+    fn transact<T>(
+        &mut self,
+        stamp: &Stamp,
+        commit: bool,
+        change: impl FnOnce(&mut ops::Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
         let path = self.path.clone();
         let classify = |e| classify_sqlite(e, &path);
         let tx = self
@@ -202,7 +221,9 @@ impl Ledger {
         let head = history::head(&tx)?;
         let mut writer = ops::Writer::new(&tx, stamp, head);
         let out = change(&mut writer)?;
-        tx.commit().map_err(classify)?;
+        if commit {
+            tx.commit().map_err(classify)?;
+        }
         Ok(out)
     }
 }
@@ -230,12 +251,25 @@ impl Ledger {
         store::each_item(&self.conn, filter, today, visit)
     }
 
+    pub fn each_sheet_row(
+        &self,
+        filter: &ItemFilter,
+        today: NaiveDate,
+        visit: impl FnMut(SheetRow) -> Result<()>,
+    ) -> Result<()> {
+        store::each_sheet_row(&self.conn, filter, today, visit)
+    }
+
     pub fn campaigns(&self) -> Result<Vec<Campaign>> {
         store::campaigns(&self.conn)
     }
 
     pub fn campaign(&self, code: &str) -> Result<Campaign> {
         store::campaign(&self.conn, code)
+    }
+
+    pub fn campaign_id(&self, code: &str) -> Result<i64> {
+        store::campaign_id(&self.conn, code)
     }
 
     pub fn campaign_counts(&self, code: &str) -> Result<(i64, i64)> {

@@ -238,11 +238,23 @@ pub struct Writer<'a> {
     conn: &'a Connection,
     stamp: &'a Stamp,
     head: (i64, String),
+    /// Where the changes come from (an import's file name), for the history.
+    via: Option<String>,
 }
 
 impl<'a> Writer<'a> {
     pub(crate) fn new(conn: &'a Connection, stamp: &'a Stamp, head: (i64, String)) -> Self {
-        Writer { conn, stamp, head }
+        Writer {
+            conn,
+            stamp,
+            head,
+            via: None,
+        }
+    }
+
+    /// Mark every following event as coming from `source`.
+    pub fn set_via(&mut self, source: &str) {
+        self.via = Some(source.to_string());
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -273,8 +285,11 @@ impl<'a> Writer<'a> {
         item: &str,
         action: &str,
         effective_on: NaiveDate,
-        payload: Value,
+        mut payload: Value,
     ) -> Result<()> {
+        if let (Some(via), Some(map)) = (&self.via, payload.as_object_mut()) {
+            map.insert("via".into(), Value::String(via.clone()));
+        }
         self.head = history::append(
             self.conn,
             &self.head,

@@ -18,34 +18,38 @@ pub const EVENT_COLUMNS: &str =
     "seq, recorded_at, actor, item, action, effective_on, payload, prev_hash, hash";
 
 fn item_from_row(row: &Row<'_>) -> rusqlite::Result<Item> {
-    let kind = match row.get_ref(0)?.as_str()? {
+    item_from_row_at(row, 0)
+}
+
+fn item_from_row_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Item> {
+    let kind = match row.get_ref(at)?.as_str()? {
         "problem" => Kind::Problem,
         _ => Kind::Measure,
     };
-    let n: i64 = row.get(1)?;
+    let n: i64 = row.get(at + 1)?;
     Ok(Item {
         id: ItemId { kind, n },
         kind,
-        uuid: row.get(2)?,
+        uuid: row.get(at + 2)?,
         problem: row.get::<_, Option<i64>>(3)?.map(ItemId::problem),
-        campaign: row.get(4)?,
-        title: row.get(5)?,
+        campaign: row.get(at + 4)?,
+        title: row.get(at + 5)?,
         scope: row.get::<_, Option<Scope>>(6)?,
-        source: row.get(7)?,
-        subject: row.get(8)?,
-        cause: row.get(9)?,
-        leader: row.get(10)?,
-        department: row.get(11)?,
-        owner: row.get(12)?,
-        raised_on: row.get(13)?,
-        due_original: row.get(14)?,
-        due_current: row.get(15)?,
-        status: row.get::<_, Status>(16)?,
-        closed_on: row.get(17)?,
-        close_note: row.get(18)?,
-        evidence: row.get(19)?,
-        progress: row.get(20)?,
-        recorded_at: row.get(21)?,
+        source: row.get(at + 7)?,
+        subject: row.get(at + 8)?,
+        cause: row.get(at + 9)?,
+        leader: row.get(at + 10)?,
+        department: row.get(at + 11)?,
+        owner: row.get(at + 12)?,
+        raised_on: row.get(at + 13)?,
+        due_original: row.get(at + 14)?,
+        due_current: row.get(at + 15)?,
+        status: row.get::<_, Status>(at + 16)?,
+        closed_on: row.get(at + 17)?,
+        close_note: row.get(at + 18)?,
+        evidence: row.get(at + 19)?,
+        progress: row.get(at + 20)?,
+        recorded_at: row.get(at + 21)?,
     })
 }
 
@@ -95,53 +99,66 @@ pub struct ItemFilter {
 }
 
 impl ItemFilter {
-    fn sql(&self, today: NaiveDate) -> (String, Vec<Value>) {
-        let mut clauses: Vec<&str> = Vec::new();
+    /// WHERE clauses and their values; `col` maps a logical column (owner,
+    /// status, …) to the SQL expression that holds it in the caller's query.
+    fn clauses(&self, today: NaiveDate, col: impl Fn(&str) -> String) -> (Vec<String>, Vec<Value>) {
+        let mut clauses: Vec<String> = Vec::new();
         let mut values: Vec<Value> = Vec::new();
-        let mut text = |clause, value: String| {
+        let mut text = |clause: String, value: String| {
             clauses.push(clause);
             values.push(Value::Text(value));
         };
         if let Some(code) = &self.campaign {
-            text("c.code = ?", code.clone());
+            text("c.code = ?".into(), code.clone());
         }
         if let Some(kind) = self.kind {
-            text("i.kind = ?", kind.table().to_string());
+            text(format!("{} = ?", col("kind")), kind.table().to_string());
         }
         if let Some(owner) = &self.owner {
-            text("i.owner = ?", owner.clone());
+            text(format!("{} = ?", col("owner")), owner.clone());
         }
         if let Some(dept) = &self.department {
-            text("i.department = ?", dept.clone());
+            text(format!("{} = ?", col("department")), dept.clone());
         }
         if let Some(scope) = self.scope {
-            text("i.scope = ?", scope.as_str().to_string());
+            text(format!("{} = ?", col("scope")), scope.as_str().to_string());
         }
         if let Some(source) = &self.source {
-            text("i.source = ?", source.clone());
+            text(format!("{} = ?", col("source")), source.clone());
         }
         if let Some(before) = self.due_before {
-            text("i.due_current < ?", before.to_string());
+            text(format!("{} < ?", col("due_current")), before.to_string());
         }
+        let (status, due) = (col("status"), col("due_current"));
         match self.status {
             None => {}
-            Some(StatusFilter::Is(status)) => text("i.status = ?", status.as_str().to_string()),
-            Some(StatusFilter::Overdue) => {
-                text("i.status = 'open' AND i.due_current < ?", today.to_string())
-            }
+            Some(StatusFilter::Is(s)) => text(format!("{status} = ?"), s.as_str().to_string()),
+            Some(StatusFilter::Overdue) => text(
+                format!("{status} = 'open' AND {due} < ?"),
+                today.to_string(),
+            ),
             Some(StatusFilter::DueSoon) => {
                 let horizon = today + chrono::Days::new(self.within.into());
                 text(
-                    "i.status = 'open' AND i.due_current >= ?",
+                    format!("{status} = 'open' AND {due} >= ?"),
                     today.to_string(),
                 );
-                text("i.due_current <= ?", horizon.to_string());
+                text(format!("{due} <= ?"), horizon.to_string());
             }
         }
         if let Some(problem) = self.problem {
-            clauses.push("(i.problem_id = ? AND i.kind = 'measure')");
+            clauses.push(format!(
+                "({} = ? AND {} = 'measure')",
+                col("problem_id"),
+                col("kind")
+            ));
             values.push(Value::Integer(problem.n));
         }
+        (clauses, values)
+    }
+
+    fn sql(&self, today: NaiveDate) -> (String, Vec<Value>) {
+        let (clauses, values) = self.clauses(today, |c| format!("i.{c}"));
         let mut sql = ITEM_SELECT.to_string();
         if !clauses.is_empty() {
             sql.push_str(" WHERE ");
@@ -151,6 +168,57 @@ impl ItemFilter {
         sql.push_str(" ORDER BY COALESCE(i.problem_id, i.id), i.kind = 'measure', i.id");
         (sql, values)
     }
+}
+
+/// One spreadsheet row: a measure with its problem, or a problem that has
+/// no measures (yet).
+pub struct SheetRow {
+    pub problem: Item,
+    pub measure: Option<Item>,
+}
+
+const SHEET_SELECT: &str = "SELECT
+       'problem', p.id, p.uuid, NULL, c.code, p.title, p.scope, p.source, p.subject, p.cause,
+       p.leader, p.department, p.owner, p.raised_on, p.due_original, p.due_current, p.status,
+       p.closed_on, p.close_note, p.evidence, p.progress, p.recorded_at,
+       'measure', m.id, m.uuid, m.problem_id, c.code, m.title, p.scope, p.source, p.subject,
+       p.cause, m.leader, m.department, m.owner, m.raised_on, m.due_original, m.due_current,
+       m.status, m.closed_on, m.close_note, m.evidence, m.progress, m.recorded_at
+  FROM problem p
+  LEFT JOIN measure m ON m.problem_id = p.id
+  LEFT JOIN campaign c ON c.id = p.campaign_id";
+
+/// Stream export rows in ledger order. Filters look at the measure's
+/// fields where there is a measure, else the problem's.
+pub fn each_sheet_row(
+    conn: &Connection,
+    filter: &ItemFilter,
+    today: NaiveDate,
+    mut visit: impl FnMut(SheetRow) -> Result<()>,
+) -> Result<()> {
+    let (clauses, values) = filter.clauses(today, |c| match c {
+        "scope" | "source" => format!("p.{c}"),
+        "kind" => "'measure'".into(),
+        "problem_id" => "m.problem_id".into(),
+        _ => format!("COALESCE(m.{c}, p.{c})"),
+    });
+    let mut sql = SHEET_SELECT.to_string();
+    if !clauses.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&clauses.join(" AND "));
+    }
+    sql.push_str(" ORDER BY p.id, m.id");
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(params_from_iter(values))?;
+    while let Some(row) = rows.next()? {
+        let problem = item_from_row_at(row, 0)?;
+        let measure = match row.get::<_, Option<i64>>(23)? {
+            Some(_) => Some(item_from_row_at(row, 22)?),
+            None => None,
+        };
+        visit(SheetRow { problem, measure })?;
+    }
+    Ok(())
 }
 
 /// Stream the matching items without holding them all in memory.

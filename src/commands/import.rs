@@ -1,0 +1,675 @@
+//! `rectify import`: a spreadsheet into the ledger, all or nothing.
+//!
+//! The whole file is applied inside one transaction through the same
+//! operations the commands use, so every rule holds and every item gets its
+//! history. Any bad row rolls everything back; up to 20 problems are
+//! reported at once so a clerk can fix a sheet in one pass.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::Context;
+use crate::cli::ImportArgs;
+use crate::csvio::{self, clean_cell, Column, COLUMNS};
+use crate::dates::parse_date;
+use crate::error::{Error, Result};
+use crate::ledger::model::{Campaign, ItemId, ItemRef, Kind, Scope, Status};
+use crate::ledger::{
+    CloseRequest, Ledger, NewMeasure, NewProblem, OpenMode, ProblemDefaults, SheetRow, Writer,
+};
+use crate::words::Lang;
+
+const MAX_REPORTED: usize = 20;
+
+pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
+    let (bytes, name) = read_input(&args.file)?;
+    let (text, encoding) =
+        csvio::decode(bytes).map_err(|e| Error::invalid(format!("{name}: {e}")))?;
+    let mut ledger = if args.dry_run && !ctx.db.exists() {
+        // Rehearse against an empty ledger rather than create a file.
+        Ledger::scratch()?
+    } else {
+        ctx.open(if args.dry_run {
+            OpenMode::Existing
+        } else {
+            OpenMode::Create
+        })?
+    };
+    let sheet = Sheet::parse(&text, &name)?;
+    let run = |w: &mut Writer<'_>| {
+        w.set_via(&format!("import:{name}"));
+        let mut import = Import::new(&name, args.campaign.as_deref(), w.today());
+        import.apply(w, &sheet)
+    };
+    let counts = if args.dry_run {
+        ledger.rehearse(&ctx.stamp, run)?
+    } else {
+        ledger.write(&ctx.stamp, run)?
+    };
+    let verb = if args.dry_run {
+        "dry run: would import"
+    } else {
+        "imported"
+    };
+    writeln!(
+        out,
+        "{verb} {} problems and {} measures from {name} ({encoding}); {} identical rows skipped",
+        counts.problems, counts.measures, counts.skipped
+    )?;
+    if args.dry_run {
+        writeln!(out, "nothing was written")?;
+    }
+    Ok(0)
+}
+
+fn read_input(file: &str) -> Result<(Vec<u8>, String)> {
+    let mut bytes = Vec::new();
+    if file == "-" {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io("<stdin>", e))?;
+        return Ok((bytes, "<stdin>".into()));
+    }
+    let path = Path::new(file);
+    bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let name = path
+        .file_name()
+        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned());
+    Ok((bytes, name))
+}
+
+/// The file's header and records, decoded.
+struct Sheet {
+    columns: Vec<(Column, String)>,
+    records: Vec<(u64, csv::StringRecord)>,
+}
+
+impl Sheet {
+    fn parse(text: &str, name: &str) -> Result<Sheet> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| Error::invalid(format!("{name}: cannot read the header row: {e}")))?
+            .clone();
+        let mut columns = Vec::new();
+        let mut unknown = Vec::new();
+        for header in headers.iter() {
+            match Column::from_header(header) {
+                Some(c) if columns.iter().any(|(seen, _)| *seen == c) => {
+                    return Err(Error::invalid(format!(
+                        "{name}: column {header:?} appears twice"
+                    )))
+                }
+                Some(c) => columns.push((c, header.trim().to_string())),
+                None if header.trim().is_empty() => unknown.push("(blank)".to_string()),
+                None => unknown.push(format!("{:?}", header.trim())),
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(
+                Error::invalid(format!("{name}: unknown columns: {}", unknown.join(", ")))
+                    .with_hint("headers are those of `rectify export`, in Chinese or English"),
+            );
+        }
+        if !columns.iter().any(|(c, _)| *c == Column::Problem) {
+            return Err(Error::invalid(format!(
+                "{name}: no 问题描述 (problem) column: it is the one column an import needs"
+            )));
+        }
+        // Line numbers as an editor shows them: the csv crate's own count
+        // drifts on CRLF files, so count newlines up to each record's start.
+        let mut counted = (0usize, 1u64);
+        let mut line_at = |byte: u64| {
+            let mut byte = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
+            // After a CRLF the reported start can sit on the LF.
+            if text.as_bytes().get(byte) == Some(&b'\n') {
+                byte += 1;
+            }
+            let (from, line) = counted;
+            let more = text.as_bytes()[from.min(byte)..byte]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            counted = (byte.max(from), line + more as u64);
+            counted.1
+        };
+        let mut records = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| {
+                let line = e.position().map_or(0, |p| line_at(p.byte()));
+                Error::invalid(format!("{name}:{line}: malformed CSV: {}", csv_reason(&e)))
+            })?;
+            let line = record.position().map_or(0, |p| line_at(p.byte()));
+            if record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            records.push((line, record));
+        }
+        Ok(Sheet { columns, records })
+    }
+}
+
+fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("{len} fields where the header has {expected_len}")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    problems: u64,
+    measures: u64,
+    skipped: u64,
+}
+
+/// One record, cleaned, with its parse errors.
+struct Row<'a> {
+    line: u64,
+    cells: HashMap<Column, (String, &'a str)>,
+}
+
+impl Row<'_> {
+    fn text(&self, c: Column) -> Option<&str> {
+        self.cells
+            .get(&c)
+            .map(|(v, _)| v.as_str())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+enum Slot {
+    Problem(ItemId),
+    Failed,
+}
+
+/// The status words a sheet may carry, in either language.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SheetStatus {
+    Open,
+    Ongoing,
+    Done,
+    /// Done, and its problem closed out (已销号).
+    ClosedOut,
+}
+
+fn parse_status(text: &str) -> Option<SheetStatus> {
+    Some(match text.trim().to_lowercase().as_str() {
+        "open" | "正在整改" | "未完成" | "整改中" | "逾期" | "overdue" => {
+            SheetStatus::Open
+        }
+        "ongoing" | "长期坚持" => SheetStatus::Ongoing,
+        "done" | "已完成" | "完成" | "已整改" => SheetStatus::Done,
+        "closed" | "已销号" | "销号" => SheetStatus::ClosedOut,
+        _ => return None,
+    })
+}
+
+struct Import<'n> {
+    name: &'n str,
+    default_campaign: Option<&'n str>,
+    today: NaiveDate,
+    errors: Vec<String>,
+    problems: HashMap<String, Slot>,
+    campaigns: HashMap<String, Option<Campaign>>,
+    /// Problems to close out once all their rows are in: closing date, line.
+    close_out: Vec<(ItemId, NaiveDate, u64)>,
+    counts: Counts,
+}
+
+impl<'n> Import<'n> {
+    fn new(name: &'n str, default_campaign: Option<&'n str>, today: NaiveDate) -> Self {
+        Import {
+            name,
+            default_campaign,
+            today,
+            errors: Vec::new(),
+            problems: HashMap::new(),
+            campaigns: HashMap::new(),
+            close_out: Vec::new(),
+            counts: Counts::default(),
+        }
+    }
+
+    fn fail(&mut self, line: u64, message: String) {
+        if self.errors.len() < MAX_REPORTED {
+            self.errors.push(format!("{}:{line}: {message}", self.name));
+        } else if self.errors.len() == MAX_REPORTED {
+            self.errors.push(format!(
+                "{}: stopped after {MAX_REPORTED} errors",
+                self.name
+            ));
+        }
+    }
+
+    fn cell_error(&mut self, row: &Row<'_>, c: Column, message: &str) {
+        let (value, header) = row.cells.get(&c).cloned().unwrap_or_default();
+        self.fail(row.line, format!("{header}: {value:?} {message}"));
+    }
+
+    fn apply(&mut self, w: &mut Writer<'_>, sheet: &Sheet) -> Result<Counts> {
+        if let Some(code) = self.default_campaign {
+            w.campaign(code)?;
+        }
+        for (line, record) in &sheet.records {
+            let cells = sheet
+                .columns
+                .iter()
+                .zip(record.iter())
+                .map(|((c, header), raw)| (*c, (clean_cell(*c, raw), header.as_str())))
+                .collect();
+            let row = Row { line: *line, cells };
+            if let Err(e) = self.apply_row(w, &row) {
+                match e {
+                    Error::Invalid { .. } | Error::Refused { .. } | Error::NotFound { .. } => {
+                        self.fail(row.line, crate::error::chain(&e))
+                    }
+                    other => return Err(other),
+                }
+            }
+            if self.errors.len() > MAX_REPORTED {
+                break;
+            }
+        }
+        for (id, on, line) in std::mem::take(&mut self.close_out) {
+            if let Err(e) = w.close(
+                id,
+                &CloseRequest {
+                    on: Some(on),
+                    ..CloseRequest::default()
+                },
+            ) {
+                self.fail(line, crate::error::chain(&e));
+            }
+        }
+        if !self.errors.is_empty() {
+            return Err(Error::BadRows(std::mem::take(&mut self.errors)));
+        }
+        Ok(std::mem::take(&mut self.counts))
+    }
+
+    fn date(&mut self, row: &Row<'_>, c: Column) -> std::result::Result<Option<NaiveDate>, ()> {
+        match row.text(c) {
+            None => Ok(None),
+            Some(text) => match parse_date(text) {
+                Ok(d) => Ok(Some(d)),
+                Err(_) => {
+                    self.cell_error(row, c, "is not a date");
+                    Err(())
+                }
+            },
+        }
+    }
+
+    fn campaign(&mut self, w: &Writer<'_>, code: &str) -> Result<Option<Campaign>> {
+        if !self.campaigns.contains_key(code) {
+            let found = match w.campaign(code) {
+                Ok(c) => Some(c),
+                Err(Error::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            };
+            self.campaigns.insert(code.to_string(), found);
+        }
+        Ok(self.campaigns[code].clone())
+    }
+
+    fn apply_row(&mut self, w: &mut Writer<'_>, row: &Row<'_>) -> Result<()> {
+        let before = self.errors.len();
+        let raised = self.date(row, Column::RaisedOn);
+        let due_original = self.date(row, Column::DueOriginal);
+        let due_current = self.date(row, Column::DueCurrent);
+        let closed_on = self.date(row, Column::ClosedOn);
+        let scope = match row.text(Column::Scope).map(str::parse::<Scope>) {
+            Some(Err(_)) => {
+                self.cell_error(row, Column::Scope, "is not a scope (班子 or 个人)");
+                None
+            }
+            other => other.and_then(|r| r.ok()),
+        };
+        let status = match row.text(Column::Status) {
+            None => None,
+            Some(text) => match parse_status(text) {
+                Some(s) => Some(s),
+                None => {
+                    self.cell_error(row, Column::Status, "is not a status word");
+                    None
+                }
+            },
+        };
+        let mut uuid = |c: Column| -> Option<String> {
+            let text = row.text(c)?;
+            match text.parse::<ItemRef>() {
+                Ok(ItemRef::Uuid(u)) => Some(u),
+                _ => {
+                    self.cell_error(row, c, "is not a UUID");
+                    None
+                }
+            }
+        };
+        let problem_uuid = uuid(Column::ProblemUuid);
+        let measure_uuid = uuid(Column::MeasureUuid);
+        if row.text(Column::Problem).is_none() {
+            self.cell_error(row, Column::Problem, "is empty: every row needs a problem");
+        }
+        let code = row
+            .text(Column::Campaign)
+            .or(self.default_campaign)
+            .map(str::to_string);
+        let campaign = match &code {
+            Some(code) => match self.campaign(w, code)? {
+                Some(c) => Some(c),
+                None => {
+                    if row.text(Column::Campaign).is_some() {
+                        self.cell_error(row, Column::Campaign, "is not a campaign in the ledger");
+                    }
+                    None
+                }
+            },
+            None => None,
+        };
+        let (Ok(raised), Ok(due_original), Ok(due_current), Ok(closed_on)) =
+            (raised, due_original, due_current, closed_on)
+        else {
+            return Ok(());
+        };
+        let raised = raised.unwrap_or(campaign.as_ref().map_or(self.today, |c| c.start));
+        if let Some(due) = due_original.or(due_current) {
+            if due < raised {
+                self.cell_error(
+                    row,
+                    Column::DueOriginal,
+                    &format!("is before the raised date {raised}"),
+                );
+            }
+        }
+        if let (Some(o), Some(c)) = (due_original, due_current) {
+            if c < o {
+                self.cell_error(
+                    row,
+                    Column::DueCurrent,
+                    &format!("is earlier than 整改时限 {o}"),
+                );
+            }
+        }
+        let closing = matches!(status, Some(SheetStatus::Done | SheetStatus::ClosedOut));
+        if closing && closed_on.is_none() {
+            self.cell_error(row, Column::ClosedOn, "is empty, but the row is closed");
+        }
+        if self.errors.len() > before {
+            // Rows of a problem whose first row failed would only repeat it.
+            if let Some(key) = problem_key(row, &problem_uuid) {
+                self.problems.entry(key).or_insert(Slot::Failed);
+            }
+            return Ok(());
+        }
+
+        let has_measure = row.text(Column::Measure).is_some();
+        let owner = |c: Column| row.text(c).map(str::to_string);
+        let assignee = ProblemDefaults {
+            leader: owner(Column::Leader),
+            department: owner(Column::Department),
+            owner: owner(Column::Owner),
+            due: due_original.or(due_current),
+        };
+        let key = problem_key(row, &problem_uuid);
+        let problem = match key.as_ref().and_then(|k| self.problems.get(k)) {
+            Some(Slot::Failed) => return Ok(()),
+            Some(Slot::Problem(id)) => *id,
+            None => {
+                let existing = match &problem_uuid {
+                    Some(u) => match w.resolve(&ItemRef::Uuid(u.clone())) {
+                        Ok(id) if id.kind == Kind::Problem => Some(id),
+                        Ok(_) => {
+                            self.cell_error(row, Column::ProblemUuid, "belongs to a measure");
+                            return Ok(());
+                        }
+                        Err(Error::NotFound { .. }) => None,
+                        Err(e) => return Err(e),
+                    },
+                    None => None,
+                };
+                let id = match existing {
+                    Some(id) => {
+                        if !self.same_as_ledger(w, row, id, None, false)? {
+                            if let Some(k) = key {
+                                self.problems.insert(k, Slot::Failed);
+                            }
+                            return Ok(());
+                        }
+                        if !has_measure {
+                            self.counts.skipped += 1;
+                        }
+                        id
+                    }
+                    None => {
+                        let ids = w.add_problem(NewProblem {
+                            uuid: problem_uuid.clone(),
+                            campaign: campaign.as_ref().map(|c| c.code.clone()),
+                            infer_campaign: false,
+                            title: row.text(Column::Problem).unwrap_or_default().to_string(),
+                            scope,
+                            source: owner(Column::Source),
+                            subject: owner(Column::Subject),
+                            cause: owner(Column::Cause),
+                            assignee: ProblemDefaults {
+                                due: if has_measure {
+                                    campaign.as_ref().map(|c| c.end)
+                                } else {
+                                    assignee.due
+                                },
+                                ..assignee.clone()
+                            },
+                            raised: Some(raised),
+                            measures: Vec::new(),
+                        })?;
+                        self.counts.problems += 1;
+                        if !has_measure {
+                            self.settle(
+                                w,
+                                ids[0],
+                                row,
+                                due_original,
+                                due_current,
+                                status,
+                                closed_on,
+                            )?;
+                        }
+                        ids[0]
+                    }
+                };
+                if let Some(k) = key {
+                    self.problems.insert(k, Slot::Problem(id));
+                }
+                id
+            }
+        };
+        if !has_measure {
+            return Ok(());
+        }
+        if let Some(u) = &measure_uuid {
+            match w.resolve(&ItemRef::Uuid(u.clone())) {
+                Ok(id) => {
+                    if id.kind != Kind::Measure {
+                        self.cell_error(row, Column::MeasureUuid, "belongs to a problem");
+                    } else if self.same_as_ledger(w, row, problem, Some(id), true)? {
+                        self.counts.skipped += 1;
+                    }
+                    return Ok(());
+                }
+                Err(Error::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let measure = w.add_measure(NewMeasure {
+            uuid: measure_uuid,
+            problem,
+            title: row.text(Column::Measure).unwrap_or_default().to_string(),
+            assignee,
+            raised: Some(raised.max(w.item(problem)?.raised_on)),
+        })?;
+        self.counts.measures += 1;
+        self.settle(
+            w,
+            measure,
+            row,
+            due_original,
+            due_current,
+            status,
+            closed_on,
+        )?;
+        if status == Some(SheetStatus::ClosedOut) {
+            let on = closed_on.expect("checked above");
+            match self.close_out.iter_mut().find(|(id, ..)| *id == problem) {
+                Some(entry) => {
+                    entry.1 = entry.1.max(on);
+                    entry.2 = row.line;
+                }
+                None => self.close_out.push((problem, on, row.line)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Bring a new item to the state its row describes, through the same
+    /// events a clerk's commands would record.
+    #[allow(clippy::too_many_arguments)]
+    fn settle(
+        &mut self,
+        w: &mut Writer<'_>,
+        id: ItemId,
+        row: &Row<'_>,
+        due_original: Option<NaiveDate>,
+        due_current: Option<NaiveDate>,
+        status: Option<SheetStatus>,
+        closed_on: Option<NaiveDate>,
+    ) -> Result<()> {
+        if let (Some(o), Some(c)) = (due_original, due_current) {
+            if c > o {
+                w.extend(id, c, "调整后时限 (imported)")?;
+            }
+        }
+        if let Some(progress) = row.text(Column::Progress) {
+            w.note(id, progress)?;
+        }
+        let request = |ongoing| CloseRequest {
+            on: closed_on,
+            note: row.text(Column::Note).map(str::to_string),
+            evidence: row.text(Column::Evidence).map(str::to_string),
+            ongoing,
+        };
+        match status {
+            Some(SheetStatus::Done | SheetStatus::ClosedOut) => w.close(id, &request(false))?,
+            Some(SheetStatus::Ongoing) if id.kind == Kind::Measure => w.close(
+                id,
+                &CloseRequest {
+                    on: None,
+                    ..request(true)
+                },
+            )?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A row whose UUID is already in the ledger must match it exactly;
+    /// then it is skipped. Otherwise it is refused: an import never edits.
+    fn same_as_ledger(
+        &mut self,
+        w: &Writer<'_>,
+        row: &Row<'_>,
+        problem: ItemId,
+        measure: Option<ItemId>,
+        measure_level: bool,
+    ) -> Result<bool> {
+        let problem_item = w.item(problem)?;
+        let measure_item = measure.map(|m| w.item(m)).transpose()?;
+        let sheet_row = SheetRow {
+            problem: problem_item,
+            measure: measure_item,
+        };
+        let ledger_cells = csvio::sheet_cells(&sheet_row, 0, self.today, Lang::En);
+        let problem_only_row = row.text(Column::Measure).is_none();
+        for (i, column) in COLUMNS.iter().enumerate() {
+            let compared = match column {
+                Column::Seq
+                | Column::ProblemId
+                | Column::MeasureId
+                | Column::DaysOverdue
+                | Column::ProblemUuid
+                | Column::MeasureUuid => false,
+                Column::Campaign
+                | Column::Source
+                | Column::Scope
+                | Column::Subject
+                | Column::Problem
+                | Column::Cause
+                | Column::RaisedOn => true,
+                _ => measure_level || problem_only_row,
+            };
+            let Some((value, _)) = row.cells.get(column) else {
+                continue;
+            };
+            if !compared {
+                continue;
+            }
+            if canonical(*column, value) != canonical(*column, &ledger_cells[i]) {
+                let what = if measure_level {
+                    "措施UUID"
+                } else {
+                    "问题UUID"
+                };
+                self.cell_error(
+                    row,
+                    *column,
+                    &format!(
+                        "differs from the ledger ({:?}) for an item whose {what} is already there; an import never changes existing items",
+                        ledger_cells[i]
+                    ),
+                );
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+fn problem_key(row: &Row<'_>, uuid: &Option<String>) -> Option<String> {
+    uuid.clone().or_else(|| {
+        row.text(Column::ProblemId)
+            .map(|id| format!("id:{}", id.to_uppercase()))
+    })
+}
+
+/// Compare cells by meaning: dates and words in either spelling.
+fn canonical(column: Column, value: &str) -> String {
+    let v = value.trim();
+    match column {
+        Column::RaisedOn | Column::DueOriginal | Column::DueCurrent | Column::ClosedOn => {
+            parse_date(v)
+                .map(|d| d.to_string())
+                .unwrap_or_else(|_| v.to_string())
+        }
+        Column::Scope => v
+            .parse::<Scope>()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_else(|_| v.to_string()),
+        Column::Status => match parse_status(v) {
+            Some(SheetStatus::Open) => Status::Open.as_str().into(),
+            Some(SheetStatus::Ongoing) => Status::Ongoing.as_str().into(),
+            Some(SheetStatus::Done) => "done".into(),
+            Some(SheetStatus::ClosedOut) => "closed-out".into(),
+            None => v.to_string(),
+        },
+        _ => v.to_string(),
+    }
+}

@@ -1,0 +1,73 @@
+use std::io::Write;
+
+use chrono::Datelike;
+
+use super::Context;
+use crate::cli::ReportCommand;
+use crate::dates;
+use crate::error::Result;
+use crate::ledger::OpenMode;
+use crate::report;
+
+pub fn run(cmd: ReportCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
+    let ledger = ctx.open(OpenMode::Existing)?;
+    let today = ctx.today();
+    match cmd {
+        ReportCommand::Campaign {
+            code,
+            as_of,
+            format,
+            chart,
+        } => {
+            let campaign = report::pick_campaign(&ledger, code.as_deref())?;
+            // A finished campaign is reported as it stood at its end.
+            let as_of = as_of.unwrap_or(today.min(campaign.end));
+            let r = report::campaign_report(&ledger, &campaign, as_of, chart)?;
+            report::render_campaign(out, &r, format, ctx.lang)?;
+        }
+        ReportCommand::Month {
+            month,
+            campaign,
+            format,
+        } => {
+            let first = match month {
+                Some(text) => dates::parse_month(&text)?,
+                None => last_complete_month(today),
+            };
+            if let Some(code) = &campaign {
+                ledger.campaign(code)?;
+            }
+            let r = report::month_report(&ledger, first, campaign.as_deref())?;
+            report::render_month(out, &r, format, ctx.lang)?;
+        }
+        ReportCommand::By {
+            group,
+            campaign,
+            as_of,
+            format,
+            sort,
+        } => {
+            if let Some(code) = &campaign {
+                ledger.campaign(code)?;
+            }
+            let rows = report::by_report(
+                &ledger,
+                group,
+                campaign.as_deref(),
+                as_of.unwrap_or(today),
+                sort,
+            )?;
+            report::render_by(out, &rows, group, format, ctx.lang)?;
+        }
+    }
+    Ok(0)
+}
+
+/// The first day of the month before today's: a cron job on the 1st needs
+/// no date arithmetic.
+fn last_complete_month(today: chrono::NaiveDate) -> chrono::NaiveDate {
+    let this_month = today.with_day(1).expect("day 1 exists");
+    (this_month - chrono::Days::new(1))
+        .with_day(1)
+        .expect("day 1 exists")
+}

@@ -1,0 +1,97 @@
+//! The burndown chart: open measures per day (or week), in block characters,
+//! with the ideal straight line to zero marked `#`.
+
+use chrono::NaiveDate;
+
+const HEIGHT: i64 = 10;
+const BLOCKS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+/// Longer campaigns are drawn a week a column so the chart fits 80 columns.
+const MAX_DAILY_COLUMNS: u32 = 70;
+
+#[derive(Debug, Clone)]
+pub struct Burndown {
+    start: NaiveDate,
+    days: u32,
+    /// Open measures on each day from the start up to the report date.
+    open: Vec<i64>,
+    total: i64,
+}
+
+impl Burndown {
+    pub fn new(start: NaiveDate, days: u32, open: Vec<i64>, total: i64) -> Self {
+        Burndown {
+            start,
+            days,
+            open,
+            total,
+        }
+    }
+
+    pub fn weekly(&self) -> bool {
+        self.days > MAX_DAILY_COLUMNS
+    }
+
+    pub fn render(&self) -> Vec<String> {
+        let step = if self.weekly() { 7 } else { 1 };
+        let columns = self.days.div_ceil(step) as usize;
+        let points: Vec<Option<i64>> = (0..columns)
+            .map(|c| {
+                // A week is shown by its last day that has happened.
+                let last = ((c + 1) * step as usize).min(self.days as usize) - 1;
+                let first = c * step as usize;
+                (first < self.open.len()).then(|| self.open[last.min(self.open.len() - 1)])
+            })
+            .collect();
+        let peak = points
+            .iter()
+            .flatten()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(self.total)
+            .max(1);
+        let ideal = |c: usize| -> i64 {
+            if columns <= 1 {
+                return 0;
+            }
+            let left = (columns - 1 - c) as i64;
+            (self.total * left + (columns as i64 - 1) / 2) / (columns as i64 - 1)
+        };
+        let label_width = peak.to_string().len();
+        let mut lines = Vec::new();
+        for row in (0..HEIGHT).rev() {
+            let mut line = String::new();
+            let label = match row {
+                r if r == HEIGHT - 1 => peak.to_string(),
+                0 => "0".to_string(),
+                _ => String::new(),
+            };
+            line.push_str(&format!("{label:>label_width$} |"));
+            for (c, point) in points.iter().enumerate() {
+                let eighths = point.map_or(0, |v| v * HEIGHT * 8 / peak);
+                let fill = (eighths - row * 8).clamp(0, 8) as usize;
+                let ideal_row = (ideal(c) * HEIGHT / peak).min(HEIGHT - 1);
+                let ch = if fill == 0 && ideal_row == row {
+                    '#'
+                } else {
+                    BLOCKS[fill]
+                };
+                line.push(ch);
+            }
+            lines.push(line.trim_end().to_string());
+        }
+        let end = self.start + chrono::Days::new(u64::from(self.days) - 1);
+        lines.push(format!("{:>label_width$} +{}", "", "-".repeat(columns)));
+        let start_label = self.start.format("%m-%d").to_string();
+        let end_label = end.format("%m-%d").to_string();
+        let gap = columns
+            .saturating_sub(start_label.len() + end_label.len())
+            .max(1);
+        lines.push(format!(
+            "{:>label_width$}  {start_label}{}{end_label}",
+            "",
+            " ".repeat(gap)
+        ));
+        lines
+    }
+}

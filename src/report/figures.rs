@@ -1,0 +1,369 @@
+//! The report figures, computed "as of" a date from the event history.
+//!
+//! A measure's state at D is the last of its add/close/ongoing/reopen events
+//! that took effect on or before D; its deadline at D is the last extension
+//! in force at D, else the original. Current columns are never consulted
+//! for state, so a report as of a past date is the same on every re-run.
+//! The aggregation is one GROUP BY in SQL.
+
+use chrono::NaiveDate;
+use rusqlite::{named_params, Connection};
+use serde::Serialize;
+
+use crate::error::Result;
+
+/// What `report by` groups on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GroupBy {
+    #[value(alias = "department")]
+    Dept,
+    Owner,
+    Source,
+    Scope,
+}
+
+impl GroupBy {
+    fn column(self) -> &'static str {
+        match self {
+            GroupBy::Dept => "m.department",
+            GroupBy::Owner => "m.owner",
+            GroupBy::Source => "p.source",
+            GroupBy::Scope => "COALESCE(p.scope, '')",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub total: i64,
+    pub closed: i64,
+    pub on_time: i64,
+    pub late: i64,
+    pub ongoing: i64,
+    pub open: i64,
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub extended: i64,
+    #[serde(skip)]
+    pub ageing: [i64; 4],
+    /// Within the report window (a month, or the campaign).
+    #[serde(skip)]
+    pub raised_in_window: i64,
+    #[serde(skip)]
+    pub closed_in_window: i64,
+    #[serde(skip)]
+    pub on_time_in_window: i64,
+    #[serde(skip)]
+    pub extensions_in_window: i64,
+}
+
+impl Counts {
+    pub fn add(&mut self, other: &Counts) {
+        self.total += other.total;
+        self.closed += other.closed;
+        self.on_time += other.on_time;
+        self.late += other.late;
+        self.ongoing += other.ongoing;
+        self.open += other.open;
+        self.overdue += other.overdue;
+        self.due_soon += other.due_soon;
+        self.extended += other.extended;
+        for (a, b) in self.ageing.iter_mut().zip(other.ageing) {
+            *a += b;
+        }
+        self.raised_in_window += other.raised_in_window;
+        self.closed_in_window += other.closed_in_window;
+        self.on_time_in_window += other.on_time_in_window;
+        self.extensions_in_window += other.extensions_in_window;
+    }
+
+    pub fn completion_rate(&self) -> f64 {
+        ratio(self.closed, self.total)
+    }
+
+    pub fn on_time_rate(&self) -> f64 {
+        ratio(self.on_time, self.closed)
+    }
+}
+
+pub fn ratio(part: i64, whole: i64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// Which measures a report covers, and as of when.
+#[derive(Clone, Debug)]
+pub struct Query {
+    pub campaign_id: Option<i64>,
+    pub as_of: NaiveDate,
+    /// First and last day of the window for the "… in window" figures.
+    pub window: (NaiveDate, NaiveDate),
+    pub due_soon_days: u32,
+}
+
+/// Per measure: its state, when that state took effect, and its deadline,
+/// all as of :d.
+const MEASURE_STATE: &str = "
+WITH s AS (
+  SELECT m.id, m.title, m.owner, m.department, m.raised_on, m.due_original,
+         p.source, p.scope, {group} AS grp,
+         (SELECT e.action || '|' || e.effective_on FROM event e
+           WHERE e.kind = 'measure' AND e.item_id = m.id
+             AND e.action IN ('add', 'close', 'ongoing', 'reopen')
+             AND e.effective_on <= :d
+           ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) AS last_state,
+         (SELECT json_extract(e.payload, '$.after.due_current') FROM event e
+           WHERE e.kind = 'measure' AND e.item_id = m.id AND e.action = 'extend'
+             AND e.effective_on <= :d
+           ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) AS due_extended,
+         (SELECT count(*) FROM event e
+           WHERE e.kind = 'measure' AND e.item_id = m.id AND e.action = 'extend'
+             AND e.effective_on BETWEEN :from AND :to) AS extensions_in_window
+    FROM measure m JOIN problem p ON p.id = m.problem_id
+   WHERE m.raised_on <= :d AND (:campaign IS NULL OR p.campaign_id = :campaign)
+), t AS (
+  SELECT *,
+         CASE substr(last_state, 1, instr(last_state, '|') - 1)
+              WHEN 'close' THEN 'closed' WHEN 'ongoing' THEN 'ongoing' ELSE 'open' END AS st,
+         substr(last_state, instr(last_state, '|') + 1) AS st_on,
+         COALESCE(due_extended, due_original) AS due_at,
+         CAST(julianday(:d) - julianday(raised_on) AS INTEGER) AS age
+    FROM s
+)";
+
+pub fn measure_groups(
+    conn: &Connection,
+    q: &Query,
+    group: GroupBy,
+) -> Result<Vec<(String, Counts)>> {
+    let sql = format!(
+        "{} SELECT grp, count(*),
+            sum(st = 'closed'),
+            sum(st = 'closed' AND (due_original IS NULL OR st_on <= due_original)),
+            sum(st = 'closed' AND due_original IS NOT NULL AND st_on > due_original),
+            sum(st = 'ongoing'),
+            sum(st = 'open'),
+            sum(st = 'open' AND due_at < :d),
+            sum(st = 'open' AND due_at >= :d AND due_at <= :soon),
+            sum(due_extended IS NOT NULL),
+            sum(st = 'open' AND age <= 30),
+            sum(st = 'open' AND age BETWEEN 31 AND 60),
+            sum(st = 'open' AND age BETWEEN 61 AND 90),
+            sum(st = 'open' AND age > 90),
+            sum(raised_on BETWEEN :from AND :to),
+            sum(st = 'closed' AND st_on BETWEEN :from AND :to),
+            sum(st = 'closed' AND st_on BETWEEN :from AND :to
+                AND (due_original IS NULL OR st_on <= due_original)),
+            sum(extensions_in_window)
+          FROM t GROUP BY grp ORDER BY grp",
+        MEASURE_STATE.replace("{group}", group.column())
+    );
+    let soon = q.as_of + chrono::Days::new(q.due_soon_days.into());
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map(
+            named_params! {
+                ":d": q.as_of, ":soon": soon, ":from": q.window.0, ":to": q.window.1,
+                ":campaign": q.campaign_id,
+            },
+            |r| {
+                let n = |i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default);
+                Ok((
+                    r.get::<_, String>(0)?,
+                    Counts {
+                        total: n(1)?,
+                        closed: n(2)?,
+                        on_time: n(3)?,
+                        late: n(4)?,
+                        ongoing: n(5)?,
+                        open: n(6)?,
+                        overdue: n(7)?,
+                        due_soon: n(8)?,
+                        extended: n(9)?,
+                        ageing: [n(10)?, n(11)?, n(12)?, n(13)?],
+                        raised_in_window: n(14)?,
+                        closed_in_window: n(15)?,
+                        on_time_in_window: n(16)?,
+                        extensions_in_window: n(17)?,
+                    },
+                ))
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn totals(groups: &[(String, Counts)]) -> Counts {
+    let mut all = Counts::default();
+    for (_, c) in groups {
+        all.add(c);
+    }
+    all
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct OverdueMeasure {
+    pub id: String,
+    pub title: String,
+    pub owner: String,
+    pub department: String,
+    pub due: NaiveDate,
+    pub days_overdue: i64,
+}
+
+pub fn overdue_measures(conn: &Connection, q: &Query) -> Result<Vec<OverdueMeasure>> {
+    let sql = format!(
+        "{} SELECT id, title, owner, department, due_at,
+                  CAST(julianday(:d) - julianday(due_at) AS INTEGER)
+             FROM t WHERE st = 'open' AND due_at < :d ORDER BY due_at, id",
+        MEASURE_STATE.replace("{group}", "''")
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map(
+            named_params! {
+                ":d": q.as_of, ":from": q.window.0, ":to": q.window.1, ":campaign": q.campaign_id,
+            },
+            |r| {
+                Ok(OverdueMeasure {
+                    id: format!("M{}", r.get::<_, i64>(0)?),
+                    title: r.get(1)?,
+                    owner: r.get(2)?,
+                    department: r.get(3)?,
+                    due: r.get(4)?,
+                    days_overdue: r.get(5)?,
+                })
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ScopeCounts {
+    pub group: i64,
+    pub individual: i64,
+    /// Problems recorded without a scope.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unscoped: i64,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ProblemCounts {
+    pub total: i64,
+    pub closed: i64,
+    pub open: i64,
+    pub by_scope: ScopeCounts,
+}
+
+pub fn problem_counts(conn: &Connection, q: &Query) -> Result<ProblemCounts> {
+    let sql = "
+      WITH s AS (
+        SELECT p.scope,
+               (SELECT e.action FROM event e
+                 WHERE e.kind = 'problem' AND e.item_id = p.id
+                   AND e.action IN ('add', 'close', 'reopen') AND e.effective_on <= :d
+                 ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) AS last_action
+          FROM problem p
+         WHERE p.raised_on <= :d AND (:campaign IS NULL OR p.campaign_id = :campaign)
+      )
+      SELECT count(*), sum(last_action = 'close'),
+             sum(scope = 'group'), sum(scope = 'individual'), sum(scope IS NULL)
+        FROM s";
+    let counts = conn.query_row(
+        sql,
+        named_params! { ":d": q.as_of, ":campaign": q.campaign_id },
+        |r| {
+            let n = |i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default);
+            let total = n(0)?;
+            let closed = n(1)?;
+            Ok(ProblemCounts {
+                total,
+                closed,
+                open: total - closed,
+                by_scope: ScopeCounts {
+                    group: n(2)?,
+                    individual: n(3)?,
+                    unscoped: n(4)?,
+                },
+            })
+        },
+    )?;
+    Ok(counts)
+}
+
+/// Open measures on each day from `from` to `to`, for the burndown chart.
+pub fn open_per_day(
+    conn: &Connection,
+    q: &Query,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<i64>> {
+    let days = usize::try_from((to - from).num_days() + 1).unwrap_or(0);
+    let mut delta = vec![0i64; days + 1];
+    let index = |d: NaiveDate| -> usize {
+        usize::try_from((d - from).num_days().max(0))
+            .unwrap_or(0)
+            .min(days)
+    };
+    let mut stmt = conn.prepare(
+        "SELECT e.item_id, e.action, e.effective_on
+           FROM event e JOIN measure m ON m.id = e.item_id JOIN problem p ON p.id = m.problem_id
+          WHERE e.kind = 'measure' AND e.action IN ('add', 'close', 'ongoing', 'reopen')
+            AND (:campaign IS NULL OR p.campaign_id = :campaign) AND e.effective_on <= :to
+          ORDER BY e.item_id, e.effective_on, e.seq",
+    )?;
+    let mut rows = stmt.query(named_params! { ":campaign": q.campaign_id, ":to": to })?;
+    // Walk each measure's transitions; an open interval adds 1 to every day in it.
+    let mut current: Option<(i64, Option<NaiveDate>)> = None;
+    let mut close_interval = |open_since: Option<NaiveDate>, until: Option<NaiveDate>| {
+        if let Some(start) = open_since {
+            delta[index(start)] += 1;
+            if let Some(end) = until {
+                delta[index(end)] -= 1;
+            } else {
+                delta[days] -= 1;
+            }
+        }
+    };
+    while let Some(row) = rows.next()? {
+        let (id, action, on): (i64, String, NaiveDate) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        let open_since = match current {
+            Some((cur, since)) if cur == id => since,
+            Some((_, since)) => {
+                close_interval(since, None);
+                None
+            }
+            None => None,
+        };
+        let is_open = matches!(action.as_str(), "add" | "reopen");
+        let next = match (open_since, is_open) {
+            (Some(since), true) => Some(since),
+            (Some(since), false) => {
+                close_interval(Some(since), Some(on));
+                None
+            }
+            (None, true) => Some(on),
+            (None, false) => None,
+        };
+        current = Some((id, next));
+    }
+    if let Some((_, since)) = current {
+        close_interval(since, None);
+    }
+    let mut running = 0;
+    Ok(delta[..days]
+        .iter()
+        .map(|d| {
+            running += d;
+            running
+        })
+        .collect())
+}

@@ -1,0 +1,506 @@
+//! Shaping report figures for people: tables, Markdown, CSV, prose.
+
+use std::io::Write;
+
+use super::{percent, CampaignReport, GroupBy, GroupRow, MonthReport, ReportFormat};
+use crate::csvio;
+use crate::error::{Error, Result};
+use crate::output;
+use crate::words::{fill, Lang, W};
+
+fn n(v: i64) -> String {
+    v.to_string()
+}
+
+fn key_header(group: GroupBy) -> W {
+    match group {
+        GroupBy::Dept => W::HGroupDept,
+        GroupBy::Owner => W::HGroupOwner,
+        GroupBy::Source => W::HGroupSource,
+        GroupBy::Scope => W::HGroupScope,
+    }
+}
+
+fn group_headers(group: GroupBy, lang: Lang) -> Vec<&'static str> {
+    [
+        key_header(group),
+        W::HTotal,
+        W::HClosed,
+        W::HOnTime,
+        W::HLate,
+        W::HOngoing,
+        W::HOpen,
+        W::HOverdue,
+    ]
+    .iter()
+    .map(|w| lang.t(*w))
+    .collect()
+}
+
+fn key_label(key: &str, group: GroupBy, lang: Lang) -> String {
+    if key.is_empty() {
+        return lang.t(W::Unassigned).to_string();
+    }
+    if group == GroupBy::Scope {
+        if let Ok(scope) = key.parse::<crate::ledger::model::Scope>() {
+            return scope.word(lang).to_string();
+        }
+    }
+    key.to_string()
+}
+
+fn group_cells(row: &GroupRow, group: GroupBy, lang: Lang) -> Vec<String> {
+    vec![
+        key_label(&row.key, group, lang),
+        n(row.total),
+        n(row.closed),
+        n(row.on_time),
+        n(row.late),
+        n(row.ongoing),
+        n(row.open),
+        n(row.overdue),
+    ]
+}
+
+fn group_table(out: &mut dyn Write, rows: &[GroupRow], group: GroupBy, lang: Lang) -> Result<()> {
+    let mut t = output::table(&group_headers(group, lang));
+    for row in rows {
+        t.add_row(group_cells(row, group, lang));
+    }
+    output::right_align(&mut t, &[1, 2, 3, 4, 5, 6, 7]);
+    output::print_table(out, &t)
+}
+
+fn md_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+fn md_table(
+    out: &mut dyn Write,
+    headers: &[&str],
+    rows: &[Vec<String>],
+    numeric_from: usize,
+) -> Result<()> {
+    let head: Vec<String> = headers.iter().map(|h| md_cell(h)).collect();
+    writeln!(out, "| {} |", head.join(" | "))?;
+    let rule: Vec<&str> = (0..headers.len())
+        .map(|i| if i >= numeric_from { "---:" } else { "---" })
+        .collect();
+    writeln!(out, "|{}|", rule.join("|"))?;
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| md_cell(c)).collect();
+        writeln!(out, "| {} |", cells.join(" | "))?;
+    }
+    Ok(())
+}
+
+fn group_csv(out: &mut dyn Write, rows: &[GroupRow], group: GroupBy, lang: Lang) -> Result<()> {
+    let mut w = csvio::writer(&mut *out, true)?;
+    w.write_record(group_headers(group, lang))
+        .map_err(csv_error)?;
+    for row in rows {
+        let mut cells = group_cells(row, group, lang);
+        cells[0] = csvio::defuse(&cells[0]).into_owned();
+        w.write_record(&cells).map_err(csv_error)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn csv_error(err: csv::Error) -> Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(io) => io.into(),
+        other => Error::invalid(format!("csv: {other:?}")),
+    }
+}
+
+fn campaign_lines(r: &CampaignReport, lang: Lang) -> Vec<String> {
+    let p = &r.problems;
+    let m = &r.measures;
+    let verdict = if r.all_closed {
+        lang.t(W::TVerdictYes).to_string()
+    } else {
+        fill(lang.t(W::TVerdictNo), &[("open", n(p.open))])
+    };
+    vec![
+        fill(
+            lang.t(W::TProblems),
+            &[
+                ("total", n(p.total)),
+                ("group", n(p.by_scope.group)),
+                ("individual", n(p.by_scope.individual)),
+                ("closed", n(p.closed)),
+                ("open", n(p.open)),
+            ],
+        ),
+        fill(
+            lang.t(W::TMeasures),
+            &[
+                ("total", n(m.total)),
+                ("closed", n(m.closed)),
+                ("on_time", n(m.on_time)),
+                ("late", n(m.late)),
+                ("ongoing", n(m.ongoing)),
+                ("open", n(m.open)),
+                ("overdue", n(m.overdue)),
+                ("due_soon", n(m.due_soon)),
+                ("extended", n(m.extended)),
+            ],
+        ),
+        fill(
+            lang.t(W::TRates),
+            &[
+                ("completion", percent(r.completion_rate)),
+                ("on_time", percent(r.on_time_rate)),
+            ],
+        ),
+        verdict,
+        fill(
+            lang.t(W::TAgeing),
+            &[
+                ("a", n(r.ageing["0-30"])),
+                ("b", n(r.ageing["31-60"])),
+                ("c", n(r.ageing["61-90"])),
+                ("d", n(r.ageing["over-90"])),
+            ],
+        ),
+    ]
+}
+
+fn campaign_header(r: &CampaignReport, lang: Lang) -> String {
+    let c = &r.campaign;
+    fill(
+        lang.t(W::THeader),
+        &[
+            ("name", c.name.clone()),
+            ("code", c.code.clone()),
+            ("start", c.start.to_string()),
+            ("end", c.end.to_string()),
+            ("day", n(r.day)),
+            ("days", c.days.to_string()),
+            ("as_of", r.as_of.to_string()),
+        ],
+    )
+}
+
+fn overdue_rows(r: &CampaignReport) -> Vec<Vec<String>> {
+    r.overdue
+        .iter()
+        .map(|o| {
+            vec![
+                o.id.clone(),
+                o.due.to_string(),
+                n(o.days_overdue),
+                o.owner.clone(),
+                o.department.clone(),
+                o.title.clone(),
+            ]
+        })
+        .collect()
+}
+
+fn overdue_headers(lang: Lang) -> Vec<&'static str> {
+    [
+        W::HId,
+        W::HDue,
+        W::HDaysLate,
+        W::HOwner,
+        W::HDept,
+        W::HTitle,
+    ]
+    .iter()
+    .map(|w| lang.t(*w))
+    .collect()
+}
+
+fn fingerprint(hash: &str, lang: Lang) -> String {
+    fill(lang.t(W::TFingerprint), &[("hash", hash.to_string())])
+}
+
+/// The paragraph an office pastes into its written report.
+pub fn campaign_text(r: &CampaignReport, lang: Lang) -> String {
+    let p = &r.problems;
+    let m = &r.measures;
+    let finished = r.as_of >= r.campaign.end;
+    let mut text = if finished {
+        fill(
+            lang.t(W::TTextLeadDone),
+            &[("days", r.campaign.days.to_string())],
+        )
+    } else {
+        fill(lang.t(W::TTextLeadRunning), &[("day", n(r.day))])
+    };
+    text.push_str(&fill(
+        lang.t(W::TTextBody),
+        &[
+            ("problems", n(p.total)),
+            ("group", n(p.by_scope.group)),
+            ("individual", n(p.by_scope.individual)),
+            ("measures", n(m.total)),
+            ("closed", n(m.closed)),
+            ("on_time", n(m.on_time)),
+            ("rate", percent(r.completion_rate)),
+        ],
+    ));
+    if m.ongoing > 0 {
+        text.push_str(&fill(lang.t(W::TTextOngoing), &[("n", n(m.ongoing))]));
+    }
+    if m.open > 0 {
+        text.push_str(&fill(lang.t(W::TTextOpen), &[("n", n(m.open))]));
+        if m.overdue > 0 {
+            text.push_str(&fill(lang.t(W::TTextOverdue), &[("n", n(m.overdue))]));
+        }
+    }
+    if r.all_closed {
+        text.push_str(lang.t(W::TTextAllClosed));
+    } else {
+        text.push_str(&fill(
+            lang.t(W::TTextSomeOpen),
+            &[("closed", n(p.closed)), ("open", n(p.open))],
+        ));
+    }
+    text
+}
+
+pub fn render_campaign(
+    out: &mut dyn Write,
+    r: &CampaignReport,
+    format: ReportFormat,
+    lang: Lang,
+) -> Result<()> {
+    match format {
+        ReportFormat::Json => output::print_json(out, r),
+        ReportFormat::Csv => group_csv(out, &r.by_department, GroupBy::Dept, lang),
+        ReportFormat::Text => {
+            writeln!(out, "{}", campaign_text(r, lang))?;
+            writeln!(out, "{}", fingerprint(&r.fingerprint, lang))?;
+            Ok(())
+        }
+        ReportFormat::Table => {
+            writeln!(out, "{}", campaign_header(r, lang))?;
+            for line in campaign_lines(r, lang) {
+                writeln!(out, "{line}")?;
+            }
+            if let Some(chart) = &r.burndown {
+                let title = if chart.weekly() {
+                    W::RBurndownWeek
+                } else {
+                    W::RBurndown
+                };
+                writeln!(out, "\n{}", lang.t(title))?;
+                for line in chart.render() {
+                    writeln!(out, "{line}")?;
+                }
+            }
+            writeln!(out, "\n{}", lang.t(W::RByDept))?;
+            group_table(out, &r.by_department, GroupBy::Dept, lang)?;
+            writeln!(out, "\n{} ({})", lang.t(W::ROverdueList), r.overdue.len())?;
+            if !r.overdue.is_empty() {
+                let mut t = output::table(&overdue_headers(lang));
+                for row in overdue_rows(r) {
+                    t.add_row(row);
+                }
+                output::right_align(&mut t, &[2]);
+                output::print_table(out, &t)?;
+            }
+            writeln!(out, "\n{}", fingerprint(&r.fingerprint, lang))?;
+            Ok(())
+        }
+        ReportFormat::Markdown => {
+            writeln!(out, "# {}\n", md_cell(&campaign_header(r, lang)))?;
+            for line in campaign_lines(r, lang) {
+                writeln!(out, "- {}", md_cell(&line))?;
+            }
+            if let Some(chart) = &r.burndown {
+                writeln!(out, "\n```text")?;
+                for line in chart.render() {
+                    writeln!(out, "{line}")?;
+                }
+                writeln!(out, "```")?;
+            }
+            writeln!(out, "\n## {}\n", lang.t(W::RByDept))?;
+            let rows: Vec<Vec<String>> = r
+                .by_department
+                .iter()
+                .map(|g| group_cells(g, GroupBy::Dept, lang))
+                .collect();
+            md_table(out, &group_headers(GroupBy::Dept, lang), &rows, 1)?;
+            writeln!(
+                out,
+                "\n## {} ({})\n",
+                lang.t(W::ROverdueList),
+                r.overdue.len()
+            )?;
+            if r.overdue.is_empty() {
+                writeln!(out, "{}", lang.t(W::RNone))?;
+            } else {
+                md_table(out, &overdue_headers(lang), &overdue_rows(r), 6)?;
+            }
+            writeln!(out, "\n{}", fingerprint(&r.fingerprint, lang))?;
+            Ok(())
+        }
+    }
+}
+
+fn month_parts(r: &MonthReport) -> (String, String) {
+    (
+        r.first.format("%Y").to_string(),
+        r.first.format("%-m").to_string(),
+    )
+}
+
+pub fn month_text(r: &MonthReport, lang: Lang) -> String {
+    let (year, month) = month_parts(r);
+    let month = if lang == Lang::En {
+        r.first.format("%m").to_string()
+    } else {
+        month
+    };
+    fill(
+        lang.t(W::TMonthText),
+        &[
+            ("year", year),
+            ("month", month),
+            ("raised", n(r.raised)),
+            ("closed", n(r.closed)),
+            ("on_time", n(r.closed_on_time)),
+            ("late", n(r.closed_late)),
+            ("extensions", n(r.extensions)),
+            ("open", n(r.open_at_end)),
+            ("overdue", n(r.overdue_at_end)),
+            ("rate", percent(r.completion_rate)),
+        ],
+    )
+}
+
+fn month_lines(r: &MonthReport, lang: Lang) -> Vec<(String, String)> {
+    vec![
+        (lang.t(W::RRaisedInMonth).to_string(), n(r.raised)),
+        (
+            lang.t(W::RClosedInMonth).to_string(),
+            format!(
+                "{} ({} {}, {} {})",
+                r.closed,
+                lang.t(W::ROnTime),
+                r.closed_on_time,
+                lang.t(W::RLate),
+                r.closed_late
+            ),
+        ),
+        (lang.t(W::RExtensionsInMonth).to_string(), n(r.extensions)),
+        (
+            lang.t(W::ROpenAtMonthEnd).to_string(),
+            format!(
+                "{} ({} {})",
+                r.open_at_end,
+                lang.t(W::Overdue),
+                r.overdue_at_end
+            ),
+        ),
+        (
+            lang.t(W::RCumulativeRate).to_string(),
+            percent(r.completion_rate),
+        ),
+    ]
+}
+
+fn month_header(r: &MonthReport, lang: Lang) -> String {
+    let (year, month) = month_parts(r);
+    let month = if lang == Lang::En {
+        r.first.format("%m").to_string()
+    } else {
+        month
+    };
+    let mut header = fill(lang.t(W::TMonthHeader), &[("year", year), ("month", month)]);
+    if let Some(code) = &r.campaign {
+        header.push_str(&format!(" ({code})"));
+    }
+    header
+}
+
+pub fn render_month(
+    out: &mut dyn Write,
+    r: &MonthReport,
+    format: ReportFormat,
+    lang: Lang,
+) -> Result<()> {
+    match format {
+        ReportFormat::Json => output::print_json(out, r),
+        ReportFormat::Csv => group_csv(out, &r.by_department, GroupBy::Dept, lang),
+        ReportFormat::Text => {
+            writeln!(out, "{}", month_text(r, lang))?;
+            writeln!(out, "{}", fingerprint(&r.fingerprint, lang))?;
+            Ok(())
+        }
+        ReportFormat::Table => {
+            writeln!(
+                out,
+                "{}  {} .. {}\n",
+                month_header(r, lang),
+                r.first,
+                r.last
+            )?;
+            output::print_table(out, &output::key_value_table(month_lines(r, lang)))?;
+            writeln!(out, "\n{}", lang.t(W::RByDept))?;
+            group_table(out, &r.by_department, GroupBy::Dept, lang)?;
+            writeln!(out, "\n{}", fingerprint(&r.fingerprint, lang))?;
+            Ok(())
+        }
+        ReportFormat::Markdown => {
+            writeln!(out, "# {}\n", md_cell(&month_header(r, lang)))?;
+            writeln!(out, "{} .. {}\n", r.first, r.last)?;
+            for (label, value) in month_lines(r, lang) {
+                writeln!(out, "- {}: {}", md_cell(&label), md_cell(&value))?;
+            }
+            writeln!(out, "\n## {}\n", lang.t(W::RByDept))?;
+            let rows: Vec<Vec<String>> = r
+                .by_department
+                .iter()
+                .map(|g| group_cells(g, GroupBy::Dept, lang))
+                .collect();
+            md_table(out, &group_headers(GroupBy::Dept, lang), &rows, 1)?;
+            writeln!(out, "\n{}", fingerprint(&r.fingerprint, lang))?;
+            Ok(())
+        }
+    }
+}
+
+pub fn render_by(
+    out: &mut dyn Write,
+    rows: &[GroupRow],
+    group: GroupBy,
+    format: ReportFormat,
+    lang: Lang,
+) -> Result<()> {
+    match format {
+        ReportFormat::Json => {
+            let key = match group {
+                GroupBy::Dept => "department",
+                GroupBy::Owner => "owner",
+                GroupBy::Source => "source",
+                GroupBy::Scope => "scope",
+            };
+            let items: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    let mut v = serde_json::to_value(r).unwrap_or_default();
+                    if let Some(obj) = v.as_object_mut() {
+                        let k = obj.remove("department").unwrap_or_default();
+                        obj.insert(key.to_string(), k);
+                    }
+                    v
+                })
+                .collect();
+            output::print_json(out, &items)
+        }
+        ReportFormat::Csv => group_csv(out, rows, group, lang),
+        ReportFormat::Table => group_table(out, rows, group, lang),
+        ReportFormat::Markdown => {
+            let cells: Vec<Vec<String>> = rows.iter().map(|g| group_cells(g, group, lang)).collect();
+            md_table(out, &group_headers(group, lang), &cells, 1)
+        }
+        ReportFormat::Text => Err(Error::invalid(
+            "--format text is for `report campaign` and `report month`; use table, markdown, csv or json",
+        )),
+    }
+}
