@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 const HEIGHT: i64 = 10;
 const BLOCKS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 /// Longer campaigns are drawn a week a column so the chart fits 80 columns.
-const MAX_DAILY_COLUMNS: u32 = 70;
+const MAX_DAILY_COLUMNS: u32 = 90;
 
 #[derive(Debug, Clone)]
 pub struct Burndown {

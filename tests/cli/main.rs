@@ -4,5 +4,7 @@
 mod harness;
 
 mod core;
+mod reports;
+mod sheets;
 mod snapshots;
 mod storage;

@@ -1,0 +1,409 @@
+use serde_json::{json, Value};
+
+use crate::harness::Ledger;
+
+pub fn example_csv() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/zt2023.csv")
+}
+
+/// The shipped example: 17 + 39 problems, 310 measures, all done on time.
+pub fn seed() -> Ledger {
+    let mut l = Ledger::new();
+    l.at("2023-07-26");
+    l.ok(&[
+        "campaign",
+        "new",
+        "ZT2023",
+        "--name",
+        "主题教育检视问题整改",
+        "--start",
+        "2023-05-08",
+    ]);
+    let out = l.ok(&["import", example_csv().to_str().unwrap()]);
+    assert!(
+        out.starts_with("imported 56 problems and 310 measures"),
+        "{out}"
+    );
+    l
+}
+
+fn report(l: &Ledger, args: &[&str]) -> Value {
+    let mut full = vec!["report", "campaign", "--format", "json"];
+    full.extend_from_slice(args);
+    serde_json::from_str(&l.ok(&full)).unwrap()
+}
+
+#[test]
+fn seed_campaign_reproduces_the_headline() {
+    let mut l = seed();
+    l.at("2023-09-01");
+    let r = report(&l, &[]);
+    assert_eq!(
+        r["campaign"],
+        json!({"code": "ZT2023", "name": "主题教育检视问题整改", "start": "2023-05-08", "end": "2023-07-26", "days": 80})
+    );
+    // A finished campaign is reported as of its end.
+    assert_eq!(r["as_of"], "2023-07-26");
+    assert_eq!(r["day"], 80);
+    assert_eq!(
+        r["problems"],
+        json!({"total": 56, "closed": 56, "open": 0, "by_scope": {"group": 17, "individual": 39}})
+    );
+    assert_eq!(
+        r["measures"],
+        json!({"total": 310, "closed": 310, "on_time": 310, "late": 0, "ongoing": 0, "open": 0,
+               "overdue": 0, "due_soon": 0, "extended": 0})
+    );
+    assert_eq!(r["completion_rate"], 1.0);
+    assert_eq!(r["on_time_rate"], 1.0);
+    assert_eq!(r["all_closed"], true);
+    assert_eq!(
+        r["ageing"],
+        json!({"0-30": 0, "31-60": 0, "61-90": 0, "over-90": 0})
+    );
+    assert_eq!(r["overdue"], json!([]));
+    let depts: i64 = r["by_department"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["total"].as_i64().unwrap())
+        .sum();
+    assert_eq!(depts, 310);
+    assert_eq!(
+        r["fingerprint"].as_str().unwrap(),
+        l.ok(&["log", "--head"]).trim()
+    );
+
+    let zh = l.ok(&["--lang", "zh", "report", "campaign", "--format", "text"]);
+    assert_eq!(
+        zh.lines().next().unwrap(),
+        "经过80天集中整治，56个问题（班子问题17个、个人问题39个）共制定整改措施310项，已完成310项，其中按期完成310项，完成率100%，问题全部销号归零。"
+    );
+    let en = l.ok(&["report", "campaign", "--format", "text"]);
+    assert!(en.starts_with("After 80 days of focused rectification, 56 problems (17 in leadership groups, 39 of individuals) were broken into 310 rectification measures, of which 310 are done, 310 of them on schedule, a completion rate of 100%. All problems are closed out"), "{en}");
+    // Mid-campaign the same ledger tells the story so far.
+    let mid = report(&l, &["--as-of", "2023-06-30"]);
+    assert_eq!(mid["day"], 54);
+    assert_eq!(mid["all_closed"], false);
+    check_invariants(&mid);
+}
+
+#[test]
+fn report_forms_snapshots() {
+    let l = seed();
+    let chart = l.ok(&["report", "campaign", "--chart", "--as-of", "2023-07-01"]);
+    assert!(chart.contains('█') && chart.contains('#'), "{chart}");
+    insta::assert_snapshot!("seed_table_en", l.run(&["report", "campaign"]).snapshot());
+    insta::assert_snapshot!(
+        "seed_table_zh",
+        l.run(&[
+            "--lang",
+            "zh",
+            "report",
+            "campaign",
+            "--as-of",
+            "2023-06-30"
+        ])
+        .snapshot()
+    );
+    insta::assert_snapshot!(
+        "seed_markdown_zh",
+        l.run(&["--lang", "zh", "report", "campaign", "--format", "markdown"])
+            .snapshot()
+    );
+    insta::assert_snapshot!(
+        "seed_text_en_mid",
+        l.run(&[
+            "report",
+            "campaign",
+            "--format",
+            "text",
+            "--as-of",
+            "2023-06-30"
+        ])
+        .snapshot()
+    );
+    insta::assert_snapshot!(
+        "seed_text_zh_mid",
+        l.run(&[
+            "--lang",
+            "zh",
+            "report",
+            "campaign",
+            "--format",
+            "text",
+            "--as-of",
+            "2023-06-30"
+        ])
+        .snapshot()
+    );
+    insta::assert_snapshot!("seed_chart", chart);
+    insta::assert_snapshot!(
+        "seed_month_zh",
+        l.run(&["--lang", "zh", "report", "month", "2023-06"])
+            .snapshot()
+    );
+    insta::assert_snapshot!(
+        "seed_csv",
+        l.run(&["report", "campaign", "--format", "csv"]).snapshot()
+    );
+}
+
+/// The invariants every as-of report must satisfy.
+pub fn check_invariants(r: &Value) {
+    let m = &r["measures"];
+    let n = |k: &str| m[k].as_i64().unwrap();
+    assert_eq!(n("closed") + n("ongoing") + n("open"), n("total"), "{r}");
+    assert_eq!(n("on_time") + n("late"), n("closed"), "{r}");
+    assert!(n("overdue") <= n("open"), "{r}");
+    let ageing: i64 = r["ageing"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_i64().unwrap())
+        .sum();
+    assert_eq!(ageing, n("open"), "{r}");
+    assert_eq!(
+        r["overdue"].as_array().unwrap().len() as i64,
+        n("overdue"),
+        "{r}"
+    );
+}
+
+/// Late closures, an extension, ongoing, a reopen and overdue measures.
+fn mixed() -> Ledger {
+    let mut l = Ledger::new();
+    l.at("2023-05-08");
+    l.ok(&[
+        "campaign",
+        "new",
+        "MIX",
+        "--name",
+        "混合专项",
+        "--start",
+        "2023-05-08",
+    ]);
+    l.ok(&[
+        "add",
+        "problem",
+        "班子问题",
+        "--scope",
+        "班子",
+        "--dept",
+        "办公室",
+        "--owner",
+        "张三",
+    ]);
+    for (title, due) in [
+        ("措施一", "2023-06-01"),
+        ("措施二", "2023-06-10"),
+        ("措施三", "2023-06-30"),
+        ("措施四", "2023-07-10"),
+    ] {
+        l.ok(&["add", "measure", title, "--problem", "P1", "--due", due]);
+    }
+    l.ok(&[
+        "add",
+        "problem",
+        "个人问题",
+        "--scope",
+        "个人",
+        "--dept",
+        "组织科",
+        "--owner",
+        "李四",
+    ]);
+    l.ok(&[
+        "add",
+        "measure",
+        "措施五",
+        "--problem",
+        "P2",
+        "--due",
+        "2023-05-20",
+    ]);
+    l.ok(&[
+        "add",
+        "measure",
+        "措施六",
+        "--problem",
+        "P2",
+        "--due",
+        "2023-07-26",
+    ]);
+    l.at("2023-05-30")
+        .ok(&["close", "M1", "--on", "2023-05-25"]);
+    l.at("2023-06-05").ok(&[
+        "extend",
+        "M2",
+        "--to",
+        "2023-06-20",
+        "--reason",
+        "跨部门协调",
+    ]);
+    l.at("2023-06-15").ok(&["close", "M3", "--ongoing"]);
+    l.at("2023-06-25")
+        .ok(&["close", "M2", "--on", "2023-06-18"]);
+    l.at("2023-06-28")
+        .ok(&["reopen", "M1", "--reason", "佐证材料不全"]);
+    l.at("2023-07-01")
+        .ok(&["close", "M5", "--on", "2023-06-30"]);
+    l.at("2023-07-26");
+    l
+}
+
+#[test]
+fn mixed_campaign_definitions() {
+    let l = mixed();
+    let figures = |as_of: &str| {
+        let r = report(&l, &["--as-of", as_of]);
+        check_invariants(&r);
+        r
+    };
+    let m = |r: &Value| r["measures"].clone();
+
+    let end = figures("2023-07-26");
+    assert_eq!(
+        m(&end),
+        json!({"total": 6, "closed": 2, "on_time": 0, "late": 2, "ongoing": 1, "open": 3, "overdue": 2, "due_soon": 1, "extended": 1})
+    );
+    let overdue: Vec<&str> = end["overdue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(overdue, ["M1", "M4"]);
+    assert_eq!(end["overdue"][0]["days_overdue"], 55);
+    assert_eq!(end["problems"]["closed"], 0);
+    assert_eq!(end["all_closed"], false);
+    assert_eq!(end["completion_rate"], 2.0 / 6.0);
+
+    // Before the reopen of M1 (06-28): M1 still counts as done on time.
+    let before_reopen = figures("2023-06-27");
+    assert_eq!(
+        m(&before_reopen),
+        json!({"total": 6, "closed": 2, "on_time": 1, "late": 1, "ongoing": 1, "open": 3, "overdue": 1, "due_soon": 0, "extended": 1})
+    );
+    let after_reopen = figures("2023-06-28");
+    assert_eq!(after_reopen["measures"]["closed"], 1);
+    let ids: Vec<&str> = after_reopen["overdue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["M5", "M1"], "oldest deadline first");
+
+    // Before the extension of M2 (06-05) nothing is extended; after it, M2's
+    // deadline in force is 06-20, so on 06-12 it is not overdue.
+    assert_eq!(figures("2023-06-04")["measures"]["extended"], 0);
+    let after_extension = figures("2023-06-12");
+    assert_eq!(after_extension["measures"]["extended"], 1);
+    let ids: Vec<&str> = after_extension["overdue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["M5"]);
+    assert_eq!(figures("2023-06-03")["measures"]["due_soon"], 1);
+
+    // The back-dated closure of M2 (recorded 06-25, effective 06-18) counts at 06-20.
+    assert_eq!(figures("2023-06-20")["measures"]["closed"], 2);
+    assert_eq!(figures("2023-06-17")["measures"]["closed"], 1);
+    // Ongoing from 06-15.
+    assert_eq!(figures("2023-06-14")["measures"]["ongoing"], 0);
+    assert_eq!(figures("2023-06-15")["measures"]["ongoing"], 1);
+
+    let text = l.ok(&["--lang", "zh", "report", "campaign", "--format", "text"]);
+    assert!(text.contains("尚有3项未完成，其中逾期2项"), "{text}");
+    assert!(text.contains("长期坚持1项"), "{text}");
+}
+
+#[test]
+fn past_reports_are_reproducible() {
+    let mut l = mixed();
+    let strip = |mut v: Value| {
+        v.as_object_mut().unwrap().remove("fingerprint");
+        v
+    };
+    let first = strip(report(&l, &["--as-of", "2023-06-20"]));
+    l.at("2023-07-26").ok(&["note", "M4", "进行中"]);
+    l.ok(&["extend", "M6", "--to", "2023-08-10", "--reason", "延期"]);
+    assert_eq!(first, strip(report(&l, &["--as-of", "2023-06-20"])));
+}
+
+#[test]
+fn month_report() {
+    let l = mixed();
+    let v: Value =
+        serde_json::from_str(&l.ok(&["report", "month", "2023-06", "--format", "json"])).unwrap();
+    assert_eq!(v["raised"], 0);
+    assert_eq!(v["closed"], 2, "M2 (06-18) and M5 (06-30)");
+    assert_eq!(v["closed_on_time"], 0);
+    assert_eq!(v["closed_late"], 2);
+    assert_eq!(v["extensions"], 1);
+    assert_eq!(v["open_at_end"], 3);
+    assert_eq!(v["overdue_at_end"], 1);
+    let may: Value =
+        serde_json::from_str(&l.ok(&["report", "month", "2023-05", "--format", "json"])).unwrap();
+    assert_eq!(may["raised"], 6);
+    assert_eq!(may["closed"], 1);
+    // Without a month: the last complete month before today (2023-07-26 -> June).
+    let default: Value =
+        serde_json::from_str(&l.ok(&["report", "month", "--format", "json"])).unwrap();
+    assert_eq!(default["month"], "2023-06");
+    let table = l.ok(&["report", "month", "2023-06"]);
+    assert!(
+        table
+            .trim_end()
+            .ends_with(&format!("fingerprint: {}", l.ok(&["log", "--head"]).trim())),
+        "{table}"
+    );
+}
+
+#[test]
+fn report_by_and_sorting() {
+    let l = mixed();
+    let rows = |args: &[&str]| -> Value {
+        let mut full = vec!["report", "by"];
+        full.extend_from_slice(args);
+        full.extend_from_slice(&["--format", "json"]);
+        serde_json::from_str(&l.ok(&full)).unwrap()
+    };
+    let owners = rows(&["owner", "--sort", "total"]);
+    assert_eq!(owners[0]["owner"], "张三");
+    assert_eq!(owners[0]["total"], 4);
+    assert_eq!(owners[1]["total"], 2);
+    let scopes = rows(&["scope", "--sort", "overdue"]);
+    assert_eq!(scopes[0]["scope"], "group");
+    assert_eq!(scopes[0]["overdue"], 2);
+    let csv = l.ok(&["report", "by", "dept", "--format", "csv"]);
+    assert!(
+        csv.starts_with("\u{feff}DEPARTMENT,TOTAL,CLOSED,ON TIME,LATE,ONGOING,OPEN,OVERDUE\r\n"),
+        "{csv:?}"
+    );
+}
+
+#[test]
+fn report_campaign_picks_the_only_campaign() {
+    let l = mixed();
+    l.ok(&[
+        "campaign",
+        "new",
+        "OTHER",
+        "--name",
+        "其他",
+        "--start",
+        "2023-01-01",
+    ]);
+    let e = l.fails(&["report", "campaign"], 2);
+    assert!(
+        e.contains("2 campaigns (OTHER, MIX)") || e.contains("(MIX, OTHER)"),
+        "{e}"
+    );
+    l.ok(&["report", "campaign", "MIX"]);
+    l.fails(&["report", "campaign", "NOPE"], 3);
+    l.fails(&["report", "month", "2023-13"], 2);
+}

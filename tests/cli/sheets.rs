@@ -1,0 +1,258 @@
+use crate::harness::Ledger;
+use crate::reports::{example_csv, seed};
+
+fn fresh_with_campaign() -> Ledger {
+    let mut l = Ledger::new();
+    l.at("2023-07-26");
+    l.ok(&[
+        "campaign",
+        "new",
+        "ZT2023",
+        "--name",
+        "主题教育检视问题整改",
+        "--start",
+        "2023-05-08",
+    ]);
+    l
+}
+
+#[track_caller]
+fn round_trip(l: &Ledger) {
+    let first = l.path("first.csv");
+    l.ok(&["export", "--out", first.to_str().unwrap()]);
+    let other = fresh_with_campaign();
+    other.ok(&["import", first.to_str().unwrap()]);
+    let second = other.path("second.csv");
+    other.ok(&["export", "--out", second.to_str().unwrap()]);
+    let (a, b) = (
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&second).unwrap(),
+    );
+    assert!(
+        a == b,
+        "round trip changed the sheet:\n{}\n---\n{}",
+        String::from_utf8_lossy(&a),
+        String::from_utf8_lossy(&b)
+    );
+    assert!(other.ok(&["verify"]).starts_with("ok:"));
+}
+
+#[test]
+fn example_campaign_round_trips_byte_for_byte() {
+    let l = seed();
+    round_trip(&l);
+    let sheet = std::fs::read(l.path("first.csv")).unwrap();
+    assert!(sheet.starts_with("\u{feff}seq,campaign,problem_id".as_bytes()));
+    let zh = l.ok(&["--lang", "zh", "export"]);
+    assert!(zh.starts_with("\u{feff}序号,所属专项,问题编号"), "{zh}");
+    assert!(
+        zh.contains(",已销号,"),
+        "status words follow the interface language"
+    );
+    assert!(sheet.windows(2).any(|w| w == b"\r\n"));
+    // A re-import is harmless: every row is identical, so all are skipped.
+    let before = l.dump();
+    let out = l.ok(&["import", example_csv().to_str().unwrap()]);
+    assert!(
+        out.contains("imported 0 problems and 0 measures")
+            && out.contains("310 identical rows skipped"),
+        "{out}"
+    );
+    assert_eq!(before, l.dump());
+}
+
+#[test]
+fn nasty_cells_round_trip() {
+    let l = fresh_with_campaign();
+    let nasty = [
+        "=HYPERLINK(\"http://x\",\"点我\")",
+        "+1+1",
+        "-2",
+        "@SUM(A1)",
+        "＝全角等号",
+        "含\"引号\"和,逗号",
+        "多行\n第二行\n第三行",
+        "emoji 🎉 和 𠮷",
+        "'已有引号",
+        "'=引号加等号",
+    ];
+    for (i, title) in nasty.iter().enumerate() {
+        let owner = if i % 2 == 0 { "" } else { "=owner" };
+        let measure = format!("--measure={title}");
+        let owner = format!("--owner={owner}");
+        l.ok(&[
+            "add",
+            "problem",
+            "--cause=-原因",
+            &owner,
+            &measure,
+            "--source",
+            "@来源",
+            "--",
+            title,
+        ]);
+    }
+    l.ok(&["add", "problem", "没有措施的问题"]);
+    round_trip(&l);
+    let sheet = String::from_utf8(std::fs::read(l.path("first.csv")).unwrap()).unwrap();
+    assert!(
+        sheet.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\""),
+        "{sheet}"
+    );
+    assert!(sheet.contains(",'+1+1,"), "{sheet}");
+    assert!(sheet.contains(",'@来源,"), "{sheet}");
+    assert!(sheet.contains("'＝全角等号"), "{sheet}");
+    assert!(sheet.contains("\"多行\n第二行\n第三行\""), "{sheet}");
+    let v: serde_json::Value =
+        serde_json::from_str(&l.ok(&["show", "P1", "--format", "json"])).unwrap();
+    assert_eq!(v["item"]["title"], nasty[0]);
+}
+
+#[test]
+fn gbk_sheets_import_with_the_right_text() {
+    let l = fresh_with_campaign();
+    let text = "问题描述,整改措施,责任部门,整改时限,所属专项\r\n学习不够深入,制定学习计划,办公室,2023-06-30,ZT2023\r\n";
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
+    assert!(!unmappable);
+    let file = l.path("gbk.csv");
+    std::fs::write(&file, &bytes).unwrap();
+    let out = l.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("(GB18030)"), "{out}");
+    let v: serde_json::Value =
+        serde_json::from_str(&l.ok(&["show", "M1", "--format", "json"])).unwrap();
+    assert_eq!(v["item"]["title"], "制定学习计划");
+    assert_eq!(v["item"]["department"], "办公室");
+    assert_eq!(v["problem"]["title"], "学习不够深入");
+    // Raised date defaults to the campaign's start.
+    assert_eq!(v["item"]["raised_on"], "2023-05-08");
+}
+
+#[test]
+fn excel_style_dates_crlf_and_bom_import_cleanly() {
+    let l = fresh_with_campaign();
+    let text = "\u{feff}问题描述,整改措施,提出时间,整改时限,状态,完成时间\r\n问题甲,措施甲,2023/5/8,2023/6/30,已完成,2023/6/1\r\n问题乙,措施乙,2023-5-9,2023-7-1,正在整改,\r\n";
+    let file = l.path("excel.csv");
+    std::fs::write(&file, text).unwrap();
+    l.ok(&["import", file.to_str().unwrap(), "--campaign", "ZT2023"]);
+    let v: serde_json::Value =
+        serde_json::from_str(&l.ok(&["show", "M1", "--format", "json"])).unwrap();
+    assert_eq!(v["item"]["due_original"], "2023-06-30");
+    assert_eq!(v["item"]["closed_on"], "2023-06-01");
+    assert_eq!(v["item"]["status"], "closed");
+    assert_eq!(v["item"]["campaign"], "ZT2023");
+    let actions: Vec<&str> = v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["add", "close"]);
+    assert_eq!(v["history"][1]["effective_on"], "2023-06-01");
+    assert_eq!(v["history"][0]["payload"]["via"], "import:excel.csv");
+}
+
+#[test]
+fn bad_rows_are_all_reported_and_nothing_changes() {
+    let l = fresh_with_campaign();
+    let mut text = String::from("问题描述,整改措施,整改时限,状态\n");
+    for line in 2..=20 {
+        let cells = match line {
+            5 => "问题五,措施,2023-02-30,".to_string(),
+            17 => "问题十七,措施,2023-08-30,半完成".to_string(),
+            _ => format!("问题{line},措施,2023-08-30,"),
+        };
+        text.push_str(&cells);
+        text.push('\n');
+    }
+    let file = l.path("plan.csv");
+    std::fs::write(&file, text).unwrap();
+    let before = l.dump();
+    let run = l.run(&["import", file.to_str().unwrap()]);
+    assert_eq!(run.code, Some(2), "{run}");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        lines[0], "error: plan.csv:5: 整改时限: \"2023-02-30\" is not a date",
+        "{run}"
+    );
+    assert_eq!(
+        lines[1], "error: plan.csv:17: 状态: \"半完成\" is not a status word",
+        "{run}"
+    );
+    assert!(lines[2].starts_with("hint: nothing was imported"), "{run}");
+    assert_eq!(before, l.dump());
+    // --dry-run reports the same and also writes nothing.
+    assert_eq!(
+        l.run(&["import", file.to_str().unwrap(), "--dry-run"]).code,
+        Some(2)
+    );
+    assert_eq!(before, l.dump());
+}
+
+#[test]
+fn dry_run_and_unknown_columns() {
+    let l = fresh_with_campaign();
+    let file = l.path("ok.csv");
+    std::fs::write(&file, "problem,measure\n问题,措施\n").unwrap();
+    let before = l.dump();
+    let out = l.ok(&["import", file.to_str().unwrap(), "--dry-run"]);
+    assert!(
+        out.starts_with("dry run: would import 1 problems and 1 measures"),
+        "{out}"
+    );
+    assert_eq!(before, l.dump());
+    std::fs::write(&file, "问题描述,颜色,Priority\n问题,红,高\n").unwrap();
+    let e = l.fails(&["import", file.to_str().unwrap()], 2);
+    assert!(e.contains("unknown columns: \"颜色\", \"Priority\""), "{e}");
+    // A dry run against a ledger that does not exist creates nothing.
+    let empty = Ledger::empty();
+    std::fs::write(empty.path("ok.csv"), "problem\nx\n").unwrap();
+    empty.ok(&["import", "ok.csv", "--dry-run"]);
+    assert!(!empty.db.exists());
+}
+
+#[test]
+fn export_filters_headers_json_and_by_problem() {
+    let l = seed();
+    let en = l.ok(&["export", "--headers", "en", "--no-bom", "--dept", "办公室"]);
+    assert!(
+        en.starts_with("seq,campaign,problem_id,source,scope"),
+        "{en}"
+    );
+    assert_eq!(en.lines().count(), 1 + 33);
+    let json: serde_json::Value =
+        serde_json::from_str(&l.ok(&["export", "--format", "json", "--owner", "孙丽"])).unwrap();
+    let rows = json.as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["owner"] == "孙丽"));
+    let by_problem = l.ok(&["export", "--by", "problem", "--no-bom"]);
+    let mut reader = csv::Reader::from_reader(by_problem.as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 56);
+    assert_eq!(
+        records[0][10].lines().count(),
+        6,
+        "six measures in one cell"
+    );
+    // An export to a file is complete or absent, never truncated.
+    let out = l.path("台账.csv");
+    l.ok(&["export", "--out", out.to_str().unwrap()]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 311);
+    let leftovers: Vec<_> = std::fs::read_dir(l.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".rectify-export")
+        })
+        .collect();
+    assert!(leftovers.is_empty());
+    l.fails(
+        &[
+            "export",
+            "--out",
+            l.path("no/such/dir/x.csv").to_str().unwrap(),
+        ],
+        5,
+    );
+}
