@@ -4,6 +4,7 @@
 mod harness;
 
 mod core;
+mod invariants;
 mod reports;
 mod sheets;
 mod snapshots;
