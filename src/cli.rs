@@ -132,6 +132,10 @@ pub enum Command {
     )]
     Import(ImportArgs),
 
+    /// Write a consistent copy of the ledger (safe while others write), then verify it.
+    #[command(after_help = "Example:\n  rectify backup ~/备份/ledger-$(date +%F).db")]
+    Backup(BackupArgs),
+
     /// Check the history chain and that every table matches its history.
     #[command(
         after_help = "Exit codes: 0 all holds, 6 tampered, 5 unreadable.\n\nExample:\n  rectify verify --late 30"
@@ -506,6 +510,12 @@ pub struct ImportArgs {
 
 fn lang_arg(s: &str) -> Result<Lang, String> {
     Lang::parse(s).ok_or_else(|| format!("unknown language {s:?}: use zh or en"))
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy; must not exist yet.
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

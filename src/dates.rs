@@ -105,3 +105,25 @@ mod tests {
         assert!(parse_month("2023-13").is_err());
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn parse_date_never_panics_and_round_trips(s in "\\PC{0,16}") {
+            if let Ok(d) = super::parse_date(&s) {
+                prop_assert_eq!(super::parse_date(&d.to_string()).unwrap(), d);
+            }
+        }
+
+        #[test]
+        fn valid_dates_parse_in_every_spelling(y in 1990i32..=2100, m in 1u32..=12, d in 1u32..=28) {
+            let want = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            for s in [format!("{y}-{m:02}-{d:02}"), format!("{y}/{m}/{d}"), format!("{y}-{m}-{d}")] {
+                prop_assert_eq!(super::parse_date(&s).unwrap(), want);
+            }
+        }
+    }
+}

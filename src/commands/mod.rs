@@ -3,6 +3,7 @@
 
 mod add;
 mod assign;
+mod backup;
 mod campaign;
 mod check;
 mod close;
@@ -69,6 +70,7 @@ pub fn run(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         Command::Report(cmd) => report::run(cmd, ctx, out),
         Command::Export(args) => export::run(args, ctx, out),
         Command::Import(args) => import::run(args, ctx, out),
+        Command::Backup(args) => backup::run(args, ctx, out),
         Command::Verify(args) => verify::run(args, ctx, out),
     }
 }

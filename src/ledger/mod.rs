@@ -284,6 +284,29 @@ impl Ledger {
         store::each_event(&self.conn, visit)
     }
 
+    /// Copy the ledger to `dest` with SQLite's online backup API, which
+    /// gives a consistent snapshot even while other processes write.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(Error::refused(format!(
+                "{} already exists; a backup never overwrites",
+                dest.display()
+            )));
+        }
+        create_private_file(dest)?;
+        let mut target = Connection::open(dest).map_err(|e| classify_sqlite(e, dest))?;
+        let result = (|| {
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
+            backup.run_to_completion(256, std::time::Duration::from_millis(5), None)
+        })();
+        if let Err(e) = result {
+            drop(target);
+            let _ = std::fs::remove_file(dest);
+            return Err(classify_sqlite(e, dest));
+        }
+        Ok(())
+    }
+
     /// The fingerprint: the hash of the newest event.
     pub fn head(&self) -> Result<(i64, String)> {
         history::head(&self.conn)

@@ -391,3 +391,25 @@ mod tests {
         assert!("team".parse::<Scope>().is_err());
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn item_refs_never_panic(s in "\\PC{0,40}") {
+            let _ = s.parse::<ItemRef>();
+        }
+
+        #[test]
+        fn ids_round_trip(n in 1i64..1_000_000_000, measure: bool, dash: bool) {
+            let kind = if measure { Kind::Measure } else { Kind::Problem };
+            let id = ItemId { kind, n };
+            let typed = if dash { format!("{}-{n}", kind.letter().to_ascii_lowercase()) } else { id.to_string() };
+            prop_assert_eq!(typed.parse::<ItemRef>().unwrap(), ItemRef::Id(id));
+        }
+    }
+}

@@ -3,9 +3,13 @@
 
 mod harness;
 
+mod fuzz;
+
+mod bad_input;
 mod core;
 mod invariants;
 mod reports;
 mod sheets;
 mod snapshots;
 mod storage;
+mod trust;

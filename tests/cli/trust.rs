@@ -1,0 +1,170 @@
+//! The ledger as evidence: tampering is caught, concurrent clerks lose
+//! nothing, bad input never changes anything.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::harness::{assert_one_error, dump, small_campaign, Ledger};
+
+fn sqlite(l: &Ledger, sql: &str) {
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn verify_catches_a_row_edited_behind_the_ledgers_back() {
+    let mut l = small_campaign();
+    l.at("2023-06-20")
+        .ok(&["close", "M1", "--on", "2023-06-18"]);
+    assert!(l.ok(&["verify"]).starts_with("ok: 5 events"));
+    sqlite(
+        &l,
+        "UPDATE measure SET closed_on = '2023-06-01' WHERE id = 1",
+    );
+    let run = l.run(&["verify"]);
+    assert_eq!(run.code, Some(6), "{run}");
+    assert!(
+        run.stdout.contains(
+            "M1: closed_on is \"2023-06-01\" in the ledger but \"2023-06-18\" by its history"
+        ),
+        "{run}"
+    );
+    assert_one_error(&run);
+}
+
+#[test]
+fn verify_catches_a_rewritten_event() {
+    let l = small_campaign();
+    // The triggers stop a slip in code...
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    let err = conn
+        .execute("DELETE FROM event WHERE seq = 2", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    // ...but someone with the sqlite3 shell can drop them.
+    conn.execute_batch(
+        "DROP TRIGGER event_no_update;
+         UPDATE event SET payload = replace(payload, '张三', '李四') WHERE seq = 2;
+         UPDATE problem SET owner = '李四' WHERE id = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let run = l.run(&["verify", "--format", "json"]);
+    assert_eq!(run.code, Some(6), "{run}");
+    assert!(
+        run.stdout
+            .contains("event 2 (P1 add): hash does not match its contents"),
+        "{run}"
+    );
+    // Deleting an event breaks the chain after it.
+    sqlite(
+        &l,
+        "DROP TRIGGER event_no_delete; DELETE FROM event WHERE seq = 3;",
+    );
+    let run = l.run(&["verify"]);
+    assert_eq!(run.code, Some(6));
+    assert!(run.stdout.contains("prev_hash does not match"), "{run}");
+    assert!(
+        run.stdout
+            .contains("M1: in the ledger but not in its history"),
+        "{run}"
+    );
+}
+
+#[test]
+fn verify_lists_late_entries() {
+    let mut l = small_campaign();
+    l.at("2023-06-20")
+        .ok(&["close", "M1", "--on", "2023-05-11"]);
+    // RECTIFY_NOW pins recording to 2023-05-10 in tests; a closure claiming
+    // 2023-05-11 recorded then is not late. Record one properly late:
+    let mut cmd = l.command(&["close", "M2", "--on", "2023-05-10"]);
+    cmd.env("RECTIFY_NOW", "2023-07-01T09:00:00Z");
+    assert_eq!(l.run_cmd(cmd, &["close"]).code, Some(0));
+    let out = l.ok(&["verify", "--late", "30"]);
+    assert!(out.contains("late: event 6 M2 close claims 2023-05-10 but was recorded 2023-07-01T09:00:00Z (52 days later)"), "{out}");
+    assert!(!out.contains("M1 close"), "{out}");
+}
+
+#[test]
+fn backup_is_a_verified_copy() {
+    let l = small_campaign();
+    let copy = l.path("copy.db");
+    let out = l.ok(&["backup", copy.to_str().unwrap()]);
+    let head = l.ok(&["log", "--head"]);
+    assert!(out.ends_with(&format!("fingerprint {}", head)), "{out}");
+    assert_eq!(dump(&l.db), dump(&copy));
+    assert_eq!(
+        std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // Never overwrites.
+    l.fails(&["backup", copy.to_str().unwrap()], 4);
+}
+
+#[test]
+fn a_readable_ledger_draws_a_warning() {
+    let l = small_campaign();
+    std::fs::set_permissions(&l.db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let run = l.run(&["list"]);
+    assert_eq!(run.code, Some(0));
+    assert!(
+        run.stderr.starts_with("warning: ") && run.stderr.contains("chmod 600"),
+        "{run}"
+    );
+}
+
+#[test]
+fn eight_clerks_at_once_lose_nothing() {
+    let l = Ledger::new();
+    l.ok(&["add", "problem", "共用问题"]);
+    const CLERKS: usize = 8;
+    const EACH: usize = 250;
+    std::thread::scope(|s| {
+        for clerk in 0..CLERKS {
+            let l = &l;
+            s.spawn(move || {
+                let mut mine: Vec<String> = Vec::new();
+                for i in 0..EACH {
+                    let by = format!("clerk{clerk}");
+                    let run = match i % 5 {
+                        0..=2 if mine.len() < 2 || i % 5 != 2 => {
+                            let run = l.run(&[
+                                "add",
+                                "measure",
+                                &format!("措施{clerk}-{i}"),
+                                "--problem",
+                                "P1",
+                                "--by",
+                                &by,
+                            ]);
+                            mine.push(run.stdout.trim().to_string());
+                            run
+                        }
+                        3 => {
+                            let id = mine.pop().unwrap();
+                            l.run(&["close", &id, "--by", &by])
+                        }
+                        _ => {
+                            let id = mine.last().unwrap().clone();
+                            l.run(&["assign", &id, "--owner", &format!("owner{i}"), "--by", &by])
+                        }
+                    };
+                    assert_eq!(run.code, Some(0), "clerk {clerk} command {i}\n{run}");
+                }
+            });
+        }
+    });
+    let events: serde_json::Value =
+        serde_json::from_str(&l.ok(&["log", "--format", "json"])).unwrap();
+    assert_eq!(
+        events.as_array().unwrap().len(),
+        1 + CLERKS * EACH,
+        "every change is in the history"
+    );
+    assert!(l.ok(&["verify"]).starts_with("ok:"));
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}
