@@ -94,6 +94,16 @@ fn md_table(
     Ok(())
 }
 
+fn md_group_table(
+    out: &mut dyn Write,
+    rows: &[GroupRow],
+    group: GroupBy,
+    lang: Lang,
+) -> Result<()> {
+    let cells: Vec<Vec<String>> = rows.iter().map(|g| group_cells(g, group, lang)).collect();
+    md_table(out, &group_headers(group, lang), &cells, 1)
+}
+
 fn group_csv(out: &mut dyn Write, rows: &[GroupRow], group: GroupBy, lang: Lang) -> Result<()> {
     let mut w = csvio::writer(&mut *out, true)?;
     w.write_record(group_headers(group, lang))
@@ -319,12 +329,7 @@ pub fn render_campaign(
                 writeln!(out, "```")?;
             }
             writeln!(out, "\n## {}\n", lang.t(W::RByDept))?;
-            let rows: Vec<Vec<String>> = r
-                .by_department
-                .iter()
-                .map(|g| group_cells(g, GroupBy::Dept, lang))
-                .collect();
-            md_table(out, &group_headers(GroupBy::Dept, lang), &rows, 1)?;
+            md_group_table(out, &r.by_department, GroupBy::Dept, lang)?;
             writeln!(
                 out,
                 "\n## {} ({})\n",
@@ -453,12 +458,7 @@ pub fn render_month(
                 writeln!(out, "- {}: {}", md_cell(&label), md_cell(&value))?;
             }
             writeln!(out, "\n## {}\n", lang.t(W::RByDept))?;
-            let rows: Vec<Vec<String>> = r
-                .by_department
-                .iter()
-                .map(|g| group_cells(g, GroupBy::Dept, lang))
-                .collect();
-            md_table(out, &group_headers(GroupBy::Dept, lang), &rows, 1)?;
+            md_group_table(out, &r.by_department, GroupBy::Dept, lang)?;
             writeln!(out, "\n{}", fingerprint(&r.fingerprint, lang))?;
             Ok(())
         }
@@ -495,10 +495,7 @@ pub fn render_by(
         }
         ReportFormat::Csv => group_csv(out, rows, group, lang),
         ReportFormat::Table => group_table(out, rows, group, lang),
-        ReportFormat::Markdown => {
-            let cells: Vec<Vec<String>> = rows.iter().map(|g| group_cells(g, group, lang)).collect();
-            md_table(out, &group_headers(group, lang), &cells, 1)
-        }
+        ReportFormat::Markdown => md_group_table(out, rows, group, lang),
         ReportFormat::Text => Err(Error::invalid(
             "--format text is for `report campaign` and `report month`; use table, markdown, csv or json",
         )),

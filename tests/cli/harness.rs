@@ -256,3 +256,19 @@ pub fn small_campaign() -> Ledger {
     ]);
     l
 }
+
+/// An initialised ledger on 2023-07-26 holding the empty ZT2023 campaign.
+pub fn zt2023_campaign() -> Ledger {
+    let mut l = Ledger::new();
+    l.at("2023-07-26");
+    l.ok(&[
+        "campaign",
+        "new",
+        "ZT2023",
+        "--name",
+        "主题教育检视问题整改",
+        "--start",
+        "2023-05-08",
+    ]);
+    l
+}

@@ -1,6 +1,6 @@
 use serde_json::{json, Value};
 
-use crate::harness::Ledger;
+use crate::harness::{zt2023_campaign, Ledger};
 
 pub fn example_csv() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/zt2023.csv")
@@ -8,17 +8,7 @@ pub fn example_csv() -> std::path::PathBuf {
 
 /// The shipped example: 17 + 39 problems, 310 measures, all done on time.
 pub fn seed() -> Ledger {
-    let mut l = Ledger::new();
-    l.at("2023-07-26");
-    l.ok(&[
-        "campaign",
-        "new",
-        "ZT2023",
-        "--name",
-        "主题教育检视问题整改",
-        "--start",
-        "2023-05-08",
-    ]);
+    let l = zt2023_campaign();
     let out = l.ok(&["import", example_csv().to_str().unwrap()]);
     assert!(
         out.starts_with("imported 56 problems and 310 measures"),

@@ -1,26 +1,11 @@
-use crate::harness::Ledger;
+use crate::harness::{zt2023_campaign, Ledger};
 use crate::reports::{example_csv, seed};
-
-fn fresh_with_campaign() -> Ledger {
-    let mut l = Ledger::new();
-    l.at("2023-07-26");
-    l.ok(&[
-        "campaign",
-        "new",
-        "ZT2023",
-        "--name",
-        "主题教育检视问题整改",
-        "--start",
-        "2023-05-08",
-    ]);
-    l
-}
 
 #[track_caller]
 fn round_trip(l: &Ledger) {
     let first = l.path("first.csv");
     l.ok(&["export", "--out", first.to_str().unwrap()]);
-    let other = fresh_with_campaign();
+    let other = zt2023_campaign();
     other.ok(&["import", first.to_str().unwrap()]);
     let second = other.path("second.csv");
     other.ok(&["export", "--out", second.to_str().unwrap()]);
@@ -63,7 +48,7 @@ fn example_campaign_round_trips_byte_for_byte() {
 
 #[test]
 fn nasty_cells_round_trip() {
-    let l = fresh_with_campaign();
+    let l = zt2023_campaign();
     let nasty = [
         "=HYPERLINK(\"http://x\",\"点我\")",
         "+1+1",
@@ -110,7 +95,7 @@ fn nasty_cells_round_trip() {
 
 #[test]
 fn gbk_sheets_import_with_the_right_text() {
-    let l = fresh_with_campaign();
+    let l = zt2023_campaign();
     let text = "问题描述,整改措施,责任部门,整改时限,所属专项\r\n学习不够深入,制定学习计划,办公室,2023-06-30,ZT2023\r\n";
     let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
     assert!(!unmappable);
@@ -129,7 +114,7 @@ fn gbk_sheets_import_with_the_right_text() {
 
 #[test]
 fn excel_style_dates_crlf_and_bom_import_cleanly() {
-    let l = fresh_with_campaign();
+    let l = zt2023_campaign();
     let text = "\u{feff}问题描述,整改措施,提出时间,整改时限,状态,完成时间\r\n问题甲,措施甲,2023/5/8,2023/6/30,已完成,2023/6/1\r\n问题乙,措施乙,2023-5-9,2023-7-1,正在整改,\r\n";
     let file = l.path("excel.csv");
     std::fs::write(&file, text).unwrap();
@@ -153,7 +138,7 @@ fn excel_style_dates_crlf_and_bom_import_cleanly() {
 
 #[test]
 fn bad_rows_are_all_reported_and_nothing_changes() {
-    let l = fresh_with_campaign();
+    let l = zt2023_campaign();
     let mut text = String::from("问题描述,整改措施,整改时限,状态\n");
     for line in 2..=20 {
         let cells = match line {
@@ -190,7 +175,7 @@ fn bad_rows_are_all_reported_and_nothing_changes() {
 
 #[test]
 fn dry_run_and_unknown_columns() {
-    let l = fresh_with_campaign();
+    let l = zt2023_campaign();
     let file = l.path("ok.csv");
     std::fs::write(&file, "problem,measure\n问题,措施\n").unwrap();
     let before = l.dump();
