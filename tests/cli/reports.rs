@@ -97,6 +97,18 @@ fn report_forms_snapshots() {
         .snapshot()
     );
     insta::assert_snapshot!(
+        "seed_markdown_en",
+        l.run(&[
+            "report",
+            "campaign",
+            "--format",
+            "markdown",
+            "--as-of",
+            "2023-07-01"
+        ])
+        .snapshot()
+    );
+    insta::assert_snapshot!(
         "seed_markdown_zh",
         l.run(&["--lang", "zh", "report", "campaign", "--format", "markdown"])
             .snapshot()
