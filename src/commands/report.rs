@@ -23,7 +23,7 @@ pub fn run(cmd: ReportCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8>
             // A finished campaign is reported as it stood at its end.
             let as_of = as_of.unwrap_or(today.min(campaign.end));
             let r = report::campaign_report(&ledger, &campaign, as_of, chart)?;
-            report::render_campaign(out, &r, format, ctx.lang)?;
+            report::render(out, &r, format, ctx.lang)?;
         }
         ReportCommand::Month {
             month,
@@ -38,7 +38,7 @@ pub fn run(cmd: ReportCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8>
                 ledger.campaign(code)?;
             }
             let r = report::month_report(&ledger, first, campaign.as_deref())?;
-            report::render_month(out, &r, format, ctx.lang)?;
+            report::render(out, &r, format, ctx.lang)?;
         }
         ReportCommand::By {
             group,

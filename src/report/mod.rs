@@ -16,7 +16,7 @@ use crate::ledger::model::Campaign;
 use crate::ledger::Ledger;
 pub use figures::GroupBy;
 use figures::{Counts, OverdueMeasure, ProblemCounts, Query};
-pub use render::{render_by, render_campaign, render_month};
+pub use render::{render, render_by, Summary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum ReportFormat {
@@ -38,35 +38,6 @@ pub struct CampaignHead {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub days: u32,
-}
-
-#[derive(Debug, Serialize)]
-pub struct MeasureFigures {
-    pub total: i64,
-    pub closed: i64,
-    pub on_time: i64,
-    pub late: i64,
-    pub ongoing: i64,
-    pub open: i64,
-    pub overdue: i64,
-    pub due_soon: i64,
-    pub extended: i64,
-}
-
-impl From<&Counts> for MeasureFigures {
-    fn from(c: &Counts) -> Self {
-        MeasureFigures {
-            total: c.total,
-            closed: c.closed,
-            on_time: c.on_time,
-            late: c.late,
-            ongoing: c.ongoing,
-            open: c.open,
-            overdue: c.overdue,
-            due_soon: c.due_soon,
-            extended: c.extended,
-        }
-    }
 }
 
 #[derive(Debug, Serialize)]
@@ -104,7 +75,7 @@ pub struct CampaignReport {
     pub as_of: NaiveDate,
     pub day: i64,
     pub problems: ProblemCounts,
-    pub measures: MeasureFigures,
+    pub measures: Counts,
     pub completion_rate: f64,
     pub on_time_rate: f64,
     pub all_closed: bool,
@@ -187,7 +158,7 @@ pub fn campaign_report(
         completion_rate: all.completion_rate(),
         on_time_rate: all.on_time_rate(),
         ageing: ageing(&all),
-        measures: MeasureFigures::from(&all),
+        measures: all.clone(),
         by_department: groups
             .iter()
             .map(|(k, c)| GroupRow::new(k.clone(), c))
@@ -212,7 +183,7 @@ pub struct MonthReport {
     pub open_at_end: i64,
     pub overdue_at_end: i64,
     pub completion_rate: f64,
-    pub measures: MeasureFigures,
+    pub measures: Counts,
     pub by_department: Vec<GroupRow>,
     pub fingerprint: String,
 }
@@ -244,7 +215,7 @@ pub fn month_report(
         open_at_end: all.open,
         overdue_at_end: all.overdue,
         completion_rate: all.completion_rate(),
-        measures: MeasureFigures::from(&all),
+        measures: all.clone(),
         by_department: groups
             .iter()
             .map(|(k, c)| GroupRow::new(k.clone(), c))

@@ -272,78 +272,77 @@ pub fn campaign_text(r: &CampaignReport, lang: Lang) -> String {
     text
 }
 
-pub fn render_campaign(
-    out: &mut dyn Write,
-    r: &CampaignReport,
-    format: ReportFormat,
-    lang: Lang,
-) -> Result<()> {
-    match format {
-        ReportFormat::Json => output::print_json(out, r),
-        ReportFormat::Csv => group_csv(out, &r.by_department, GroupBy::Dept, lang),
-        ReportFormat::Text => {
-            writeln!(out, "{}", campaign_text(r, lang))?;
-            writeln!(out, "{}", fingerprint(&r.fingerprint, lang))?;
-            Ok(())
+impl Summary for CampaignReport {
+    fn groups(&self) -> &[GroupRow] {
+        &self.by_department
+    }
+
+    fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    fn text(&self, lang: Lang) -> String {
+        campaign_text(self, lang)
+    }
+
+    fn table(&self, out: &mut dyn Write, lang: Lang) -> Result<()> {
+        let r = self;
+        writeln!(out, "{}", campaign_header(r, lang))?;
+        for line in campaign_lines(r, lang) {
+            writeln!(out, "{line}")?;
         }
-        ReportFormat::Table => {
-            writeln!(out, "{}", campaign_header(r, lang))?;
-            for line in campaign_lines(r, lang) {
+        if let Some(chart) = &r.burndown {
+            let title = if chart.weekly() {
+                W::RBurndownWeek
+            } else {
+                W::RBurndown
+            };
+            writeln!(out, "\n{}", lang.t(title))?;
+            for line in chart.render() {
                 writeln!(out, "{line}")?;
             }
-            if let Some(chart) = &r.burndown {
-                let title = if chart.weekly() {
-                    W::RBurndownWeek
-                } else {
-                    W::RBurndown
-                };
-                writeln!(out, "\n{}", lang.t(title))?;
-                for line in chart.render() {
-                    writeln!(out, "{line}")?;
-                }
-            }
-            writeln!(out, "\n{}", lang.t(W::RByDept))?;
-            group_table(out, &r.by_department, GroupBy::Dept, lang)?;
-            writeln!(out, "\n{} ({})", lang.t(W::ROverdueList), r.overdue.len())?;
-            if !r.overdue.is_empty() {
-                let mut t = output::table(&overdue_headers(lang));
-                for row in overdue_rows(r) {
-                    t.add_row(row);
-                }
-                output::right_align(&mut t, &[2]);
-                output::print_table(out, &t)?;
-            }
-            writeln!(out, "\n{}", fingerprint(&r.fingerprint, lang))?;
-            Ok(())
         }
-        ReportFormat::Markdown => {
-            writeln!(out, "# {}\n", md_cell(&campaign_header(r, lang)))?;
-            for line in campaign_lines(r, lang) {
-                writeln!(out, "- {}", md_cell(&line))?;
+        writeln!(out, "\n{}", lang.t(W::RByDept))?;
+        group_table(out, &r.by_department, GroupBy::Dept, lang)?;
+        writeln!(out, "\n{} ({})", lang.t(W::ROverdueList), r.overdue.len())?;
+        if !r.overdue.is_empty() {
+            let mut t = output::table(&overdue_headers(lang));
+            for row in overdue_rows(r) {
+                t.add_row(row);
             }
-            if let Some(chart) = &r.burndown {
-                writeln!(out, "\n```text")?;
-                for line in chart.render() {
-                    writeln!(out, "{line}")?;
-                }
-                writeln!(out, "```")?;
-            }
-            writeln!(out, "\n## {}\n", lang.t(W::RByDept))?;
-            md_group_table(out, &r.by_department, GroupBy::Dept, lang)?;
-            writeln!(
-                out,
-                "\n## {} ({})\n",
-                lang.t(W::ROverdueList),
-                r.overdue.len()
-            )?;
-            if r.overdue.is_empty() {
-                writeln!(out, "{}", lang.t(W::RNone))?;
-            } else {
-                md_table(out, &overdue_headers(lang), &overdue_rows(r), 6)?;
-            }
-            writeln!(out, "\n{}", fingerprint(&r.fingerprint, lang))?;
-            Ok(())
+            output::right_align(&mut t, &[2]);
+            output::print_table(out, &t)?;
         }
+        Ok(())
+    }
+
+    fn markdown(&self, out: &mut dyn Write, lang: Lang) -> Result<()> {
+        let r = self;
+        writeln!(out, "# {}\n", md_cell(&campaign_header(r, lang)))?;
+        for line in campaign_lines(r, lang) {
+            writeln!(out, "- {}", md_cell(&line))?;
+        }
+        if let Some(chart) = &r.burndown {
+            writeln!(out, "\n```text")?;
+            for line in chart.render() {
+                writeln!(out, "{line}")?;
+            }
+            writeln!(out, "```")?;
+        }
+        writeln!(out, "\n## {}\n", lang.t(W::RByDept))?;
+        md_group_table(out, &r.by_department, GroupBy::Dept, lang)?;
+        writeln!(
+            out,
+            "\n## {} ({})\n",
+            lang.t(W::ROverdueList),
+            r.overdue.len()
+        )?;
+        if r.overdue.is_empty() {
+            writeln!(out, "{}", lang.t(W::RNone))?;
+        } else {
+            md_table(out, &overdue_headers(lang), &overdue_rows(r), 6)?;
+        }
+        Ok(())
     }
 }
 
@@ -423,46 +422,78 @@ fn month_header(r: &MonthReport, lang: Lang) -> String {
     header
 }
 
-pub fn render_month(
+impl Summary for MonthReport {
+    fn groups(&self) -> &[GroupRow] {
+        &self.by_department
+    }
+
+    fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    fn text(&self, lang: Lang) -> String {
+        month_text(self, lang)
+    }
+
+    fn table(&self, out: &mut dyn Write, lang: Lang) -> Result<()> {
+        let r = self;
+        writeln!(
+            out,
+            "{}  {} .. {}\n",
+            month_header(r, lang),
+            r.first,
+            r.last
+        )?;
+        output::print_table(out, &output::key_value_table(month_lines(r, lang)))?;
+        writeln!(out, "\n{}", lang.t(W::RByDept))?;
+        group_table(out, &r.by_department, GroupBy::Dept, lang)?;
+        Ok(())
+    }
+
+    fn markdown(&self, out: &mut dyn Write, lang: Lang) -> Result<()> {
+        let r = self;
+        writeln!(out, "# {}\n", md_cell(&month_header(r, lang)))?;
+        writeln!(out, "{} .. {}\n", r.first, r.last)?;
+        for (label, value) in month_lines(r, lang) {
+            writeln!(out, "- {}: {}", md_cell(&label), md_cell(&value))?;
+        }
+        writeln!(out, "\n## {}\n", lang.t(W::RByDept))?;
+        md_group_table(out, &r.by_department, GroupBy::Dept, lang)?;
+        Ok(())
+    }
+}
+
+/// A campaign or monthly report: JSON as computed, the by-department CSV,
+/// and table, Markdown and prose that all end with the fingerprint.
+pub trait Summary: serde::Serialize {
+    fn groups(&self) -> &[GroupRow];
+    fn fingerprint(&self) -> &str;
+    fn text(&self, lang: Lang) -> String;
+    fn table(&self, out: &mut dyn Write, lang: Lang) -> Result<()>;
+    fn markdown(&self, out: &mut dyn Write, lang: Lang) -> Result<()>;
+}
+
+pub fn render(
     out: &mut dyn Write,
-    r: &MonthReport,
+    r: &impl Summary,
     format: ReportFormat,
     lang: Lang,
 ) -> Result<()> {
     match format {
-        ReportFormat::Json => output::print_json(out, r),
-        ReportFormat::Csv => group_csv(out, &r.by_department, GroupBy::Dept, lang),
-        ReportFormat::Text => {
-            writeln!(out, "{}", month_text(r, lang))?;
-            writeln!(out, "{}", fingerprint(&r.fingerprint, lang))?;
-            Ok(())
-        }
+        ReportFormat::Json => return output::print_json(out, r),
+        ReportFormat::Csv => return group_csv(out, r.groups(), GroupBy::Dept, lang),
+        ReportFormat::Text => writeln!(out, "{}", r.text(lang))?,
         ReportFormat::Table => {
-            writeln!(
-                out,
-                "{}  {} .. {}\n",
-                month_header(r, lang),
-                r.first,
-                r.last
-            )?;
-            output::print_table(out, &output::key_value_table(month_lines(r, lang)))?;
-            writeln!(out, "\n{}", lang.t(W::RByDept))?;
-            group_table(out, &r.by_department, GroupBy::Dept, lang)?;
-            writeln!(out, "\n{}", fingerprint(&r.fingerprint, lang))?;
-            Ok(())
+            r.table(out, lang)?;
+            writeln!(out)?;
         }
         ReportFormat::Markdown => {
-            writeln!(out, "# {}\n", md_cell(&month_header(r, lang)))?;
-            writeln!(out, "{} .. {}\n", r.first, r.last)?;
-            for (label, value) in month_lines(r, lang) {
-                writeln!(out, "- {}: {}", md_cell(&label), md_cell(&value))?;
-            }
-            writeln!(out, "\n## {}\n", lang.t(W::RByDept))?;
-            md_group_table(out, &r.by_department, GroupBy::Dept, lang)?;
-            writeln!(out, "\n{}", fingerprint(&r.fingerprint, lang))?;
-            Ok(())
+            r.markdown(out, lang)?;
+            writeln!(out)?;
         }
     }
+    writeln!(out, "{}", fingerprint(r.fingerprint(), lang))?;
+    Ok(())
 }
 
 pub fn render_by(
