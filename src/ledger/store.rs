@@ -308,19 +308,19 @@ pub fn campaign(conn: &Connection, code: &str) -> Result<Campaign> {
     )?
     .query_row([code], campaign_from_row)
     .optional()?
-    .ok_or_else(|| {
-        Error::not_found(format!("campaign {code:?}"))
-            .with_hint("`rectify campaign list` shows the campaigns")
-    })
+    .ok_or_else(|| campaign_not_found(code))
 }
 
 pub fn campaign_id(conn: &Connection, code: &str) -> Result<i64> {
-    campaign(conn, code)?;
-    Ok(
-        conn.query_row("SELECT id FROM campaign WHERE code = ?1", [code], |r| {
-            r.get(0)
-        })?,
-    )
+    conn.prepare_cached("SELECT id FROM campaign WHERE code = ?1")?
+        .query_row([code], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| campaign_not_found(code))
+}
+
+fn campaign_not_found(code: &str) -> Error {
+    Error::not_found(format!("campaign {code:?}"))
+        .with_hint("`rectify campaign list` shows the campaigns")
 }
 
 pub fn events_of(conn: &Connection, kind: &str, item_id: i64) -> Result<Vec<Event>> {
