@@ -458,6 +458,9 @@ pub struct LogArgs {
 pub enum ExportFormat {
     #[default]
     Csv,
+    /// An Excel workbook: date cells, frozen header, filters, overdue rows
+    /// in red, and a summary sheet with --campaign.
+    Xlsx,
     Json,
 }
 

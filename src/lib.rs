@@ -13,3 +13,4 @@ pub mod ledger;
 pub mod output;
 pub mod report;
 pub mod words;
+pub mod xlsxio;

@@ -203,6 +203,9 @@ catalogue! {
     CNote: "note", "备注";
     CProblemUuid: "problem_uuid", "问题UUID";
     CMeasureUuid: "measure_uuid", "措施UUID";
+    // Workbook sheet names.
+    SheetLedger: "Ledger", "整改台账";
+    SheetSummary: "Summary", "汇总";
     // Sentence templates; `{name}` placeholders are filled by `fill`.
     THeader: "{name} ({code})  {start} to {end}, day {day} of {days}, as of {as_of}",
         "{name}（{code}）  {start} 至 {end}，第{day}天（共{days}天），截至{as_of}";

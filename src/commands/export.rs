@@ -1,4 +1,5 @@
-use std::io::Write;
+use std::fs::File;
+use std::io::{IsTerminal, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::Context;
@@ -6,7 +7,9 @@ use crate::cli::{ExportArgs, ExportFormat, SheetLayout};
 use crate::csvio::{self, Column, COLUMNS};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, OpenMode, SheetRow};
+use crate::report;
 use crate::words::Lang;
+use crate::xlsxio::LedgerBook;
 
 pub fn run(args: ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let ledger = ctx.open(OpenMode::Existing)?;
@@ -14,18 +17,55 @@ pub fn run(args: ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         ledger.campaign(code)?;
     }
     let headers = args.headers.unwrap_or(ctx.lang);
+    let to_stdout = matches!(args.out.as_deref(), None | Some("-"));
+    if args.format == ExportFormat::Xlsx {
+        if to_stdout && std::io::stdout().is_terminal() {
+            return Err(
+                Error::invalid("a workbook is binary; it is not written to a terminal")
+                    .with_hint("name a file with --out ledger.xlsx, or redirect the output"),
+            );
+        }
+        if let Some(path) = args.out.as_deref().filter(|_| !to_stdout) {
+            let book = xlsx_book(&ledger, &args, ctx, headers)?;
+            write_atomically(Path::new(path), |file| book.save(file))?;
+            return Ok(0);
+        }
+    }
     match args.out.as_deref() {
         None | Some("-") => write_sheet(&ledger, &args, ctx, headers, out),
         Some(path) => write_atomically(Path::new(path), |file| {
-            write_sheet(&ledger, &args, ctx, headers, file)
+            let mut buffered = std::io::BufWriter::new(file);
+            write_sheet(&ledger, &args, ctx, headers, &mut buffered)?;
+            buffered.flush()?;
+            Ok(())
         }),
     }?;
     Ok(0)
 }
 
+fn xlsx_book(
+    ledger: &Ledger,
+    args: &ExportArgs,
+    ctx: &Context,
+    headers: Lang,
+) -> Result<LedgerBook> {
+    let mut book = LedgerBook::new(headers, ctx.lang)?;
+    let filter = args.filter.to_filter();
+    each_row(ledger, &filter, ctx.today(), args.by, ctx.lang, |cells| {
+        book.add_row(&cells)
+    })?;
+    if let Some(code) = &args.filter.campaign {
+        let campaign = ledger.campaign(code)?;
+        let as_of = ctx.today().min(campaign.end);
+        let r = report::campaign_report(ledger, &campaign, as_of, false)?;
+        book.add_summary(&report::summary_sheet(&r, ctx.lang))?;
+    }
+    Ok(book)
+}
+
 /// Write to a temp file beside `path` and rename it into place at the end,
 /// so an interrupted export never leaves a truncated file under that name.
-fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+fn write_atomically(path: &Path, write: impl FnOnce(&mut File) -> Result<()>) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -34,14 +74,10 @@ fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()
         .prefix(".rectify-export-")
         .tempfile_in(&dir)
         .map_err(|e| Error::io(&dir, e))?;
-    {
-        let mut buffered = std::io::BufWriter::new(temp.as_file_mut());
-        write(&mut buffered).map_err(|e| match e {
-            Error::Io { source, .. } => Error::io(path, source),
-            other => other,
-        })?;
-        buffered.flush().map_err(|e| Error::io(path, e))?;
-    }
+    write(temp.as_file_mut()).map_err(|e| match e {
+        Error::Io { source, .. } => Error::io(path, source),
+        other => other,
+    })?;
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
@@ -62,10 +98,7 @@ fn write_sheet(
             let mut w = csvio::writer(&mut *out, !args.no_bom)?;
             w.write_record(COLUMNS.iter().map(|c| c.header(headers)))
                 .map_err(csv_io)?;
-            let mut seq = 0;
             each_row(ledger, &filter, today, args.by, lang, |cells| {
-                seq += 1;
-                let cells = with_seq(cells, seq);
                 let record: Vec<std::borrow::Cow<'_, str>> = COLUMNS
                     .iter()
                     .zip(&cells)
@@ -82,12 +115,19 @@ fn write_sheet(
             })?;
             w.flush()?;
         }
+        ExportFormat::Xlsx => {
+            // The zip writer needs to seek, which a pipe cannot: spool first.
+            let book = xlsx_book(ledger, args, ctx, headers)?;
+            let mut spool = tempfile::tempfile().map_err(|e| Error::io("temp file", e))?;
+            book.save(&mut spool)?;
+            spool.seek(SeekFrom::Start(0))?;
+            std::io::copy(&mut spool, out)?;
+        }
         ExportFormat::Json => {
             writeln!(out, "[")?;
             let mut seq = 0;
             each_row(ledger, &filter, today, args.by, lang, |cells| {
                 seq += 1;
-                let cells = with_seq(cells, seq);
                 let object: serde_json::Map<String, serde_json::Value> = COLUMNS
                     .iter()
                     .zip(cells)
@@ -109,11 +149,6 @@ fn write_sheet(
     Ok(())
 }
 
-fn with_seq(mut cells: Vec<String>, seq: u64) -> Vec<String> {
-    cells[0] = seq.to_string();
-    cells
-}
-
 fn csv_io(err: csv::Error) -> Error {
     match err.into_kind() {
         csv::ErrorKind::Io(io) => io.into(),
@@ -121,8 +156,8 @@ fn csv_io(err: csv::Error) -> Error {
     }
 }
 
-/// Rows in sheet order; with `--by problem`, one row per problem with its
-/// measures joined in one multi-line cell.
+/// Rows in sheet order, numbered from 1; with `--by problem`, one row per
+/// problem with its measures joined in one multi-line cell.
 fn each_row(
     ledger: &Ledger,
     filter: &crate::ledger::ItemFilter,
@@ -131,6 +166,12 @@ fn each_row(
     lang: Lang,
     mut emit: impl FnMut(Vec<String>) -> Result<()>,
 ) -> Result<()> {
+    let mut seq = 0u64;
+    let mut emit = move |mut cells: Vec<String>| {
+        seq += 1;
+        cells[0] = seq.to_string();
+        emit(cells)
+    };
     match layout {
         SheetLayout::Measure => ledger.each_sheet_row(filter, today, |row| {
             emit(csvio::sheet_cells(&row, 0, today, lang))

@@ -16,7 +16,7 @@ use crate::ledger::model::Campaign;
 use crate::ledger::Ledger;
 pub use figures::GroupBy;
 use figures::{Counts, OverdueMeasure, ProblemCounts, Query};
-pub use render::{render, render_by, Summary};
+pub use render::{render, render_by, summary_sheet, Summary, SummarySheet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum ReportFormat {

@@ -532,3 +532,38 @@ pub fn render_by(
         )),
     }
 }
+
+/// A campaign report laid out for a spreadsheet's summary sheet: the
+/// headline lines, the by-department table with numeric cells, and the
+/// fingerprint.
+pub struct SummarySheet {
+    pub lines: Vec<String>,
+    pub dept_title: &'static str,
+    pub dept_headers: Vec<&'static str>,
+    pub dept_rows: Vec<(String, [i64; 7])>,
+    pub fingerprint: String,
+}
+
+pub fn summary_sheet(r: &CampaignReport, lang: Lang) -> SummarySheet {
+    let mut lines = vec![campaign_header(r, lang)];
+    lines.extend(campaign_lines(r, lang));
+    lines.push(campaign_text(r, lang));
+    SummarySheet {
+        lines,
+        dept_title: lang.t(W::RByDept),
+        dept_headers: group_headers(GroupBy::Dept, lang),
+        dept_rows: r
+            .by_department
+            .iter()
+            .map(|g| {
+                (
+                    key_label(&g.key, GroupBy::Dept, lang),
+                    [
+                        g.total, g.closed, g.on_time, g.late, g.ongoing, g.open, g.overdue,
+                    ],
+                )
+            })
+            .collect(),
+        fingerprint: fingerprint(&r.fingerprint, lang),
+    }
+}

@@ -241,3 +241,143 @@ fn export_filters_headers_json_and_by_problem() {
         5,
     );
 }
+
+/// Open the workbook with an independent reader and check what a clerk
+/// would see: the header, real date cells, numbers, Chinese text, the
+/// summary sheet, and an overdue row.
+#[test]
+fn xlsx_export_opens_with_dates_header_and_summary() {
+    use calamine::{open_workbook, Data, DataType, Reader, Xlsx};
+
+    let mut l = seed();
+    l.at("2023-07-20");
+    l.ok(&[
+        "add",
+        "problem",
+        "--campaign",
+        "ZT2023",
+        "--scope",
+        "group",
+        "--raised",
+        "2023-07-01",
+        "迟到的问题",
+    ]);
+    l.ok(&[
+        "add",
+        "measure",
+        "--problem",
+        "P57",
+        "--raised",
+        "2023-07-01",
+        "--due",
+        "2023-07-10",
+        "--owner",
+        "张三",
+        "逾期未完成的措施",
+    ]);
+    let path = l.path("台账.xlsx");
+    l.ok(&[
+        "--lang",
+        "zh",
+        "export",
+        "--format",
+        "xlsx",
+        "--campaign",
+        "ZT2023",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    let mut book: Xlsx<_> = open_workbook(&path).expect("a workbook calamine can open");
+    assert_eq!(book.sheet_names(), vec!["整改台账", "汇总"]);
+
+    let sheet = book.worksheet_range("整改台账").unwrap();
+    assert_eq!(sheet.height(), 1 + 311, "a header and one row per measure");
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(header.len(), 24);
+    assert_eq!(&header[..3], ["序号", "所属专项", "问题编号"]);
+    assert_eq!(header[14], "整改时限");
+    assert_eq!(header[23], "措施UUID");
+
+    let first = &sheet.rows().nth(1).unwrap();
+    assert_eq!(first[0].as_f64(), Some(1.0), "seq is a number");
+    assert_eq!(first[2], Data::String("P1".into()));
+    assert!(
+        first[8].is_datetime(),
+        "raised_on is a date cell: {:?}",
+        first[8]
+    );
+    assert_eq!(
+        first[8].as_date(),
+        Some(chrono::NaiveDate::from_ymd_opt(2023, 5, 9).unwrap())
+    );
+    assert_eq!(first[17], Data::String("已销号".into()));
+
+    let last = sheet.rows().next_back().unwrap();
+    assert_eq!(last[10], Data::String("逾期未完成的措施".into()));
+    assert_eq!(
+        last[15].as_date(),
+        Some(chrono::NaiveDate::from_ymd_opt(2023, 7, 10).unwrap())
+    );
+    assert_eq!(
+        last[20].as_f64(),
+        Some(10.0),
+        "days overdue as of 2023-07-20"
+    );
+    assert_eq!(last[18], Data::Empty, "no closing date");
+
+    let summary = book.worksheet_range("汇总").unwrap();
+    let cells: Vec<String> = summary.cells().map(|(_, _, c)| c.to_string()).collect();
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.starts_with("问题：57个（班子问题18个、个人问题39个）")),
+        "{cells:?}"
+    );
+    assert!(cells.iter().any(|c| c == "分部门情况"), "{cells:?}");
+    assert!(cells.iter().any(|c| c.starts_with("台账指纹")), "{cells:?}");
+
+    // The styles mark overdue rows: the light-red fill is in the workbook.
+    let styles = unzip_entry(&path, "xl/styles.xml");
+    assert!(styles.contains("FFC7CE"), "overdue fill missing");
+    let xml = unzip_entry(&path, "xl/worksheets/sheet1.xml");
+    assert!(xml.contains(r#"state="frozen""#) && xml.contains(r#"<autoFilter ref="A1:X312"/>"#));
+}
+
+#[test]
+fn xlsx_without_a_campaign_has_one_sheet_and_pipes() {
+    use calamine::{open_workbook, Reader, Xlsx};
+
+    let l = seed();
+    // Piped to a file, the workbook is written as-is.
+    let out = l.path("piped.xlsx");
+    let run = l.run_cmd(
+        {
+            let mut cmd = l.command(&["export", "--format", "xlsx"]);
+            cmd.stdout(std::fs::File::create(&out).unwrap());
+            cmd
+        },
+        &["export", "--format", "xlsx"],
+    );
+    assert_eq!(run.code, Some(0), "{run}");
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(book.sheet_names(), vec!["Ledger"]);
+    let sheet = book.worksheet_range("Ledger").unwrap();
+    assert_eq!(sheet.get((0, 0)).unwrap().to_string(), "seq");
+}
+
+fn unzip_entry(path: &std::path::Path, name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    zip.by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
