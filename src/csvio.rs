@@ -270,28 +270,58 @@ impl std::fmt::Display for Encoding {
     }
 }
 
-/// Decode a sheet: UTF-8 (with or without BOM), else GB18030/GBK, which is
-/// what Excel and WPS on Chinese Windows save "CSV" as.
-pub fn decode(bytes: Vec<u8>) -> Result<(String, Encoding), String> {
-    if let Some(rest) = bytes.strip_prefix(BOM.as_bytes()) {
-        return std::str::from_utf8(rest)
-            .map(|s| (s.to_string(), Encoding::Utf8Bom))
-            .map_err(|e| {
-                format!(
-                    "the file starts with a UTF-8 byte-order mark but byte {} is not UTF-8 (mixed encodings?)",
-                    e.valid_up_to() + BOM.len()
-                )
-            });
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((text, Encoding::Utf8)),
-        Err(e) => {
-            let bytes = e.into_bytes();
-            encoding_rs::GB18030
-                .decode_without_bom_handling_and_without_replacement(&bytes)
-                .map(|text| (text.into_owned(), Encoding::Gb18030))
-                .ok_or_else(|| "the file is neither UTF-8 nor GB18030/GBK text".to_string())
+pub enum Sniffed {
+    Io(std::io::Error),
+    Invalid(String),
+}
+
+/// Tell a sheet's encoding in one streaming pass: UTF-8 (with or without
+/// BOM), else GB18030/GBK, which is what Excel and WPS on Chinese Windows
+/// save "CSV" as. A file that starts with a BOM must be UTF-8 throughout.
+pub fn sniff(mut input: impl std::io::Read) -> Result<Encoding, Sniffed> {
+    let mut buf = vec![0u8; 64 * 1024];
+    // Bytes of a character split across two reads.
+    let mut carry = 0usize;
+    let mut offset = 0u64;
+    let mut first = true;
+    let mut has_bom = false;
+    loop {
+        let n = match input.read(&mut buf[carry..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Sniffed::Io(e)),
+        };
+        let filled = carry + n;
+        if first && filled >= BOM.len() {
+            has_bom = buf.starts_with(BOM.as_bytes());
+            first = false;
         }
+        match std::str::from_utf8(&buf[..filled]) {
+            Ok(_) => carry = 0,
+            Err(e) if e.error_len().is_none() && n > 0 => {
+                // Incomplete at the end of the read: carry it over.
+                let valid = e.valid_up_to();
+                buf.copy_within(valid..filled, 0);
+                carry = filled - valid;
+                offset += valid as u64;
+                continue;
+            }
+            Err(e) if has_bom => {
+                return Err(Sniffed::Invalid(format!(
+                    "the file starts with a UTF-8 byte-order mark but byte {} is not UTF-8 (mixed encodings?)",
+                    offset + e.valid_up_to() as u64
+                )))
+            }
+            Err(_) => return Ok(Encoding::Gb18030),
+        }
+        if n == 0 {
+            return Ok(if has_bom {
+                Encoding::Utf8Bom
+            } else {
+                Encoding::Utf8
+            });
+        }
+        offset += filled as u64;
     }
 }
 

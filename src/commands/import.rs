@@ -18,16 +18,16 @@ use crate::dates::parse_date;
 use crate::error::{Error, Result};
 use crate::ledger::model::{Campaign, ItemId, ItemRef, Kind, Scope, Status};
 use crate::ledger::{
-    CloseRequest, Ledger, NewMeasure, NewProblem, OpenMode, ProblemDefaults, SheetRow, Writer,
+    CloseRequest, Ledger, NewMeasure, NewProblem, OpenMode, ProblemDefaults, SheetRow, Stamp,
+    Writer,
 };
 use crate::words::Lang;
 
 const MAX_REPORTED: usize = 20;
 
 pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
-    let (bytes, name) = read_input(&args.file)?;
-    let (text, encoding) =
-        csvio::decode(bytes).map_err(|e| Error::invalid(format!("{name}: {e}")))?;
+    let source = Source::open(&args.file)?;
+    let name = source.name.clone();
     let mut ledger = if args.dry_run && !ctx.db.exists() {
         // Rehearse against an empty ledger rather than create a file.
         Ledger::scratch()?
@@ -38,17 +38,13 @@ pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             OpenMode::Create
         })?
     };
-    let sheet = Sheet::parse(&text, &name)?;
-    let run = |w: &mut Writer<'_>| {
-        w.set_via(&format!("import:{name}"));
-        let mut import = Import::new(&name, args.campaign.as_deref(), w.today());
-        import.apply(w, &sheet)
-    };
-    let counts = if args.dry_run {
-        ledger.rehearse(&ctx.stamp, run)?
-    } else {
-        ledger.write(&ctx.stamp, run)?
-    };
+    let (counts, encoding) = import(
+        &mut ledger,
+        &ctx.stamp,
+        source,
+        args.campaign.as_deref(),
+        !args.dry_run,
+    )?;
     let verb = if args.dry_run {
         "dry run: would import"
     } else {
@@ -65,34 +61,125 @@ pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     Ok(0)
 }
 
-fn read_input(file: &str) -> Result<(Vec<u8>, String)> {
-    let mut bytes = Vec::new();
-    if file == "-" {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io("<stdin>", e))?;
-        return Ok((bytes, "<stdin>".into()));
+/// Import a sheet in one transaction, committed only when `commit` is set
+/// and every row is good. Rows are read as they are applied, so memory does
+/// not grow with the file.
+pub fn import(
+    ledger: &mut Ledger,
+    stamp: &Stamp,
+    source: Source,
+    campaign: Option<&str>,
+    commit: bool,
+) -> Result<(Counts, csvio::Encoding)> {
+    let name = source.name.clone();
+    let (reader, encoding) = source.decoded()?;
+    let mut sheet = SheetReader::new(reader, &name)?;
+    let run = |w: &mut Writer<'_>| {
+        w.set_via(&format!("import:{name}"));
+        let mut import = Import::new(&name, campaign, w.today());
+        import.apply(w, &mut sheet)
+    };
+    let counts = if commit {
+        ledger.write(stamp, run)?
+    } else {
+        ledger.rehearse(stamp, run)?
+    };
+    Ok((counts, encoding))
+}
+
+/// A sheet's bytes: a file, or standard input spooled to a temp file, since
+/// the encoding is only known after one pass over all of it.
+pub struct Source {
+    file: std::fs::File,
+    path: std::path::PathBuf,
+    name: String,
+}
+
+impl Source {
+    pub fn open(file: &str) -> Result<Source> {
+        if file == "-" {
+            let mut spool = tempfile::tempfile().map_err(|e| Error::io("<stdin>", e))?;
+            std::io::copy(&mut std::io::stdin().lock(), &mut spool)
+                .map_err(|e| Error::io("<stdin>", e))?;
+            return Ok(Source {
+                file: spool,
+                path: "<stdin>".into(),
+                name: "<stdin>".into(),
+            });
+        }
+        let path = Path::new(file);
+        let opened = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let name = path
+            .file_name()
+            .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned());
+        Ok(Source {
+            file: opened,
+            path: path.to_path_buf(),
+            name,
+        })
     }
-    let path = Path::new(file);
-    bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let name = path
-        .file_name()
-        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned());
-    Ok((bytes, name))
+
+    /// A sheet held in memory, as the fuzz target feeds it.
+    pub fn from_bytes(bytes: &[u8], name: &str) -> Result<Source> {
+        let mut spool = tempfile::tempfile().map_err(|e| Error::io("temp file", e))?;
+        spool
+            .write_all(bytes)
+            .map_err(|e| Error::io("temp file", e))?;
+        Ok(Source {
+            file: spool,
+            path: name.into(),
+            name: name.into(),
+        })
+    }
+
+    /// UTF-8 (with or without BOM), else GB18030/GBK, which is what Excel
+    /// and WPS on Chinese Windows save "CSV" as.
+    fn decoded(mut self) -> Result<(Box<dyn Read>, csvio::Encoding)> {
+        use std::io::{BufReader, Seek, SeekFrom};
+        let io = |e| Error::io(&self.path, e);
+        let encoding = csvio::sniff(BufReader::new(&mut self.file)).map_err(|e| match e {
+            csvio::Sniffed::Io(e) => Error::io(&self.path, e),
+            csvio::Sniffed::Invalid(why) => Error::invalid(format!("{}: {why}", self.name)),
+        })?;
+        self.file.seek(SeekFrom::Start(0)).map_err(io)?;
+        let reader: Box<dyn Read> = match encoding {
+            csvio::Encoding::Gb18030 => Box::new(
+                encoding_rs_io::DecodeReaderBytesBuilder::new()
+                    .encoding(Some(encoding_rs::GB18030))
+                    .build(self.file),
+            ),
+            csvio::Encoding::Utf8Bom => {
+                self.file
+                    .seek(SeekFrom::Start(csvio::BOM.len() as u64))
+                    .map_err(io)?;
+                Box::new(self.file)
+            }
+            csvio::Encoding::Utf8 => Box::new(self.file),
+        };
+        Ok((reader, encoding))
+    }
 }
 
-/// The file's header and records, decoded.
-struct Sheet {
+/// The sheet's header, then its records one at a time.
+struct SheetReader<'n> {
+    name: &'n str,
     columns: Vec<(Column, String)>,
-    records: Vec<(u64, csv::StringRecord)>,
+    records: csv::StringRecordsIntoIter<LineCounter<Box<dyn Read>>>,
+    lines: std::rc::Rc<std::cell::RefCell<LineIndex>>,
 }
 
-impl Sheet {
-    fn parse(text: &str, name: &str) -> Result<Sheet> {
+impl<'n> SheetReader<'n> {
+    fn new(input: Box<dyn Read>, name: &'n str) -> Result<Self> {
+        let lines = std::rc::Rc::new(std::cell::RefCell::new(LineIndex::default()));
+        let counter = LineCounter {
+            inner: input,
+            index: lines.clone(),
+        };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
-            .from_reader(text.as_bytes());
+            .buffer_capacity(64 * 1024)
+            .from_reader(counter);
         let headers = reader
             .headers()
             .map_err(|e| Error::invalid(format!("{name}: cannot read the header row: {e}")))?
@@ -122,36 +209,98 @@ impl Sheet {
                 "{name}: no 问题描述 (problem) column: it is the one column an import needs"
             )));
         }
-        // Line numbers as an editor shows them: the csv crate's own count
-        // drifts on CRLF files, so count newlines up to each record's start.
-        let mut counted = (0usize, 1u64);
-        let mut line_at = |byte: u64| {
-            let mut byte = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
-            // After a CRLF the reported start can sit on the LF.
-            if text.as_bytes().get(byte) == Some(&b'\n') {
-                byte += 1;
-            }
-            let (from, line) = counted;
-            let more = text.as_bytes()[from.min(byte)..byte]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
-            counted = (byte.max(from), line + more as u64);
-            counted.1
-        };
-        let mut records = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = e.position().map_or(0, |p| line_at(p.byte()));
-                Error::invalid(format!("{name}:{line}: malformed CSV: {}", csv_reason(&e)))
-            })?;
-            let line = record.position().map_or(0, |p| line_at(p.byte()));
+        Ok(SheetReader {
+            name,
+            columns,
+            records: reader.into_records(),
+            lines,
+        })
+    }
+
+    /// The next non-blank record and its line, as an editor numbers lines.
+    fn next_record(&mut self) -> Option<Result<(u64, csv::StringRecord)>> {
+        loop {
+            let record = match self.records.next()? {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e
+                        .position()
+                        .map_or(0, |p| self.lines.borrow_mut().line_at(p.byte()));
+                    return Some(Err(Error::invalid(format!(
+                        "{}:{line}: malformed CSV: {}",
+                        self.name,
+                        csv_reason(&e)
+                    ))));
+                }
+            };
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            records.push((line, record));
+            let line = record
+                .position()
+                .map_or(0, |p| self.lines.borrow_mut().line_at(p.byte()));
+            return Some(Ok((line, record)));
         }
-        Ok(Sheet { columns, records })
+    }
+}
+
+/// Line numbers from byte offsets, for a stream read once. The csv crate's
+/// own line count drifts on CRLF files, so count newlines instead; offsets
+/// are asked for in increasing order, so only the chunks not yet passed are
+/// kept.
+#[derive(Default)]
+struct LineIndex {
+    /// Chunks read but not yet passed: (offset of first byte, bytes).
+    chunks: std::collections::VecDeque<(u64, Vec<u8>)>,
+    /// Newlines before the first kept chunk.
+    before: u64,
+    read: u64,
+}
+
+impl LineIndex {
+    fn push(&mut self, bytes: &[u8]) {
+        self.chunks.push_back((self.read, bytes.to_vec()));
+        self.read += bytes.len() as u64;
+    }
+
+    fn line_at(&mut self, byte: u64) -> u64 {
+        while let Some((at, chunk)) = self.chunks.front() {
+            if at + chunk.len() as u64 > byte {
+                break;
+            }
+            self.before += chunk.iter().filter(|b| **b == b'\n').count() as u64;
+            self.chunks.pop_front();
+        }
+        let within = match self.chunks.front() {
+            Some((at, chunk)) => {
+                let upto = (byte - at) as usize;
+                // After a CRLF the reported start can sit on the LF.
+                let upto = if chunk.get(upto) == Some(&b'\n') {
+                    upto + 1
+                } else {
+                    upto
+                };
+                chunk[..upto.min(chunk.len())]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count() as u64
+            }
+            None => 0,
+        };
+        self.before + within + 1
+    }
+}
+
+struct LineCounter<R> {
+    inner: R,
+    index: std::rc::Rc<std::cell::RefCell<LineIndex>>,
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.index.borrow_mut().push(&buf[..n]);
+        Ok(n)
     }
 }
 
@@ -167,7 +316,7 @@ fn csv_reason(e: &csv::Error) -> String {
 }
 
 #[derive(Default)]
-struct Counts {
+pub struct Counts {
     problems: u64,
     measures: u64,
     skipped: u64,
@@ -252,23 +401,38 @@ impl<'n> Import<'n> {
         }
     }
 
+    fn fail_raw(&mut self, message: String) {
+        if self.errors.len() < MAX_REPORTED {
+            self.errors.push(message);
+        }
+    }
+
     fn cell_error(&mut self, row: &Row<'_>, c: Column, message: &str) {
         let (value, header) = row.cells.get(&c).cloned().unwrap_or_default();
         self.fail(row.line, format!("{header}: {value:?} {message}"));
     }
 
-    fn apply(&mut self, w: &mut Writer<'_>, sheet: &Sheet) -> Result<Counts> {
+    fn apply(&mut self, w: &mut Writer<'_>, sheet: &mut SheetReader<'_>) -> Result<Counts> {
         if let Some(code) = self.default_campaign {
             w.campaign(code)?;
         }
-        for (line, record) in &sheet.records {
+        while let Some(next) = sheet.next_record() {
+            let (line, record) = match next {
+                Ok(r) => r,
+                Err(e) => {
+                    // A broken record ends the reading; what was found so far
+                    // is reported with it.
+                    self.fail_raw(crate::error::chain(&e));
+                    break;
+                }
+            };
             let cells = sheet
                 .columns
                 .iter()
                 .zip(record.iter())
                 .map(|((c, header), raw)| (*c, (clean_cell(*c, raw), header.as_str())))
                 .collect();
-            let row = Row { line: *line, cells };
+            let row = Row { line, cells };
             if let Err(e) = self.apply_row(w, &row) {
                 match e {
                     Error::Invalid { .. } | Error::Refused { .. } | Error::NotFound { .. } => {

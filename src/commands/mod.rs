@@ -9,7 +9,7 @@ mod check;
 mod close;
 mod export;
 mod extend;
-mod import;
+pub mod import;
 mod init;
 mod list;
 mod log;

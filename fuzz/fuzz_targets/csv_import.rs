@@ -1,0 +1,20 @@
+//! Arbitrary bytes as a sheet to import: never a panic, and whatever the
+//! import does (all or nothing), the ledger still verifies.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use rectify::commands::import::{import, Source};
+use rectify::ledger::{verify::verify, Ledger, Stamp};
+
+fuzz_target!(|data: &[u8]| {
+    let mut ledger = Ledger::scratch().expect("in-memory ledger");
+    let stamp = Stamp {
+        today: chrono::NaiveDate::from_ymd_opt(2023, 7, 26).unwrap(),
+        now: "2023-07-26T00:00:00Z".into(),
+        actor: "fuzz".into(),
+    };
+    let source = Source::from_bytes(data, "fuzz.csv").expect("temp file");
+    let _ = import(&mut ledger, &stamp, source, None, true);
+    let report = verify(&ledger, None).expect("verify runs");
+    assert!(report.ok(), "history and tables disagree after an import");
+});
