@@ -7,6 +7,7 @@ mod fuzz;
 
 mod bad_input;
 mod core;
+mod crash;
 mod invariants;
 mod reports;
 mod sheets;

@@ -101,6 +101,66 @@ fn backup_is_a_verified_copy() {
     l.fails(&["backup", copy.to_str().unwrap()], 4);
 }
 
+/// Backups taken while another clerk keeps writing are each a consistent
+/// snapshot: they verify, and their head is an event of the live history.
+#[test]
+fn backup_while_another_clerk_writes() {
+    let l = small_campaign();
+    let writing = std::sync::atomic::AtomicBool::new(true);
+    let copies: Vec<std::path::PathBuf> = std::thread::scope(|s| {
+        let writer = s.spawn(|| {
+            let mut n = 0;
+            // Bounded, so a failed backup cannot leave it writing forever.
+            while (writing.load(std::sync::atomic::Ordering::Relaxed) || n < 20) && n < 2000 {
+                l.ok(&["add", "measure", "--problem", "P1", &format!("措施{n}")]);
+                n += 1;
+            }
+            n
+        });
+        let copies = (0..5)
+            .map(|i| {
+                std::thread::sleep(std::time::Duration::from_millis(150));
+                let copy = l.path(&format!("copy{i}.db"));
+                let out = l.ok(&["backup", copy.to_str().unwrap()]);
+                assert!(out.contains("fingerprint"), "{out}");
+                copy
+            })
+            .collect();
+        writing.store(false, std::sync::atomic::Ordering::Relaxed);
+        assert!(writer.join().unwrap() >= 20);
+        copies
+    });
+    let live = rusqlite::Connection::open(&l.db).unwrap();
+    let mut seen = Vec::new();
+    for copy in &copies {
+        let conn = rusqlite::Connection::open(copy).unwrap();
+        let (seq, hash): (i64, String) = conn
+            .query_row(
+                "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let live_hash: String = live
+            .query_row("SELECT hash FROM event WHERE seq = ?1", [seq], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            hash,
+            live_hash,
+            "{} is a snapshot of the live history",
+            copy.display()
+        );
+        let measures: i64 = conn
+            .query_row("SELECT count(*) FROM measure", [], |r| r.get(0))
+            .unwrap();
+        seen.push(measures);
+    }
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]) && seen.first() < seen.last(),
+        "the copies caught the writer at different points: {seen:?}"
+    );
+}
+
 #[test]
 fn a_readable_ledger_draws_a_warning() {
     let l = small_campaign();
