@@ -45,8 +45,21 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
 
+    /// Colour overdue items red and due-soon items yellow: auto (only on a
+    /// terminal, and not when NO_COLOR is set), always, or never.
+    #[arg(long, global = true, value_enum, default_value_t, value_name = "WHEN")]
+    pub color: ColorChoice,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -141,6 +154,25 @@ pub enum Command {
         after_help = "Exit codes: 0 all holds, 6 tampered, 5 unreadable.\n\nExample:\n  rectify verify --late 30"
     )]
     Verify(VerifyArgs),
+
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  rectify completions bash > ~/.local/share/bash-completion/completions/rectify\n  rectify completions zsh > ~/.zfunc/_rectify\n  rectify completions fish > ~/.config/fish/completions/rectify.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Write roff man pages: rectify(1) to stdout, or one page per command into DIR.
+    #[command(
+        after_help = "Examples:\n  rectify man | man -l -\n  rectify man --dir ~/.local/share/man/man1"
+    )]
+    Man {
+        /// Write rectify.1 and rectify-<command>.1 into DIR.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

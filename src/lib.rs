@@ -11,6 +11,7 @@ pub mod dates;
 pub mod error;
 pub mod ledger;
 pub mod output;
+pub mod progress;
 pub mod report;
 pub mod words;
 pub mod xlsxio;

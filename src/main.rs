@@ -1,13 +1,14 @@
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use rectify::cli::Cli;
+use rectify::cli::{Cli, ColorChoice};
 use rectify::commands::{self, Context};
 use rectify::error::{self, exit, Error};
 use rectify::ledger::Stamp;
+use rectify::output::Paint;
 use rectify::words::Lang;
 
 fn main() -> ExitCode {
@@ -29,8 +30,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<u8, Error> {
-    let ctx = context(&cli)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
+    if let Some(result) = commands::run_without_ledger(&cli.command, &mut out) {
+        let code = result?;
+        out.flush()?;
+        return Ok(code);
+    }
+    let ctx = context(&cli)?;
     let code = commands::run(cli.command, &ctx, &mut out)?;
     out.flush()?;
     Ok(code)
@@ -73,7 +79,22 @@ fn context(cli: &Cli) -> Result<Context, Error> {
         Some(path) => path.clone(),
         None => default_db(env)?,
     };
+    // Colour only where a person reads it: never in pipes, files or cron,
+    // and never when NO_COLOR (https://no-color.org) is set to anything.
+    let paint = Paint {
+        on: match cli.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal()
+                    && env("NO_COLOR").is_none()
+                    && env("TERM").as_deref() != Some("dumb")
+            }
+        },
+    };
     Ok(Context {
+        paint,
+        progress: std::io::stderr().is_terminal(),
         db,
         stamp: Stamp {
             today,

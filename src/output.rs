@@ -20,7 +20,17 @@ pub fn table<S: AsRef<str>>(headers: &[S]) -> Table {
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(headers.iter().map(|h| Cell::new(h.as_ref())));
     tighten(&mut table);
+    fit_or_leave(&mut table);
     table
+}
+
+/// Wrap to the terminal's width, but not to a width that reports as zero
+/// or absurdly narrow (a pty without a size), which would stack every
+/// column one character wide.
+fn fit_or_leave(table: &mut Table) {
+    if table.width().is_some_and(|w| w < 40) {
+        table.set_content_arrangement(ContentArrangement::Disabled);
+    }
 }
 
 /// Label/value lines (`show`, `campaign show`): no header, no rules.
@@ -33,6 +43,7 @@ pub fn key_value_table(rows: Vec<(String, String)>) -> Table {
         table.add_row(vec![k, v]);
     }
     tighten(&mut table);
+    fit_or_leave(&mut table);
     table
 }
 
@@ -115,7 +126,54 @@ impl<'a> ItemView<'a> {
 }
 
 /// The columns of `list` and of the measures in `show`.
-pub fn items_table(items: &[Item], today: NaiveDate, lang: Lang) -> Table {
+/// Whether to colour what is printed; decided once, in main.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Paint {
+    pub on: bool,
+}
+
+impl Paint {
+    /// A cell in red (overdue) or yellow (due soon), when colour is on.
+    pub fn cell(self, text: String, urgency: Urgency) -> Cell {
+        let cell = Cell::new(text);
+        match (self.on, urgency) {
+            (true, Urgency::Overdue) => cell.fg(comfy_table::Color::Red),
+            (true, Urgency::DueSoon) => cell.fg(comfy_table::Color::Yellow),
+            _ => cell,
+        }
+    }
+
+    /// comfy-table drops styling unless it sees a terminal itself; the
+    /// decision is ours, made in main.
+    pub fn apply(self, table: &mut Table) {
+        if self.on {
+            table.enforce_styling();
+        } else {
+            table.force_no_tty();
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Urgency {
+    Overdue,
+    DueSoon,
+    None,
+}
+
+impl Urgency {
+    pub fn of(item: &Item, today: NaiveDate) -> Urgency {
+        if item.is_overdue(today) {
+            Urgency::Overdue
+        } else if item.is_due_soon(today, 7) {
+            Urgency::DueSoon
+        } else {
+            Urgency::None
+        }
+    }
+}
+
+pub fn items_table(items: &[Item], today: NaiveDate, lang: Lang, paint: Paint) -> Table {
     let mut t = table(&[
         lang.t(W::HId),
         lang.t(W::HStatus),
@@ -124,14 +182,16 @@ pub fn items_table(items: &[Item], today: NaiveDate, lang: Lang) -> Table {
         lang.t(W::HDept),
         lang.t(W::HTitle),
     ]);
+    paint.apply(&mut t);
     for item in items {
+        let urgency = Urgency::of(item, today);
         t.add_row(vec![
-            item.id.to_string(),
-            item.status_word(today, lang).to_string(),
-            date(item.due_current),
-            item.owner.clone(),
-            item.department.clone(),
-            item.title.clone(),
+            paint.cell(item.id.to_string(), urgency),
+            paint.cell(item.status_word(today, lang).to_string(), urgency),
+            paint.cell(date(item.due_current), urgency),
+            Cell::new(&item.owner),
+            Cell::new(&item.department),
+            Cell::new(&item.title),
         ]);
     }
     t

@@ -64,14 +64,16 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             lang.t(W::HDept),
             lang.t(W::HTitle),
         ]);
+        ctx.paint.apply(&mut t);
+        let red = |text: String| ctx.paint.cell(text, output::Urgency::Overdue);
         for i in &overdue {
             t.add_row(vec![
-                i.id.to_string(),
-                output::date(i.due_current),
-                i.days_overdue(today).to_string(),
-                i.owner.clone(),
-                i.department.clone(),
-                i.title.clone(),
+                red(i.id.to_string()),
+                red(output::date(i.due_current)),
+                red(i.days_overdue(today).to_string()),
+                comfy_table::Cell::new(&i.owner),
+                comfy_table::Cell::new(&i.department),
+                comfy_table::Cell::new(&i.title),
             ]);
         }
         output::right_align(&mut t, &[2]);
@@ -91,7 +93,7 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             crate::words::Lang::Zh => format!("{}{}", args.within, lang.t(W::CheckDueSoon)),
         };
         writeln!(out, "{heading} ({})", due_soon.len())?;
-        output::print_table(out, &output::items_table(&due_soon, today, lang))?;
+        output::print_table(out, &output::items_table(&due_soon, today, lang, ctx.paint))?;
     }
     Ok(code)
 }

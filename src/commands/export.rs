@@ -7,6 +7,7 @@ use crate::cli::{ExportArgs, ExportFormat, SheetLayout};
 use crate::csvio::{self, Column, COLUMNS};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, OpenMode, SheetRow};
+use crate::progress::Progress;
 use crate::report;
 use crate::words::Lang;
 use crate::xlsxio::LedgerBook;
@@ -51,9 +52,15 @@ fn xlsx_book(
 ) -> Result<LedgerBook> {
     let mut book = LedgerBook::new(headers, ctx.lang)?;
     let filter = args.filter.to_filter();
-    each_row(ledger, &filter, ctx.today(), args.by, ctx.lang, |cells| {
-        book.add_row(&cells)
-    })?;
+    each_row(
+        ledger,
+        &filter,
+        ctx.today(),
+        args.by,
+        ctx.lang,
+        ctx.progress,
+        |cells| book.add_row(&cells),
+    )?;
     if let Some(code) = &args.filter.campaign {
         let campaign = ledger.campaign(code)?;
         let as_of = ctx.today().min(campaign.end);
@@ -98,21 +105,29 @@ fn write_sheet(
             let mut w = csvio::writer(&mut *out, !args.no_bom)?;
             w.write_record(COLUMNS.iter().map(|c| c.header(headers)))
                 .map_err(csv_io)?;
-            each_row(ledger, &filter, today, args.by, lang, |cells| {
-                let record: Vec<std::borrow::Cow<'_, str>> = COLUMNS
-                    .iter()
-                    .zip(&cells)
-                    .map(|(c, v)| {
-                        if c.is_free_text() {
-                            csvio::defuse(v)
-                        } else {
-                            v.into()
-                        }
-                    })
-                    .collect();
-                w.write_record(record.iter().map(|c| c.as_bytes()))
-                    .map_err(csv_io)
-            })?;
+            each_row(
+                ledger,
+                &filter,
+                today,
+                args.by,
+                lang,
+                ctx.progress,
+                |cells| {
+                    let record: Vec<std::borrow::Cow<'_, str>> = COLUMNS
+                        .iter()
+                        .zip(&cells)
+                        .map(|(c, v)| {
+                            if c.is_free_text() {
+                                csvio::defuse(v)
+                            } else {
+                                v.into()
+                            }
+                        })
+                        .collect();
+                    w.write_record(record.iter().map(|c| c.as_bytes()))
+                        .map_err(csv_io)
+                },
+            )?;
             w.flush()?;
         }
         ExportFormat::Xlsx => {
@@ -126,20 +141,28 @@ fn write_sheet(
         ExportFormat::Json => {
             writeln!(out, "[")?;
             let mut seq = 0;
-            each_row(ledger, &filter, today, args.by, lang, |cells| {
-                seq += 1;
-                let object: serde_json::Map<String, serde_json::Value> = COLUMNS
-                    .iter()
-                    .zip(cells)
-                    .map(|(c, v)| (c.header(Lang::En).to_string(), v.into()))
-                    .collect();
-                if seq > 1 {
-                    writeln!(out, ",")?;
-                }
-                let text = serde_json::to_string(&object).map_err(std::io::Error::from)?;
-                write!(out, "  {text}")?;
-                Ok(())
-            })?;
+            each_row(
+                ledger,
+                &filter,
+                today,
+                args.by,
+                lang,
+                ctx.progress,
+                |cells| {
+                    seq += 1;
+                    let object: serde_json::Map<String, serde_json::Value> = COLUMNS
+                        .iter()
+                        .zip(cells)
+                        .map(|(c, v)| (c.header(Lang::En).to_string(), v.into()))
+                        .collect();
+                    if seq > 1 {
+                        writeln!(out, ",")?;
+                    }
+                    let text = serde_json::to_string(&object).map_err(std::io::Error::from)?;
+                    write!(out, "  {text}")?;
+                    Ok(())
+                },
+            )?;
             if seq > 0 {
                 writeln!(out)?;
             }
@@ -164,11 +187,14 @@ fn each_row(
     today: chrono::NaiveDate,
     layout: SheetLayout,
     lang: Lang,
+    show_progress: bool,
     mut emit: impl FnMut(Vec<String>) -> Result<()>,
 ) -> Result<()> {
     let mut seq = 0u64;
+    let mut progress = Progress::rows(show_progress, "export");
     let mut emit = move |mut cells: Vec<String>| {
         seq += 1;
+        progress.row();
         cells[0] = seq.to_string();
         emit(cells)
     };

@@ -21,6 +21,7 @@ use crate::ledger::{
     CloseRequest, Ledger, NewMeasure, NewProblem, OpenMode, ProblemDefaults, SheetRow, Stamp,
     Writer,
 };
+use crate::progress::Progress;
 use crate::words::Lang;
 
 const MAX_REPORTED: usize = 20;
@@ -44,6 +45,7 @@ pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         source,
         args.campaign.as_deref(),
         !args.dry_run,
+        ctx.progress,
     )?;
     let verb = if args.dry_run {
         "dry run: would import"
@@ -70,6 +72,7 @@ pub fn import(
     source: Source,
     campaign: Option<&str>,
     commit: bool,
+    show_progress: bool,
 ) -> Result<(Counts, csvio::Encoding)> {
     let name = source.name.clone();
     let (reader, encoding) = source.decoded()?;
@@ -77,7 +80,8 @@ pub fn import(
     let run = |w: &mut Writer<'_>| {
         w.set_via(&format!("import:{name}"));
         let mut import = Import::new(&name, campaign, w.today());
-        import.apply(w, &mut sheet)
+        let mut progress = Progress::rows(show_progress, "import");
+        import.apply(w, &mut sheet, &mut progress)
     };
     let counts = if commit {
         ledger.write(stamp, run)?
@@ -412,7 +416,12 @@ impl<'n> Import<'n> {
         self.fail(row.line, format!("{header}: {value:?} {message}"));
     }
 
-    fn apply(&mut self, w: &mut Writer<'_>, sheet: &mut SheetReader<'_>) -> Result<Counts> {
+    fn apply(
+        &mut self,
+        w: &mut Writer<'_>,
+        sheet: &mut SheetReader<'_>,
+        progress: &mut Progress,
+    ) -> Result<Counts> {
         if let Some(code) = self.default_campaign {
             w.campaign(code)?;
         }
@@ -433,6 +442,7 @@ impl<'n> Import<'n> {
                 .map(|((c, header), raw)| (*c, (clean_cell(*c, raw), header.as_str())))
                 .collect();
             let row = Row { line, cells };
+            progress.row();
             if let Err(e) = self.apply_row(w, &row) {
                 match e {
                     Error::Invalid { .. } | Error::Refused { .. } | Error::NotFound { .. } => {

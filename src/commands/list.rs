@@ -17,7 +17,10 @@ pub fn run(args: ListArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     match args.format {
         ItemFormat::Table => {
             let items = ledger.items(&filter, today)?;
-            output::print_table(out, &output::items_table(&items, today, ctx.lang))?;
+            output::print_table(
+                out,
+                &output::items_table(&items, today, ctx.lang, ctx.paint),
+            )?;
         }
         ItemFormat::Json => {
             // Streamed, so a large ledger is never held in memory at once.

@@ -7,12 +7,14 @@ mod backup;
 mod campaign;
 mod check;
 mod close;
+mod completions;
 mod export;
 mod extend;
 pub mod import;
 mod init;
 mod list;
 mod log;
+mod man;
 mod note;
 mod reopen;
 mod report;
@@ -37,6 +39,9 @@ pub struct Context {
     pub db: PathBuf,
     pub stamp: Stamp,
     pub lang: Lang,
+    pub paint: crate::output::Paint,
+    /// Show progress of long imports and exports: stderr is a terminal.
+    pub progress: bool,
 }
 
 impl Context {
@@ -72,6 +77,18 @@ pub fn run(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         Command::Import(args) => import::run(args, ctx, out),
         Command::Backup(args) => backup::run(args, ctx, out),
         Command::Verify(args) => verify::run(args, ctx, out),
+        Command::Completions { shell } => completions::run(shell, out),
+        Command::Man { dir } => man::run(dir.as_deref(), out),
+    }
+}
+
+/// Commands that need no ledger, clock or user: they run before any of
+/// that is resolved, so they work with an empty environment.
+pub fn run_without_ledger(command: &Command, out: &mut dyn Write) -> Option<Result<u8>> {
+    match command {
+        Command::Completions { shell } => Some(completions::run(*shell, out)),
+        Command::Man { dir } => Some(man::run(dir.as_deref(), out)),
+        _ => None,
     }
 }
 

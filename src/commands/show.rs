@@ -53,7 +53,7 @@ pub fn run(args: ShowArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     if id.kind == Kind::Problem {
         writeln!(out, "\n{} ({})", lang.t(W::HMeasuresOf), measures.len())?;
         if !measures.is_empty() {
-            output::print_table(out, &output::items_table(&measures, today, lang))?;
+            output::print_table(out, &output::items_table(&measures, today, lang, ctx.paint))?;
         }
     }
     writeln!(out, "\n{}", lang.t(W::HHistory))?;

@@ -11,6 +11,7 @@ mod crash;
 mod invariants;
 mod reports;
 mod sheets;
+mod shell;
 mod snapshots;
 mod storage;
 mod trust;

@@ -1,0 +1,154 @@
+//! Shell conventions: completions, man pages, colour only on a terminal,
+//! and the cron recipe.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::harness::{bin, small_campaign, Ledger};
+
+const RED: &str = "\u{1b}[38;5;9m";
+
+#[test]
+fn completions_for_every_shell() {
+    let l = Ledger::empty();
+    for (shell, marker) in [
+        ("bash", "_rectify()"),
+        ("zsh", "#compdef rectify"),
+        ("fish", "complete -c rectify"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = l.ok(&["completions", shell]);
+        assert!(out.contains(marker), "{shell}: {marker} missing");
+        assert!(out.contains("import") && out.contains("report"), "{shell}");
+    }
+    assert!(!l.db.exists(), "completions need no ledger");
+    l.fails(&["completions", "tcsh"], 2);
+}
+
+#[test]
+fn man_pages_to_stdout_and_to_a_directory() {
+    let l = Ledger::empty();
+    let page = l.ok(&["man"]);
+    assert!(page.contains(".TH rectify 1"), "{page}");
+    assert!(page.contains("整改台账"));
+    let dir = l.path("man1");
+    std::fs::create_dir(&dir).unwrap();
+    l.ok(&["man", "--dir", dir.to_str().unwrap()]);
+    for name in ["rectify.1", "rectify-import.1", "rectify-report-month.1"] {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        assert!(text.starts_with(".ie"), "{name}");
+    }
+    l.fails(&["man", "--dir", l.path("missing").to_str().unwrap()], 2);
+}
+
+fn overdue_ledger() -> Ledger {
+    let mut l = small_campaign();
+    l.at("2023-07-05");
+    l
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let l = overdue_ledger();
+    let piped = l.run(&["list"]);
+    assert_eq!(piped.code, Some(0), "{piped}");
+    assert!(
+        piped.stdout.contains("overdue") && !piped.stdout.contains('\u{1b}'),
+        "{piped}"
+    );
+    let forced = l.ok(&["--color", "always", "list"]);
+    assert!(forced.contains(RED), "{forced:?}");
+    let check = l.run(&["check", "--color", "always"]);
+    assert!(check.stdout.contains(RED), "{check}");
+    // Colour never changes what the columns say.
+    let strip = |s: &str| s.replace(RED, "").replace("\u{1b}[39m", "");
+    assert_eq!(strip(&forced), piped.stdout);
+}
+
+/// Run under a pseudo-terminal with util-linux `script`, as a clerk's shell
+/// would; skipped where `script` is missing.
+fn in_terminal(l: &Ledger, extra_env: &[(&str, &str)], args: &str) -> Option<String> {
+    if !Path::new("/usr/bin/script").exists() {
+        eprintln!("skipped: /usr/bin/script is not installed");
+        return None;
+    }
+    let mut cmd = Command::new("/usr/bin/script");
+    cmd.env_clear()
+        .env("RECTIFY_DB", &l.db)
+        .env("RECTIFY_TODAY", &l.today)
+        .env("PATH", "/usr/bin:/bin")
+        .env("TERM", "xterm")
+        .args([
+            "-qec",
+            &format!("stty cols 120; {} {args}", bin().display()),
+            "/dev/null",
+        ]);
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn a_terminal_gets_colour_unless_no_color_or_never() {
+    let l = overdue_ledger();
+    let Some(tty) = in_terminal(&l, &[], "list") else {
+        return;
+    };
+    assert!(tty.contains(RED), "{tty:?}");
+    let no_color = in_terminal(&l, &[("NO_COLOR", "1")], "list").unwrap();
+    assert!(
+        no_color.contains("overdue") && !no_color.contains('\u{1b}'),
+        "{no_color:?}"
+    );
+    let never = in_terminal(&l, &[], "--color never list").unwrap();
+    assert!(
+        never.contains("overdue") && !never.contains('\u{1b}'),
+        "{never:?}"
+    );
+    // A workbook is binary: not for a terminal.
+    let xlsx = in_terminal(&l, &[], "export --format xlsx").unwrap();
+    assert!(xlsx.contains("error: a workbook is binary"), "{xlsx:?}");
+}
+
+#[test]
+fn the_cron_recipe_writes_last_months_report_and_alerts_on_overdue() {
+    let mut l = small_campaign();
+    l.at("2023-07-01");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/monthly-report.sh");
+    let outdir = l.path("月报");
+    let run_script = |l: &Ledger| {
+        Command::new("/bin/sh")
+            .arg(&script)
+            .arg(&outdir)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("RECTIFY", bin())
+            .env("RECTIFY_DB", &l.db)
+            .env("RECTIFY_TODAY", &l.today)
+            .env("RECTIFY_NOW", crate::harness::NOW)
+            .output()
+            .unwrap()
+    };
+    let out = run_script(&l);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "overdue alerts: {stdout}");
+    assert!(stdout.contains("逾期"), "{stdout}");
+    let md = std::fs::read_to_string(outdir.join("rectify-2023-06.md")).unwrap();
+    assert!(md.starts_with("# 2023年6月整改工作月报"), "{md}");
+    let csv = std::fs::read_to_string(outdir.join("rectify-2023-06.csv")).unwrap();
+    assert!(csv.contains("办公室"), "{csv}");
+    assert!(!outdir.join("rectify-2023-06.md.tmp").exists());
+
+    l.ok(&["close", "M1", "M2", "--on", "2023-06-30"]);
+    l.ok(&["close", "P1", "--on", "2023-06-30"]);
+    let out = run_script(&l);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nothing overdue"));
+}
