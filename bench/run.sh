@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# The benchmark: rectify against the sqlite3 CLI and Taskwarrior on the same
+# generated ledgers, timing whole processes (median, min and max of several
+# runs) and the peak memory of import and export.
+#
+#   bench/run.sh                 N = 10k, 100k, 1M; writes bench/results.md
+#   bench/run.sh --sizes "1000 20000"
+#   bench/run.sh --smoke         N = 1k, one run each, results to a temp file
+#
+# Installs sqlite3, taskwarrior and GNU time from Debian's packages when
+# they are missing and apt-get is there; a tool that cannot be had is
+# left out of the table, marked n/a.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+sizes="10000 100000 1000000"
+runs=5        # fast operations
+slow_runs=3   # import, export, verify, reports at 1M
+task_max=100000
+out="$root/bench/results.md"
+smoke=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --smoke) smoke=1; sizes=1000; runs=1; slow_runs=1; out=$(mktemp --suffix=.md) ;;
+        --sizes) sizes=$2; shift ;;
+        --runs) runs=$2; slow_runs=$2; shift ;;
+        --out) out=$2; shift ;;
+        *) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+have() { command -v "$1" >/dev/null 2>&1; }
+if ! have sqlite3 || ! have task || [ ! -x /usr/bin/time ]; then
+    if have apt-get; then
+        sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+        $sudo apt-get install -y -qq sqlite3 taskwarrior time >/dev/null 2>&1 ||
+            { $sudo apt-get update -qq >/dev/null 2>&1 &&
+              $sudo apt-get install -y -qq sqlite3 taskwarrior time >/dev/null 2>&1; } || true
+    fi
+fi
+
+echo "building rectify (release)..." >&2
+(cd "$root" && cargo build --release --quiet --bin rectify --example bench-gen)
+rectify="$root/target/release/rectify"
+gen="$root/target/release/examples/bench-gen"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+raw="$work/raw.tsv"
+: >"$raw"
+
+export RECTIFY_TODAY=2024-01-15 RECTIFY_NOW=2024-01-15T08:00:00Z RECTIFY_USER=bench
+unset RECTIFY_LANG LANG LC_ALL LC_MESSAGES NO_COLOR
+
+now_ms() { date +%s%N; }
+
+# time_op OP N TOOL RUNS COMMAND: COMMAND is a shell string; $run counts 1..RUNS
+# so each run of a write can touch a different item.
+time_op() {
+    local op=$1 n=$2 tool=$3 count=$4 cmd=$5 t0 t1 samples=()
+    for run in $(seq "$count"); do
+        t0=$(now_ms)
+        if ! (export run; eval "$cmd") >/dev/null 2>"$work/err"; then
+            echo "bench: $tool $op (N=$n) failed:" >&2
+            cat "$work/err" >&2
+            exit 1
+        fi
+        t1=$(now_ms)
+        samples+=($(((t1 - t0) / 1000)))
+    done
+    local sorted
+    sorted=$(printf '%s\n' "${samples[@]}" | sort -n)
+    local min max med
+    min=$(echo "$sorted" | head -1)
+    max=$(echo "$sorted" | tail -1)
+    med=$(echo "$sorted" | sed -n "$(((${#samples[@]} + 1) / 2))p")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$op" "$n" "$tool" "$med" "$min" "$max" >>"$raw"
+    awk -v op="$op" -v tool="$tool" -v n="$n" -v med="$med" -v min="$min" -v max="$max" 'BEGIN {
+        printf "  %-16s %-8s N=%-8s median %9.1f ms  (min %.1f, max %.1f)\n", op, tool, n, med / 1000, min / 1000, max / 1000 }' >&2
+}
+
+# peak_mem OP N TOOL COMMAND: peak RSS in KiB by GNU time, one run.
+peak_mem() {
+    local op=$1 n=$2 tool=$3 cmd=$4
+    [ -x /usr/bin/time ] || return 0
+    /usr/bin/time -f '%M' -o "$work/mem" bash -c "$cmd" >/dev/null 2>&1
+    printf '%s\t%s\t%s\t%s\n' "$op" "$n" "$tool" "$(tail -1 "$work/mem")" >>"$work/mem.tsv"
+}
+: >"$work/mem.tsv"
+
+# Fold single-run rows of OP N TOOL into one row: median, min, max.
+median_of() {
+    local op=$1 n=$2 tool=$3
+    awk -F'\t' -v op="$op" -v n="$n" -v t="$tool" '$1==op && $2==n && $3==t {print $4}' "$raw" | sort -n >"$work/fold"
+    awk -F'\t' -v op="$op" -v n="$n" -v t="$tool" '!($1==op && $2==n && $3==t)' "$raw" >"$work/rest"
+    mv "$work/rest" "$raw"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$op" "$n" "$tool" \
+        "$(sed -n "$((($(wc -l <"$work/fold") + 1) / 2))p" "$work/fold")" \
+        "$(head -1 "$work/fold")" "$(tail -1 "$work/fold")" >>"$raw"
+}
+
+new_campaigns() {
+    local db=$1
+    for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
+        RECTIFY_DB=$db "$rectify" campaign new "C$m" --name "2023年${m}月专项" \
+            --start "2023-$m-01" --days 28 >/dev/null
+    done
+}
+
+for n in $sizes; do
+    echo "N = $n" >&2
+    d="$work/$n"
+    mkdir -p "$d"
+    task_here=0
+    if have task && [ "$n" -le "$task_max" ]; then task_here=1; fi
+    if [ $task_here = 1 ]; then "$gen" "$n" "$d" --task; else "$gen" "$n" "$d"; fi
+    heavy=$runs
+    [ "$n" -ge 1000000 ] && heavy=$slow_runs
+
+    # --- rectify ---
+    db="$d/ledger.db"
+    export RECTIFY_DB=$db
+    # Each import goes into a fresh ledger holding only the 12 campaigns;
+    # only the import itself is timed.
+    rm -f "$db"*
+    new_campaigns "$db"
+    for run in $(seq "$heavy"); do
+        rm -f "$d"/imp.db*; new_campaigns "$d/imp.db"
+        RECTIFY_DB="$d/imp.db" time_op import "$n" rectify 1 "$rectify import $d/ledger.csv"
+    done
+    median_of import "$n" rectify
+    mv "$d/imp.db" "$db"; rm -f "$d"/imp.db-*
+    rm -f "$d"/mem.db*; new_campaigns "$d/mem.db"
+    peak_mem import "$n" rectify "RECTIFY_DB=$d/mem.db $rectify import $d/ledger.csv"
+    rm -f "$d"/mem.db*
+
+    open1=$((n / 2 + 8))   # i % 10 >= 7 is open; M(i+1) for i = 7, 17, ...
+    time_op add "$n" rectify "$runs" "$rectify add measure --problem P2 --raised 2023-01-01 --due 2023-02-01 新增措施\$run"
+    time_op close "$n" rectify "$runs" "$rectify close M\$(( $open1 + 10 * run )) --on 2024-01-10"
+    time_op assign "$n" rectify "$runs" "$rectify assign M\$(( $open1 + 10 * run + 1 )) --owner 新责任人"
+    time_op "list overdue" "$n" rectify "$runs" "$rectify list --status overdue"
+    # check exits 1 when something is overdue, as it is here.
+    time_op check "$n" rectify "$runs" "$rectify check || [ \$? = 1 ]"
+    time_op "report campaign" "$n" rectify "$heavy" "$rectify report campaign C06 --format json"
+    time_op "report month" "$n" rectify "$heavy" "$rectify report month 2023-06"
+    time_op export "$n" rectify "$heavy" "$rectify export --out $d/export.csv"
+    peak_mem export "$n" rectify "RECTIFY_DB=$db $rectify export --out $d/export.csv"
+    time_op verify "$n" rectify "$heavy" "$rectify verify"
+
+    # --- sqlite3: the same rows in a typed, indexed table ---
+    if have sqlite3; then
+        s="$d/plain.db"
+        cat >"$d/schema.sql" <<'SQL'
+CREATE TABLE m(campaign TEXT NOT NULL, problem_id TEXT NOT NULL, problem TEXT NOT NULL,
+  scope TEXT, measure TEXT NOT NULL, department TEXT, owner TEXT, raised_on TEXT,
+  due_original TEXT, status TEXT NOT NULL, closed_on TEXT);
+SQL
+        cat >"$d/index.sql" <<'SQL'
+CREATE INDEX m_due ON m(status, due_original);
+CREATE INDEX m_dept ON m(department);
+CREATE INDEX m_campaign ON m(campaign);
+SQL
+        for run in $(seq "$heavy"); do
+            rm -f "$s"; sqlite3 "$s" <"$d/schema.sql"
+            time_op import "$n" sqlite3 1 "sqlite3 $s -cmd '.mode csv' '.import --skip 1 $d/ledger.csv m' '.read $d/index.sql'"
+        done
+        median_of import "$n" sqlite3
+        rm -f "$s"; sqlite3 "$s" <"$d/schema.sql"
+        peak_mem import "$n" sqlite3 "sqlite3 $s -cmd '.mode csv' '.import --skip 1 $d/ledger.csv m' '.read $d/index.sql'"
+        time_op add "$n" sqlite3 "$runs" "sqlite3 $s \"INSERT INTO m VALUES('C01','P2','问题','个人','新增措施\$run','办公室','王伟0','2023-01-01','2023-02-01','正在整改','')\""
+        time_op close "$n" sqlite3 "$runs" "sqlite3 $s \"UPDATE m SET status='已完成', closed_on='2024-01-10' WHERE rowid = $open1 + 10 * \$run\""
+        time_op assign "$n" sqlite3 "$runs" "sqlite3 $s \"UPDATE m SET owner='新责任人' WHERE rowid = $open1 + 10 * \$run + 1\""
+        overdue="SELECT rowid, campaign, problem_id, measure, owner, department, due_original FROM m WHERE status = '正在整改' AND due_original < '2024-01-15' ORDER BY due_original, rowid"
+        time_op "list overdue" "$n" sqlite3 "$runs" "sqlite3 $s \"$overdue\""
+        time_op check "$n" sqlite3 "$runs" "sqlite3 $s \"$overdue\""
+        summary="SELECT department, count(*), sum(status = '已完成'), sum(status = '已完成' AND closed_on <= due_original), sum(status <> '已完成' AND due_original < '2024-01-15') FROM m"
+        time_op "report campaign" "$n" sqlite3 "$heavy" "sqlite3 $s \"$summary WHERE campaign = 'C06' GROUP BY department\""
+        time_op "report month" "$n" sqlite3 "$heavy" "sqlite3 $s \"$summary WHERE (closed_on BETWEEN '2023-06-01' AND '2023-06-30') OR (due_original BETWEEN '2023-06-01' AND '2023-06-30') GROUP BY department\""
+        time_op "report by dept" "$n" sqlite3 "$heavy" "sqlite3 $s \"$summary GROUP BY department\""
+        time_op export "$n" sqlite3 "$heavy" "sqlite3 -csv -header $s 'SELECT * FROM m' > $d/plain.csv"
+        peak_mem export "$n" sqlite3 "sqlite3 -csv -header $s 'SELECT * FROM m' > $d/plain.csv"
+    fi
+
+    # --- Taskwarrior, up to 100k ---
+    if [ $task_here = 1 ]; then
+        tw="$d/task"
+        rc="$d/taskrc"
+        printf 'data.location=%s\nconfirmation=off\nverbose=nothing\nrecurrence=off\nhooks=off\n' "$tw" >"$rc"
+        tk="task rc:$rc"
+        time_op import "$n" task 1 "rm -rf $tw; mkdir -p $tw; $tk import $d/tasks.json"
+        peak_mem import "$n" task "rm -rf $tw.m; mkdir -p $tw.m; task rc:$rc rc.data.location=$tw.m import $d/tasks.json"
+        rm -rf "$tw.m"
+        time_op add "$n" task "$runs" "$tk add 新增措施\$run project:C01 due:2023-02-01"
+        # A pending task by uuid, as the generator numbers them.
+        time_op close "$n" task "$runs" "$tk \$(printf '%08x-0000-4000-8000-%012x' \$(( $open1 + 10 * run - 1 )) \$(( $open1 + 10 * run - 1 ))) done"
+        time_op assign "$n" task "$runs" "$tk \$(printf '%08x-0000-4000-8000-%012x' \$(( $open1 + 10 * run )) \$(( $open1 + 10 * run ))) modify project:C02"
+        time_op "list overdue" "$n" task "$runs" "$tk +OVERDUE list"
+        time_op check "$n" task "$runs" "$tk +OVERDUE count"
+        # Taskwarrior's nearest to a campaign summary.
+        time_op "report campaign" "$n" task "$runs" "$tk summary"
+        time_op export "$n" task 1 "$tk export > $d/task.json"
+        peak_mem export "$n" task "task rc:$rc export > $d/task.json"
+    fi
+    rm -rf "$d"
+done
+
+# --- the table ---
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+{
+    echo "# rectify benchmark"
+    echo
+    echo "Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(free -g | awk '/Mem:/{print $2}') GiB;"
+    echo "$(uname -sr); sqlite3 $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo n/a);"
+    echo "Taskwarrior $(task --version 2>/dev/null || echo n/a); rectify $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')."
+    echo "Run on $(date -u +%Y-%m-%d) by \`bench/run.sh\`. Whole processes; median of"
+    echo "$runs runs ($slow_runs for import, reports, export and verify at 1M), min–max"
+    echo "in brackets, milliseconds. ratio = rectify / sqlite3."
+    echo
+    echo "| operation | N | rectify | sqlite3 | ratio | Taskwarrior | TW / rectify |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' '
+        function fmt(us) { return sprintf("%.1f", us / 1000) }
+        { key = $1 SUBSEP $2; med[key, $3] = $4; lo[key, $3] = $5; hi[key, $3] = $6
+          if (!(key in seen)) { seen[key] = 1; order[++k] = key } }
+        END {
+          for (i = 1; i <= k; i++) {
+            key = order[i]; split(key, p, SUBSEP)
+            r = med[key, "rectify"]; s = med[key, "sqlite3"]; t = med[key, "task"]
+            cell_r = (r == "") ? "n/a" : fmt(r) " (" fmt(lo[key, "rectify"]) "–" fmt(hi[key, "rectify"]) ")"
+            cell_s = (s == "") ? "n/a" : fmt(s)
+            cell_t = (t == "") ? "–" : fmt(t)
+            ratio = (r != "" && s != "" && s > 0) ? sprintf("%.2f", r / s) : "–"
+            tw = (r != "" && t != "" && r > 0) ? sprintf("%.1f×", t / r) : "–"
+            printf "| %s | %s | %s | %s | %s | %s | %s |\n", p[1], p[2], cell_r, cell_s, ratio, cell_t, tw
+          }
+        }' "$raw"
+    echo
+    echo "Peak memory (max RSS, MiB):"
+    echo
+    echo "| operation | N | rectify | sqlite3 | Taskwarrior |"
+    echo "|---|---:|---:|---:|---:|"
+    awk -F'\t' '
+        { key = $1 SUBSEP $2; v[key, $3] = sprintf("%.0f", $4 / 1024)
+          if (!(key in seen)) { seen[key] = 1; order[++k] = key } }
+        END { for (i = 1; i <= k; i++) { key = order[i]; split(key, p, SUBSEP)
+              r = v[key, "rectify"]; s = v[key, "sqlite3"]; t = v[key, "task"]
+              printf "| %s | %s | %s | %s | %s |\n", p[1], p[2], (r == "" ? "n/a" : r), (s == "" ? "n/a" : s), (t == "" ? "–" : t) } }' \
+        "$work/mem.tsv"
+} >"$out"
+cat "$out"
+[ $smoke = 1 ] && echo "(smoke run: written to $out, not bench/results.md)" >&2
+exit 0
