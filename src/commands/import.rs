@@ -249,16 +249,18 @@ impl<'n> SheetReader<'n> {
 }
 
 /// Line numbers from byte offsets, for a stream read once. The csv crate's
-/// own line count drifts on CRLF files, so count newlines instead; offsets
-/// are asked for in increasing order, so only the chunks not yet passed are
-/// kept.
+/// own line count drifts on CRLF files, so count newlines instead. Offsets
+/// are asked for in increasing order, so counting goes on from the last
+/// answer and only the chunks not yet passed are kept.
 #[derive(Default)]
 struct LineIndex {
     /// Chunks read but not yet passed: (offset of first byte, bytes).
     chunks: std::collections::VecDeque<(u64, Vec<u8>)>,
-    /// Newlines before the first kept chunk.
-    before: u64,
+    /// Bytes read so far.
     read: u64,
+    /// Newlines counted before offset `counted_to`.
+    newlines: u64,
+    counted_to: u64,
 }
 
 impl LineIndex {
@@ -267,31 +269,35 @@ impl LineIndex {
         self.read += bytes.len() as u64;
     }
 
+    /// The 1-based line of the record starting at `byte`.
     fn line_at(&mut self, byte: u64) -> u64 {
-        while let Some((at, chunk)) = self.chunks.front() {
-            if at + chunk.len() as u64 > byte {
-                break;
-            }
-            self.before += chunk.iter().filter(|b| **b == b'\n').count() as u64;
-            self.chunks.pop_front();
-        }
-        let within = match self.chunks.front() {
-            Some((at, chunk)) => {
-                let upto = (byte - at) as usize;
-                // After a CRLF the reported start can sit on the LF.
-                let upto = if chunk.get(upto) == Some(&b'\n') {
-                    upto + 1
-                } else {
-                    upto
-                };
-                chunk[..upto.min(chunk.len())]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count() as u64
-            }
-            None => 0,
+        // After a CRLF the reported start can sit on the LF.
+        let target = if self.byte(byte) == Some(b'\n') {
+            byte + 1
+        } else {
+            byte
         };
-        self.before + within + 1
+        while self.counted_to < target {
+            let Some((at, chunk)) = self.chunks.front() else {
+                break;
+            };
+            let end = at + chunk.len() as u64;
+            let from = (self.counted_to.max(*at) - at) as usize;
+            let upto = (target.min(end) - at) as usize;
+            self.newlines += chunk[from..upto].iter().filter(|b| **b == b'\n').count() as u64;
+            self.counted_to = at + upto as u64;
+            if self.counted_to >= end {
+                self.chunks.pop_front();
+            }
+        }
+        self.newlines + 1
+    }
+
+    fn byte(&self, offset: u64) -> Option<u8> {
+        self.chunks
+            .iter()
+            .find(|(at, chunk)| offset >= *at && offset < at + chunk.len() as u64)
+            .map(|(at, chunk)| chunk[(offset - at) as usize])
     }
 }
 

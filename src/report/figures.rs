@@ -107,7 +107,7 @@ pub struct Query {
 /// Per measure: its state, when that state took effect, and its deadline,
 /// all as of :d.
 const MEASURE_STATE: &str = "
-WITH s AS (
+WITH s AS MATERIALIZED (
   SELECT m.id, m.title, m.owner, m.department, m.raised_on, m.due_original,
          p.source, p.scope, {group} AS grp,
          (SELECT e.action || '|' || e.effective_on FROM event e
@@ -123,7 +123,7 @@ WITH s AS (
            WHERE e.kind = 'measure' AND e.item_id = m.id AND e.action = 'extend'
              AND e.effective_on BETWEEN :from AND :to) AS extensions_in_window
     FROM measure m JOIN problem p ON p.id = m.problem_id
-   WHERE m.raised_on <= :d AND (:campaign IS NULL OR p.campaign_id = :campaign)
+   WHERE m.raised_on <= :d AND {campaign}
 ), t AS (
   SELECT *,
          CASE substr(last_state, 1, instr(last_state, '|') - 1)
@@ -133,6 +133,23 @@ WITH s AS (
          CAST(julianday(:d) - julianday(raised_on) AS INTEGER) AS age
     FROM s
 )";
+
+/// Scope a query to the campaign, if any. Written out rather than as
+/// `(:campaign IS NULL OR p.campaign_id = :campaign)`, which SQLite cannot
+/// serve from the campaign index: every campaign report would scan the
+/// whole ledger.
+fn campaign_clause(q: &Query) -> &'static str {
+    match q.campaign_id {
+        Some(_) => "p.campaign_id = :campaign",
+        None => ":campaign IS NULL",
+    }
+}
+
+fn measure_state(group: &str, q: &Query) -> String {
+    MEASURE_STATE
+        .replace("{group}", group)
+        .replace("{campaign}", campaign_clause(q))
+}
 
 pub fn measure_groups(
     conn: &Connection,
@@ -159,7 +176,7 @@ pub fn measure_groups(
                 AND (due_original IS NULL OR st_on <= due_original)),
             sum(extensions_in_window)
           FROM t GROUP BY grp ORDER BY grp",
-        MEASURE_STATE.replace("{group}", group.column())
+        measure_state(group.column(), q)
     );
     let soon = q.as_of + chrono::Days::new(q.due_soon_days.into());
     let mut stmt = conn.prepare(&sql)?;
@@ -219,7 +236,7 @@ pub fn overdue_measures(conn: &Connection, q: &Query) -> Result<Vec<OverdueMeasu
         "{} SELECT id, title, owner, department, due_at,
                   CAST(julianday(:d) - julianday(due_at) AS INTEGER)
              FROM t WHERE st = 'open' AND due_at < :d ORDER BY due_at, id",
-        MEASURE_STATE.replace("{group}", "''")
+        measure_state("''", q)
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt
@@ -265,20 +282,21 @@ pub struct ProblemCounts {
 
 pub fn problem_counts(conn: &Connection, q: &Query) -> Result<ProblemCounts> {
     let sql = "
-      WITH s AS (
+      WITH s AS MATERIALIZED (
         SELECT p.scope,
                (SELECT e.action FROM event e
                  WHERE e.kind = 'problem' AND e.item_id = p.id
                    AND e.action IN ('add', 'close', 'reopen') AND e.effective_on <= :d
                  ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) AS last_action
           FROM problem p
-         WHERE p.raised_on <= :d AND (:campaign IS NULL OR p.campaign_id = :campaign)
+         WHERE p.raised_on <= :d AND {campaign}
       )
       SELECT count(*), sum(last_action = 'close'),
              sum(scope = 'group'), sum(scope = 'individual'), sum(scope IS NULL)
         FROM s";
+    let sql = sql.replace("{campaign}", campaign_clause(q));
     let counts = conn.query_row(
-        sql,
+        &sql,
         named_params! { ":d": q.as_of, ":campaign": q.campaign_id },
         |r| {
             let n = |i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default);
@@ -313,13 +331,13 @@ pub fn open_per_day(
             .unwrap_or(0)
             .min(days)
     };
-    let mut stmt = conn.prepare(
-        "SELECT e.item_id, e.action, e.effective_on
+    let sql = "SELECT e.item_id, e.action, e.effective_on
            FROM event e JOIN measure m ON m.id = e.item_id JOIN problem p ON p.id = m.problem_id
           WHERE e.kind = 'measure' AND e.action IN ('add', 'close', 'ongoing', 'reopen')
-            AND (:campaign IS NULL OR p.campaign_id = :campaign) AND e.effective_on <= :to
-          ORDER BY e.item_id, e.effective_on, e.seq",
-    )?;
+            AND {campaign} AND e.effective_on <= :to
+          ORDER BY e.item_id, e.effective_on, e.seq"
+        .replace("{campaign}", campaign_clause(q));
+    let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(named_params! { ":campaign": q.campaign_id, ":to": to })?;
     // Walk each measure's transitions; an open interval adds 1 to every day in it.
     let mut current: Option<(i64, Option<NaiveDate>)> = None;
