@@ -29,11 +29,18 @@ Exit codes: 0 ok, 1 `check` found overdue items, 2 invalid input, 3 not found,
 #[command(name = "rectify", version, about = ABOUT, after_help = AFTER_HELP)]
 pub struct Cli {
     /// The ledger file.
-    #[arg(long, global = true, env = "RECTIFY_DB", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "RECTIFY_DB",
+        hide_env_values = true,
+        value_name = "PATH",
+        display_order = 900
+    )]
     pub db: Option<PathBuf>,
 
     /// Treat DATE as today (deadlines, defaults, reports).
-    #[arg(long, global = true, env = "RECTIFY_TODAY", value_name = "DATE", value_parser = date_arg)]
+    #[arg(long, global = true, env = "RECTIFY_TODAY", hide_env_values = true, value_name = "DATE", value_parser = date_arg, display_order = 901)]
     pub today: Option<NaiveDate>,
 
     /// Who is making the change, for the history (else RECTIFY_USER, else USER).
@@ -42,12 +49,19 @@ pub struct Cli {
     pub by: Option<String>,
 
     /// Interface language: en or zh (else RECTIFY_LANG, else the locale).
-    #[arg(long, global = true, value_name = "LANG")]
+    #[arg(long, global = true, value_name = "LANG", display_order = 902)]
     pub lang: Option<String>,
 
     /// Colour overdue items red and due-soon items yellow: auto (only on a
     /// terminal, and not when NO_COLOR is set), always, or never.
-    #[arg(long, global = true, value_enum, default_value_t, value_name = "WHEN")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t,
+        value_name = "WHEN",
+        display_order = 903
+    )]
     pub color: ColorChoice,
 
     #[command(subcommand)]
@@ -160,6 +174,7 @@ pub enum Command {
         after_help = "Examples:\n  rectify completions bash > ~/.local/share/bash-completion/completions/rectify\n  rectify completions zsh > ~/.zfunc/_rectify\n  rectify completions fish > ~/.config/fish/completions/rectify.fish"
     )]
     Completions {
+        /// bash, zsh, fish or powershell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
@@ -187,6 +202,7 @@ pub enum ReportCommand {
         /// Report as of DATE (default: today, or the end of a finished campaign).
         #[arg(long, value_parser = date_arg, value_name = "DATE")]
         as_of: Option<NaiveDate>,
+        /// Output format: table, json, csv, markdown or text.
         #[arg(long, value_enum, default_value_t)]
         format: ReportFormat,
         /// Add a burndown chart of open measures.
@@ -200,8 +216,10 @@ pub enum ReportCommand {
     Month {
         /// YYYY-MM (default: the last complete month before today).
         month: Option<String>,
+        /// Only this campaign.
         #[arg(long, value_name = "CODE")]
         campaign: Option<String>,
+        /// Output format: table, json, csv, markdown or text.
         #[arg(long, value_enum, default_value_t)]
         format: ReportFormat,
     },
@@ -210,12 +228,16 @@ pub enum ReportCommand {
         after_help = "Examples:\n  rectify report by dept --sort overdue\n  rectify report by owner --campaign ZT2023 --format csv > owners.csv"
     )]
     By {
+        /// What to group by: dept, owner, source or scope.
         #[arg(value_enum)]
         group: GroupBy,
+        /// Only this campaign.
         #[arg(long, value_name = "CODE")]
         campaign: Option<String>,
+        /// Figures as of DATE (default: today).
         #[arg(long, value_parser = date_arg, value_name = "DATE")]
         as_of: Option<NaiveDate>,
+        /// Output format: table, json, csv, markdown or text.
         #[arg(long, value_enum, default_value_t)]
         format: ReportFormat,
         /// Sort by a column: figures largest first, key alphabetically.
@@ -233,6 +255,7 @@ pub enum CampaignCommand {
     New {
         /// Short code: letters, digits, '-' or '_'.
         code: String,
+        /// Full name, as reports print it.
         #[arg(long)]
         name: String,
         /// First day.
@@ -241,6 +264,7 @@ pub enum CampaignCommand {
         /// Length in days; the campaign ends on start + days - 1.
         #[arg(long, default_value_t = 80)]
         days: u32,
+        /// Where its problems come from (走流程, 巡察, 信访 …).
         #[arg(long)]
         source: Option<String>,
         #[command(flatten)]
@@ -248,12 +272,15 @@ pub enum CampaignCommand {
     },
     /// List campaigns.
     List {
+        /// Output format: table or json.
         #[arg(long, value_enum, default_value_t)]
         format: ItemFormat,
     },
     /// Show one campaign.
     Show {
+        /// Campaign code.
         code: String,
+        /// Output format: table or json.
         #[arg(long, value_enum, default_value_t)]
         format: ItemFormat,
     },
@@ -306,6 +333,7 @@ pub enum AddCommand {
         after_help = "Example:\n  rectify add problem '调查研究不够深入' --scope 班子 --source 征求意见 \\\n      --leader 王五 --dept 办公室 --owner 张三 --due 2023-07-26 \\\n      --measure '制定调研计划' --measure '形成调研报告'"
     )]
     Problem {
+        /// The text of the problem or measure.
         title: String,
         /// Campaign code (default: the one campaign running today, if exactly one).
         #[arg(long)]
@@ -333,6 +361,7 @@ pub enum AddCommand {
         /// A measure to add with it; repeat for several.
         #[arg(long = "measure", value_name = "TEXT")]
         measures: Vec<String>,
+        /// Output format: table or json.
         #[arg(long, value_enum, default_value_t)]
         format: ItemFormat,
         #[command(flatten)]
@@ -343,7 +372,9 @@ pub enum AddCommand {
         after_help = "Example:\n  rectify add measure '完善制度' --problem P3 --owner 李四 --due 2023-07-01"
     )]
     Measure {
+        /// The text of the problem or measure.
         title: String,
+        /// The problem it belongs to (P3).
         #[arg(long, value_parser = item_arg, value_name = "P<n>")]
         problem: ItemRef,
         #[command(flatten)]
@@ -354,6 +385,7 @@ pub enum AddCommand {
         /// When it was raised (default: today).
         #[arg(long, value_parser = date_arg, value_name = "DATE")]
         raised: Option<NaiveDate>,
+        /// Output format: table or json.
         #[arg(long, value_enum, default_value_t)]
         format: ItemFormat,
         #[command(flatten)]
@@ -363,6 +395,7 @@ pub enum AddCommand {
 
 #[derive(Debug, Args)]
 pub struct AssignArgs {
+    /// Problem or measure ids (P3, M7); several at once.
     #[arg(required = true, value_parser = item_arg, value_name = "ID")]
     pub ids: Vec<ItemRef>,
     #[command(flatten)]
@@ -376,11 +409,13 @@ pub struct AssignArgs {
 
 #[derive(Debug, Args)]
 pub struct ExtendArgs {
+    /// Problem or measure ids (P3, M7); several at once.
     #[arg(required = true, value_parser = item_arg, value_name = "ID")]
     pub ids: Vec<ItemRef>,
     /// The new deadline; must be later than the current one.
     #[arg(long, value_parser = date_arg, value_name = "DATE")]
     pub to: NaiveDate,
+    /// Why; recorded in the history.
     #[arg(long)]
     pub reason: String,
     #[command(flatten)]
@@ -389,8 +424,10 @@ pub struct ExtendArgs {
 
 #[derive(Debug, Args)]
 pub struct NoteArgs {
+    /// A problem or measure id (P3, M7), or a UUID.
     #[arg(value_parser = item_arg, value_name = "ID")]
     pub id: ItemRef,
+    /// The progress to record (整改进展).
     pub text: String,
     #[command(flatten)]
     pub actor: Actor,
@@ -398,11 +435,13 @@ pub struct NoteArgs {
 
 #[derive(Debug, Args)]
 pub struct CloseArgs {
+    /// Problem or measure ids (P3, M7); several at once.
     #[arg(required = true, value_parser = item_arg, value_name = "ID")]
     pub ids: Vec<ItemRef>,
     /// The day it was done (default: today; never in the future).
     #[arg(long, value_parser = date_arg, value_name = "DATE")]
     pub on: Option<NaiveDate>,
+    /// A note, recorded in the history.
     #[arg(long)]
     pub note: Option<String>,
     /// Evidence (佐证材料): a file name, a document number.
@@ -417,8 +456,10 @@ pub struct CloseArgs {
 
 #[derive(Debug, Args)]
 pub struct ReopenArgs {
+    /// A problem or measure id (P3, M7), or a UUID.
     #[arg(value_parser = item_arg, value_name = "ID")]
     pub id: ItemRef,
+    /// Why; recorded in the history.
     #[arg(long)]
     pub reason: String,
     #[command(flatten)]
@@ -427,17 +468,22 @@ pub struct ReopenArgs {
 
 #[derive(Debug, Args, Default, Clone)]
 pub struct FilterArgs {
+    /// Only this campaign.
     #[arg(long, value_name = "CODE")]
     pub campaign: Option<String>,
     /// open, ongoing, closed, overdue or due-soon (or 正在整改, 长期坚持, 已完成, 逾期, 即将到期).
     #[arg(long, value_parser = status_arg)]
     pub status: Option<StatusFilter>,
+    /// Only items of this responsible person.
     #[arg(long)]
     pub owner: Option<String>,
+    /// Only items of this department.
     #[arg(long = "dept", value_name = "DEPT")]
     pub dept: Option<String>,
+    /// Only this scope: group (班子) or individual (个人).
     #[arg(long, value_parser = scope_arg)]
     pub scope: Option<Scope>,
+    /// Only problems from this source.
     #[arg(long)]
     pub source: Option<String>,
     /// Only items due before DATE.
@@ -452,36 +498,43 @@ pub struct ListArgs {
     pub kind: Option<Kind>,
     #[command(flatten)]
     pub filter: FilterArgs,
+    /// Output format: table or json.
     #[arg(long, value_enum, default_value_t)]
     pub format: ItemFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
+    /// A problem or measure id (P3, M7), or a UUID.
     #[arg(value_parser = item_arg, value_name = "ID")]
     pub id: ItemRef,
+    /// Output format: table or json.
     #[arg(long, value_enum, default_value_t)]
     pub format: ItemFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// Only this campaign.
     #[arg(long, value_name = "CODE")]
     pub campaign: Option<String>,
     /// How many days ahead counts as due soon.
     #[arg(long, default_value_t = 7, value_name = "DAYS")]
     pub within: u32,
+    /// Output format: table or json.
     #[arg(long, value_enum, default_value_t)]
     pub format: ItemFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
+    /// Only this problem or measure.
     #[arg(value_parser = item_arg, value_name = "ID")]
     pub id: Option<ItemRef>,
     /// Print only the fingerprint: the hash of the newest event.
     #[arg(long, conflicts_with = "id")]
     pub head: bool,
+    /// Output format: table or json.
     #[arg(long, value_enum, default_value_t)]
     pub format: ItemFormat,
 }
@@ -510,6 +563,7 @@ pub struct ExportArgs {
     /// Write to FILE (atomically) instead of stdout; `-` is stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<String>,
+    /// File format: csv (default), xlsx or json.
     #[arg(long, value_enum, default_value_t)]
     pub format: ExportFormat,
     /// Header language: zh or en (default: the interface language).
@@ -518,6 +572,7 @@ pub struct ExportArgs {
     /// Leave out the UTF-8 byte-order mark (Excel and WPS need it to read Chinese).
     #[arg(long)]
     pub no_bom: bool,
+    /// One row per measure (default), or one per problem with its measures in one cell.
     #[arg(
         long = "by",
         value_enum,
@@ -558,16 +613,18 @@ pub struct VerifyArgs {
     /// Also list closures recorded more than DAYS after the date they claim.
     #[arg(long, value_name = "DAYS")]
     pub late: Option<u32>,
+    /// Output format: table or json.
     #[arg(long, value_enum, default_value_t)]
     pub format: ItemFormat,
 }
 
-fn date_arg(s: &str) -> Result<NaiveDate, String> {
-    crate::dates::parse_date(s).map_err(|e| e.to_string())
+// Parsers keep rectify's own error, so main can word it in Chinese.
+fn date_arg(s: &str) -> Result<NaiveDate, crate::error::Error> {
+    crate::dates::parse_date(s)
 }
 
-fn item_arg(s: &str) -> Result<ItemRef, String> {
-    s.parse().map_err(|e: crate::error::Error| e.to_string())
+fn item_arg(s: &str) -> Result<ItemRef, crate::error::Error> {
+    s.parse()
 }
 
 fn scope_arg(s: &str) -> Result<Scope, String> {

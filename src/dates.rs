@@ -3,6 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::error::{Error, Result};
+use crate::words::W;
 
 /// The ledger refuses dates outside this window: anything earlier or later is
 /// a typo (an extra digit, a two-digit year) rather than a real deadline.
@@ -13,7 +14,7 @@ pub const LATEST: (i32, u32, u32) = (2100, 12, 31);
 pub fn parse_date(text: &str) -> Result<NaiveDate> {
     let raw = text.trim();
     parse_parts(raw).ok_or_else(|| {
-        Error::invalid(format!("{raw:?} is not a date")).with_hint("write dates as YYYY-MM-DD")
+        Error::invalid_w(W::EBadDate, &[("value", format!("{raw:?}"))]).with_hint_w(W::HintDate)
     })
 }
 
@@ -50,7 +51,7 @@ pub fn parse_month(text: &str) -> Result<NaiveDate> {
         .filter(|(y, m)| y.len() == 4 && (1..=2).contains(&m.len()))
         .and_then(|(y, m)| NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1))
         .filter(|d| in_range(*d));
-    first.ok_or_else(|| Error::invalid(format!("{raw:?} is not a month (YYYY-MM)")))
+    first.ok_or_else(|| Error::invalid_w(W::EBadMonth, &[("value", format!("{raw:?}"))]))
 }
 
 /// Last day of the month that `first` starts.

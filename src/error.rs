@@ -4,7 +4,10 @@
 //! turn it into a single `error: …` line (plus an optional `hint: …`) and
 //! the documented exit code.
 
+use std::fmt;
 use std::path::PathBuf;
+
+use crate::words::{fill, Lang, W};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -19,24 +22,55 @@ pub mod exit {
     pub const TAMPERED: u8 = 6;
 }
 
+/// A message a user reads: English, and Chinese where the catalogue has it.
+#[derive(Debug, Clone)]
+pub struct Said {
+    pub en: String,
+    pub zh: Option<String>,
+}
+
+impl Said {
+    pub fn plain(en: impl Into<String>) -> Said {
+        Said {
+            en: en.into(),
+            zh: None,
+        }
+    }
+
+    /// A catalogue template filled in both languages.
+    pub fn word(word: W, args: &[(&str, String)]) -> Said {
+        Said {
+            en: fill(word.en(), args),
+            zh: Some(fill(word.zh(), args)),
+        }
+    }
+
+    pub fn in_lang(&self, lang: Lang) -> &str {
+        match (lang, &self.zh) {
+            (Lang::Zh, Some(zh)) => zh,
+            _ => &self.en,
+        }
+    }
+}
+
+impl fmt::Display for Said {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Bad input: a malformed date, id, empty title, conflicting flags.
     #[error("{message}")]
-    Invalid {
-        message: String,
-        hint: Option<String>,
-    },
+    Invalid { message: Said, hint: Option<Said> },
 
     #[error("{what} not found")]
-    NotFound { what: String, hint: Option<String> },
+    NotFound { what: Said, hint: Option<Said> },
 
     /// A ledger rule refused the change.
     #[error("{message}")]
-    Refused {
-        message: String,
-        hint: Option<String>,
-    },
+    Refused { message: Said, hint: Option<Said> },
 
     #[error("no ledger at {}", path.display())]
     NoLedger { path: PathBuf },
@@ -86,21 +120,52 @@ pub enum Error {
 impl Error {
     pub fn invalid(message: impl Into<String>) -> Self {
         Error::Invalid {
-            message: message.into(),
+            message: Said::plain(message),
+            hint: None,
+        }
+    }
+
+    /// Bad input, worded from the catalogue in both languages.
+    pub fn invalid_w(word: W, args: &[(&str, String)]) -> Self {
+        Error::Invalid {
+            message: Said::word(word, args),
             hint: None,
         }
     }
 
     pub fn refused(message: impl Into<String>) -> Self {
         Error::Refused {
-            message: message.into(),
+            message: Said::plain(message),
             hint: None,
         }
     }
 
+    /// A ledger rule's refusal, worded from the catalogue.
+    pub fn refused_w(word: W, args: &[(&str, String)]) -> Self {
+        Error::Refused {
+            message: Said::word(word, args),
+            hint: None,
+        }
+    }
+
+    /// `what` is an id (M3, P12) or a UUID, the same in both languages.
     pub fn not_found(what: impl Into<String>) -> Self {
+        let what = what.into();
         Error::NotFound {
-            what: what.into(),
+            what: Said {
+                zh: Some(what.clone()),
+                en: what,
+            },
+            hint: None,
+        }
+    }
+
+    pub fn campaign_not_found(code: &str) -> Self {
+        Error::NotFound {
+            what: Said {
+                en: format!("campaign {code:?}"),
+                zh: Some(format!("专项 {code:?}")),
+            },
             hint: None,
         }
     }
@@ -113,30 +178,81 @@ impl Error {
     }
 
     /// Attach a `hint:` line to the errors that carry one.
-    pub fn with_hint(mut self, text: impl Into<String>) -> Self {
+    pub fn with_hint(self, text: impl Into<String>) -> Self {
+        self.with_said_hint(Said::plain(text))
+    }
+
+    /// Attach a catalogue hint, in both languages.
+    pub fn with_hint_w(self, word: W) -> Self {
+        self.with_said_hint(Said::word(word, &[]))
+    }
+
+    fn with_said_hint(mut self, said: Said) -> Self {
         match &mut self {
             Error::Invalid { hint, .. }
             | Error::Refused { hint, .. }
-            | Error::NotFound { hint, .. } => *hint = Some(text.into()),
+            | Error::NotFound { hint, .. } => *hint = Some(said),
             _ => {}
         }
         self
     }
 
     pub fn hint(&self) -> Option<String> {
-        match self {
+        self.hint_in(Lang::En)
+    }
+
+    pub fn hint_in(&self, lang: Lang) -> Option<String> {
+        let word = match self {
             Error::Invalid { hint, .. }
             | Error::Refused { hint, .. }
-            | Error::NotFound { hint, .. } => hint.clone(),
-            Error::NoLedger { .. } => {
-                Some("run `rectify init` first, or point --db / RECTIFY_DB at your ledger".into())
+            | Error::NotFound { hint, .. } => {
+                return hint.as_ref().map(|h| h.in_lang(lang).to_string())
             }
-            Error::BadRows(_) => {
-                Some("nothing was imported; fix the sheet and run the import again".into())
+            Error::NoLedger { .. } => W::HintNoLedger,
+            Error::BadRows(_) => W::HintBadRows,
+            Error::Busy => W::HintBusy,
+            Error::Tampered(_) => W::HintTampered,
+            _ => return None,
+        };
+        Some(lang.t(word).to_string())
+    }
+
+    /// The message in the interface language, with its causes: `a: b: c`.
+    pub fn message_in(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return chain(self);
+        }
+        let path = |p: &std::path::Path| p.display().to_string();
+        let head = match self {
+            Error::Invalid { message, .. } | Error::Refused { message, .. } => {
+                message.in_lang(lang).to_string()
             }
-            Error::Busy => Some("another clerk or a cron job is writing; try again".into()),
-            Error::Tampered(_) => Some("run `rectify verify` for the full list".into()),
-            _ => None,
+            Error::NotFound { what, .. } => fill(
+                lang.t(W::ENotFound),
+                &[("what", what.in_lang(lang).to_string())],
+            ),
+            Error::NoLedger { path: p } => fill(lang.t(W::ENoLedger), &[("path", path(p))]),
+            Error::NotALedger { path: p } => fill(lang.t(W::ENotALedger), &[("path", path(p))]),
+            Error::TooNew {
+                path: p,
+                found,
+                supported,
+            } => fill(
+                lang.t(W::ETooNew),
+                &[
+                    ("path", path(p)),
+                    ("found", found.to_string()),
+                    ("supported", supported.to_string()),
+                ],
+            ),
+            Error::Busy => lang.t(W::EBusy).to_string(),
+            Error::Open { path: p, .. } => fill(lang.t(W::EOpen), &[("path", path(p))]),
+            _ => return chain(self),
+        };
+        // Causes (an OS or SQLite message) stay as the system words them.
+        match std::error::Error::source(self) {
+            Some(cause) => format!("{head}: {}", chain(cause)),
+            None => head,
         }
     }
 

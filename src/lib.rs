@@ -9,6 +9,7 @@ pub mod commands;
 pub mod csvio;
 pub mod dates;
 pub mod error;
+pub mod help_zh;
 pub mod ledger;
 pub mod output;
 pub mod progress;

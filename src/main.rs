@@ -2,31 +2,61 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use rectify::cli::{Cli, ColorChoice};
 use rectify::commands::{self, Context};
-use rectify::error::{self, exit, Error};
+use rectify::error::{exit, Error};
 use rectify::ledger::Stamp;
 use rectify::output::Paint;
-use rectify::words::Lang;
+use rectify::words::{Lang, W};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match parse(&args) {
         Ok(cli) => cli,
-        Err(err) => return usage_error(err),
+        Err(err) => return usage_error(err, interface_lang(&args)),
     };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {}", error::chain(&err));
-            if let Some(hint) = err.hint() {
+            // The `error:`/`hint:` prefixes stay English in every language:
+            // scripts look for them.
+            let lang = interface_lang(&args);
+            eprintln!("error: {}", err.message_in(lang));
+            if let Some(hint) = err.hint_in(lang) {
                 eprintln!("hint: {hint}");
             }
             ExitCode::from(err.exit_code())
         }
     }
+}
+
+/// The interface language, known before parsing from `--lang` or the
+/// environment, so `--help` and usage errors can speak it too.
+fn interface_lang(args: &[std::ffi::OsString]) -> Lang {
+    let flag = args
+        .windows(2)
+        .find_map(|w| (w[0] == "--lang").then(|| w[1].to_string_lossy().into_owned()));
+    let flag = flag.or_else(|| {
+        args.iter().find_map(|a| {
+            a.to_str()
+                .and_then(|a| a.strip_prefix("--lang="))
+                .map(str::to_string)
+        })
+    });
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    Lang::resolve(flag.as_deref(), env)
+}
+
+/// Parse the command line; `--help` speaks the interface language.
+fn parse(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut cmd = Cli::command();
+    if interface_lang(args) == Lang::Zh {
+        cmd = rectify::help_zh::localize(cmd);
+    }
+    let matches = cmd.try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
 }
 
 fn run(cli: Cli) -> Result<u8, Error> {
@@ -120,7 +150,7 @@ fn default_db(env: impl Fn(&str) -> Option<String>) -> Result<PathBuf, Error> {
 }
 
 /// clap's own errors, reduced to the house format: one `error:` line and a hint.
-fn usage_error(err: clap::Error) -> ExitCode {
+fn usage_error(err: clap::Error, lang: Lang) -> ExitCode {
     use clap::error::ErrorKind;
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
@@ -131,12 +161,36 @@ fn usage_error(err: clap::Error) -> ExitCode {
             let _ = err.print();
             ExitCode::from(exit::USAGE)
         }
+        ErrorKind::ValueValidation if lang == Lang::Zh => {
+            use clap::error::{ContextKind, ContextValue};
+            let ours = std::error::Error::source(&err).and_then(|e| e.downcast_ref::<Error>());
+            let arg = match err.get(ContextKind::InvalidArg) {
+                Some(ContextValue::String(arg)) => arg.clone(),
+                _ => String::new(),
+            };
+            match ours {
+                Some(e) => {
+                    eprintln!("error: {arg}：{}", e.message_in(lang));
+                    let hint = e
+                        .hint_in(lang)
+                        .unwrap_or_else(|| lang.t(W::HintUsage).into());
+                    eprintln!("hint: {hint}");
+                }
+                None => {
+                    let text = err.render().to_string();
+                    let first = text.lines().next().unwrap_or("error: invalid usage");
+                    eprintln!("error: {}", first.strip_prefix("error: ").unwrap_or(first));
+                    eprintln!("hint: {}", lang.t(W::HintUsage));
+                }
+            }
+            ExitCode::from(exit::USAGE)
+        }
         _ => {
             let text = err.render().to_string();
             let first = text.lines().next().unwrap_or("error: invalid usage");
             let first = first.strip_prefix("error: ").unwrap_or(first);
             eprintln!("error: {first}");
-            eprintln!("hint: see `rectify --help`, or `rectify <command> --help`");
+            eprintln!("hint: {}", lang.t(W::HintUsage));
             ExitCode::from(exit::USAGE)
         }
     }

@@ -41,7 +41,7 @@ impl Lang {
     pub fn parse(text: &str) -> Option<Lang> {
         match text.trim().to_ascii_lowercase().as_str() {
             "zh" | "cn" | "chinese" | "中文" => Some(Lang::Zh),
-            "en" | "english" => Some(Lang::En),
+            "en" | "english" | "英文" | "英语" => Some(Lang::En),
             s if s.starts_with("zh") => Some(Lang::Zh),
             _ => None,
         }
@@ -231,6 +231,39 @@ catalogue! {
     TMonthText: "In {year}-{month}, {raised} measures were raised and {closed} were done ({on_time} on time, {late} late); {extensions} extensions were granted. At month end {open} measures remain open, {overdue} of them overdue; the cumulative completion rate is {rate}.",
         "{year}年{month}月，新增整改措施{raised}项，完成{closed}项（按期{on_time}项、逾期完成{late}项），批准延期{extensions}次；截至月末，尚有{open}项未完成，其中逾期{overdue}项，累计完成率{rate}。";
     TFingerprint: "fingerprint: {hash}", "台账指纹：{hash}";
+    // Error messages and hints.
+    ENotFound: "{what} not found", "未找到 {what}";
+    ENoLedger: "no ledger at {path}", "{path} 处没有台账";
+    ENotALedger: "{path} is not a rectify ledger", "{path} 不是 rectify 台账";
+    ETooNew: "{path} has schema version {found}, newer than this rectify understands ({supported})",
+        "{path} 的台账结构版本为 {found}，高于本程序支持的版本（{supported}），请升级 rectify";
+    EBusy: "the ledger is locked by another rectify; gave up after the busy timeout",
+        "台账正被另一个 rectify 占用，等待超时";
+    EOpen: "cannot open ledger {path}", "无法打开台账 {path}";
+    EBadDate: "{value} is not a date", "{value} 不是有效日期";
+    EBadMonth: "{value} is not a month (YYYY-MM)", "{value} 不是有效月份（YYYY-MM）";
+    EClosedNoMeasures: "{id} is closed (销号 on {on}); reopen it before adding measures",
+        "{id} 已于 {on} 销号，请先驳回（reopen）再增加措施";
+    EClosedNoExtend: "{id} is closed (on {on}); reopen it before extending",
+        "{id} 已于 {on} 办结，请先驳回（reopen）再延期";
+    EAlreadyClosed: "{id} is already closed (closed on {on})", "{id} 已于 {on} 办结，无需重复办结";
+    EAlreadyOngoing: "{id} is already marked ongoing (长期坚持)", "{id} 已标记为长期坚持";
+    EOpenMeasures: "{id} still has open measures: {ids}", "{id} 尚有未完成的整改措施：{ids}，不能销号";
+    ENotClosed: "{id} is not closed; nothing to reopen", "{id} 尚未办结，无需驳回";
+    EBadId: "{value} is not an item id", "{value} 不是问题或措施编号";
+    HintId: "ids look like P3 (a problem) or M12 (a measure)", "编号形如 P3（问题）或 M12（整改措施）";
+    ECampaignExists: "campaign {code} already exists", "专项 {code} 已存在";
+    HintNoLedger: "run `rectify init` first, or point --db / RECTIFY_DB at your ledger",
+        "请先运行 `rectify init`，或用 --db / RECTIFY_DB 指向台账文件";
+    HintBadRows: "nothing was imported; fix the sheet and run the import again",
+        "未导入任何内容；请修改表格后重新导入";
+    HintBusy: "another clerk or a cron job is writing; try again", "其他人或定时任务正在写入，请稍后重试";
+    HintTampered: "run `rectify verify` for the full list", "运行 `rectify verify` 查看完整清单";
+    HintDate: "write dates as YYYY-MM-DD", "日期请写作 YYYY-MM-DD";
+    HintOpenMeasures: "close them, or mark them ongoing with `close --ongoing`",
+        "请先办结这些措施，或用 `close --ongoing` 标记为长期坚持";
+    HintCampaignList: "`rectify campaign list` shows the campaigns", "`rectify campaign list` 可列出全部专项";
+    HintUsage: "see `rectify --help`, or `rectify <command> --help`", "参见 `rectify --help` 或 `rectify <命令> --help`";
 }
 
 /// Fill `{name}` placeholders in a catalogue template.

@@ -94,10 +94,8 @@ impl FromStr for ItemRef {
         if let Some(uuid) = parse_uuid(raw) {
             return Ok(ItemRef::Uuid(uuid));
         }
-        let bad = || {
-            Error::invalid(format!("{raw:?} is not an item id"))
-                .with_hint("ids look like P3 (a problem) or M12 (a measure)")
-        };
+        let bad =
+            || Error::invalid_w(W::EBadId, &[("value", format!("{raw:?}"))]).with_hint_w(W::HintId);
         let mut chars = raw.chars();
         let kind = match chars.next().map(|c| c.to_ascii_uppercase()) {
             Some('P') => Kind::Problem,

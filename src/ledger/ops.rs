@@ -13,6 +13,7 @@ use super::history::{self, NewEvent};
 use super::model::{Campaign, Item, ItemId, Kind, Scope, Status};
 use super::{store, Stamp};
 use crate::error::{Error, Result};
+use crate::words::W;
 
 /// Longest free text accepted in any field, in characters. Real problem
 /// descriptions run to a few paragraphs; a megabyte is a paste accident.
@@ -364,7 +365,10 @@ impl<'a> Writer<'a> {
             )));
         }
         if store::campaign(self.conn, code).is_ok() {
-            return Err(Error::refused(format!("campaign {code} already exists")));
+            return Err(Error::refused_w(
+                W::ECampaignExists,
+                &[("code", code.to_string())],
+            ));
         }
         let id = self.next_id("campaign")?;
         let row = json!({
@@ -474,11 +478,13 @@ impl<'a> Writer<'a> {
     pub fn add_measure(&mut self, m: NewMeasure) -> Result<ItemId> {
         let problem = self.item(m.problem)?;
         if problem.status == Status::Closed {
-            return Err(Error::refused(format!(
-                "{} is closed (销号 on {}); reopen it before adding measures",
-                problem.id,
-                fmt_date(problem.closed_on)
-            )));
+            return Err(Error::refused_w(
+                W::EClosedNoMeasures,
+                &[
+                    ("id", problem.id.to_string()),
+                    ("on", fmt_date(problem.closed_on)),
+                ],
+            ));
         }
         let title = clean_text("measure title", &m.title, true)?;
         let raised = m.raised.unwrap_or(self.stamp.today);
@@ -589,10 +595,10 @@ impl<'a> Writer<'a> {
         let item = self.item(id)?;
         let reason = clean_text("reason", reason, true)?;
         if item.status == Status::Closed {
-            return Err(Error::refused(format!(
-                "{id} is closed (on {}); reopen it before extending",
-                fmt_date(item.closed_on)
-            )));
+            return Err(Error::refused_w(
+                W::EClosedNoExtend,
+                &[("id", id.to_string()), ("on", fmt_date(item.closed_on))],
+            ));
         }
         match item.due_current {
             Some(due) if to <= due => {
@@ -652,15 +658,16 @@ impl<'a> Writer<'a> {
         }
         match item.status {
             Status::Closed => {
-                return Err(Error::refused(format!(
-                    "{id} is already closed (closed on {})",
-                    fmt_date(item.closed_on)
-                )))
+                return Err(Error::refused_w(
+                    W::EAlreadyClosed,
+                    &[("id", id.to_string()), ("on", fmt_date(item.closed_on))],
+                ))
             }
             Status::Ongoing if req.ongoing => {
-                return Err(Error::refused(format!(
-                    "{id} is already marked ongoing (长期坚持)"
-                )))
+                return Err(Error::refused_w(
+                    W::EAlreadyOngoing,
+                    &[("id", id.to_string())],
+                ))
             }
             _ => {}
         }
@@ -668,11 +675,11 @@ impl<'a> Writer<'a> {
             let open = store::open_measures(self.conn, id.n)?;
             if !open.is_empty() {
                 let ids: Vec<String> = open.iter().map(ToString::to_string).collect();
-                return Err(Error::refused(format!(
-                    "{id} still has open measures: {}",
-                    ids.join(", ")
-                ))
-                .with_hint("close them, or mark them ongoing with `close --ongoing`"));
+                return Err(Error::refused_w(
+                    W::EOpenMeasures,
+                    &[("id", id.to_string()), ("ids", ids.join(", "))],
+                )
+                .with_hint_w(W::HintOpenMeasures));
             }
         }
         let (status, closed_on, action) = if req.ongoing {
@@ -700,9 +707,7 @@ impl<'a> Writer<'a> {
         let item = self.item(id)?;
         let reason = clean_text("reason", reason, true)?;
         if item.status == Status::Open {
-            return Err(Error::refused(format!(
-                "{id} is not closed; nothing to reopen"
-            )));
+            return Err(Error::refused_w(W::ENotClosed, &[("id", id.to_string())]));
         }
         self.reopen_item(&item, reason.clone())?;
         let mut reopened = vec![id];

@@ -319,8 +319,7 @@ pub fn campaign_id(conn: &Connection, code: &str) -> Result<i64> {
 }
 
 fn campaign_not_found(code: &str) -> Error {
-    Error::not_found(format!("campaign {code:?}"))
-        .with_hint("`rectify campaign list` shows the campaigns")
+    Error::campaign_not_found(code).with_hint_w(crate::words::W::HintCampaignList)
 }
 
 pub fn events_of(conn: &Connection, kind: &str, item_id: i64) -> Result<Vec<Event>> {

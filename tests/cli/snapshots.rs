@@ -64,3 +64,33 @@ fn common_errors() {
     );
     insta::assert_snapshot!("error_open_measures", l.run(&["close", "P2"]).snapshot());
 }
+
+#[test]
+fn common_errors_in_chinese() {
+    let l = setup();
+    let zh = |args: &[&str]| {
+        let mut full = vec!["--lang", "zh"];
+        full.extend_from_slice(args);
+        l.run(&full).snapshot()
+    };
+    insta::assert_snapshot!("error_not_found_zh", zh(&["close", "M42"]));
+    insta::assert_snapshot!(
+        "error_bad_date_zh",
+        zh(&["extend", "M1", "--to", "2023-02-30", "--reason", "x"])
+    );
+    insta::assert_snapshot!("error_open_measures_zh", zh(&["close", "P2"]));
+    let mut missing = crate::harness::Ledger::empty();
+    missing.db = missing.path("无此台账.db");
+    let mut run = missing.run(&["--lang", "zh", "list"]);
+    run.stderr = run
+        .stderr
+        .replace(missing.dir.path().to_str().unwrap(), "<tmp>");
+    insta::assert_snapshot!("error_no_ledger_zh", run.snapshot());
+}
+
+#[test]
+fn help_in_chinese() {
+    let l = setup();
+    let help = l.ok(&["--lang", "zh", "close", "--help"]);
+    insta::assert_snapshot!("help_close_zh", help);
+}

@@ -1,0 +1,368 @@
+//! The Chinese `--help`: clap's definitions carry the English text; this
+//! table gives every command and argument its Chinese line, keyed by the
+//! command path and the argument id. A test fails when one is missing.
+
+use clap::{Arg, ArgAction, Command};
+
+/// (key, 中文) where key is the command path ("" for the top, "add problem")
+/// optionally followed by `#arg_id`.
+pub const HELP_ZH: &[(&str, &str)] = &[
+    ("", "整改台账：问题、整改措施、整改时限与报告"),
+    ("#db", "台账文件（默认读取环境变量 RECTIFY_DB）"),
+    ("#today", "以该日期为“今天”（时限、默认值与报告）"),
+    (
+        "#by",
+        "操作人，记入历史（默认 RECTIFY_USER，其次 USER）；写操作命令后也可使用",
+    ),
+    (
+        "#lang",
+        "界面语言：zh 或 en（默认 RECTIFY_LANG，其次系统语言环境）",
+    ),
+    (
+        "#color",
+        "逾期标红、即将到期标黄：auto（仅终端且未设 NO_COLOR）、always 或 never",
+    ),
+    ("init", "新建一个空台账"),
+    ("campaign", "新建、列出和查看专项"),
+    ("campaign new", "新建专项（如主题教育检视问题整改）"),
+    ("campaign new#code", "专项代码，如 ZT2023"),
+    ("campaign new#name", "专项名称"),
+    ("campaign new#start", "开始日期"),
+    ("campaign new#days", "整改天数（默认 80 天）"),
+    ("campaign new#source", "问题来源（如走流程、巡察、信访）"),
+    ("campaign new#by", "操作人，记入历史"),
+    ("campaign list", "列出全部专项"),
+    ("campaign list#format", "输出格式：table 或 json"),
+    ("campaign show", "查看一个专项及其问题、措施数量"),
+    ("campaign show#code", "专项代码"),
+    ("campaign show#format", "输出格式：table 或 json"),
+    ("add", "登记问题（可同时列出整改措施）或整改措施"),
+    (
+        "add problem",
+        "登记一个问题；先输出问题编号，再输出其整改措施编号",
+    ),
+    ("add problem#title", "问题描述"),
+    (
+        "add problem#campaign",
+        "所属专项代码（默认：今天正在进行的唯一专项）",
+    ),
+    (
+        "add problem#scope",
+        "问题类型：班子 或 个人（group / individual）",
+    ),
+    ("add problem#source", "问题来源"),
+    ("add problem#subject", "责任对象（班子或个人的名称）"),
+    ("add problem#cause", "原因分析"),
+    ("add problem#leader", "责任领导"),
+    ("add problem#dept", "责任部门"),
+    ("add problem#owner", "责任人"),
+    ("add problem#due", "整改时限（默认：专项结束日）"),
+    ("add problem#raised", "提出时间（默认：今天）"),
+    ("add problem#measures", "整改措施，可多次使用，每次一项"),
+    ("add problem#format", "输出格式：table 或 json"),
+    ("add problem#by", "操作人，记入历史"),
+    ("add measure", "为问题增加一项整改措施"),
+    ("add measure#title", "整改措施内容"),
+    ("add measure#problem", "所属问题编号，如 P3"),
+    ("add measure#leader", "责任领导（默认沿用问题的）"),
+    ("add measure#dept", "责任部门（默认沿用问题的）"),
+    ("add measure#owner", "责任人（默认沿用问题的）"),
+    ("add measure#due", "整改时限（默认沿用问题的）"),
+    ("add measure#raised", "提出时间（默认：今天）"),
+    ("add measure#format", "输出格式：table 或 json"),
+    ("add measure#by", "操作人，记入历史"),
+    ("assign", "调整责任领导、责任部门或责任人"),
+    ("assign#ids", "问题或措施编号（P3、M7），可列多个"),
+    ("assign#leader", "新的责任领导"),
+    ("assign#dept", "新的责任部门"),
+    ("assign#owner", "新的责任人"),
+    ("assign#note", "调整说明，记入历史"),
+    ("assign#by", "操作人，记入历史"),
+    ("extend", "延期：推迟整改时限，须说明理由"),
+    ("extend#ids", "问题或措施编号，可列多个"),
+    ("extend#to", "调整后时限"),
+    ("extend#reason", "延期理由"),
+    ("extend#by", "操作人，记入历史"),
+    ("note", "记录整改进展"),
+    ("note#id", "问题或措施编号"),
+    ("note#text", "整改进展"),
+    ("note#by", "操作人，记入历史"),
+    ("close", "办结：措施完成即办结；问题在其措施均已办结后销号"),
+    ("close#ids", "问题或措施编号，可列多个"),
+    ("close#on", "完成时间（默认：今天）"),
+    ("close#note", "备注"),
+    ("close#evidence", "佐证材料"),
+    ("close#ongoing", "标记为长期坚持，而非已完成"),
+    ("close#by", "操作人，记入历史"),
+    ("reopen", "驳回：重新打开已办结或长期坚持的事项"),
+    ("reopen#id", "问题或措施编号"),
+    ("reopen#reason", "驳回理由"),
+    ("reopen#by", "操作人，记入历史"),
+    ("list", "列出问题和整改措施"),
+    ("list#kind", "只列问题（problem）或只列措施（measure）"),
+    ("list#campaign", "只列该专项"),
+    (
+        "list#status",
+        "按状态筛选：正在整改、长期坚持、已完成、已销号、逾期、即将到期（中英文均可）",
+    ),
+    ("list#owner", "按责任人筛选"),
+    ("list#dept", "按责任部门筛选"),
+    ("list#scope", "按问题类型筛选：班子 或 个人"),
+    ("list#source", "按问题来源筛选"),
+    ("list#due_before", "只列整改时限早于该日期的"),
+    ("list#format", "输出格式：table 或 json"),
+    ("show", "查看一个事项：其措施（或所属问题）及历史记录"),
+    ("show#id", "问题或措施编号，或 UUID"),
+    ("show#format", "输出格式：table 或 json"),
+    (
+        "check",
+        "时限检查：逾期和即将到期的事项；有逾期时退出码为 1",
+    ),
+    ("check#campaign", "只查该专项"),
+    ("check#within", "即将到期的天数（默认 7 天）"),
+    ("check#format", "输出格式：table 或 json"),
+    ("log", "台账或单个事项的历史记录"),
+    ("log#id", "只看该问题或措施"),
+    ("log#head", "只输出台账指纹（最新一条记录的哈希）"),
+    ("log#format", "输出格式：table 或 json"),
+    ("report", "报告：专项总结、月报、分类统计"),
+    (
+        "report campaign",
+        "专项总结：问题、措施、完成率、销号归零、分部门情况、逾期清单",
+    ),
+    ("report campaign#code", "专项代码（默认：唯一的专项）"),
+    (
+        "report campaign#as_of",
+        "截至该日期（默认：今天；已结束的专项截至其结束日）",
+    ),
+    (
+        "report campaign#format",
+        "输出格式：table、json、csv、markdown 或 text",
+    ),
+    ("report campaign#chart", "附整改进度燃尽图"),
+    ("report month", "整改工作月报，截至当月最后一天"),
+    ("report month#month", "月份 YYYY-MM（默认：上一个完整月份）"),
+    ("report month#campaign", "只统计该专项"),
+    (
+        "report month#format",
+        "输出格式：table、json、csv、markdown 或 text",
+    ),
+    ("report by", "分类统计：按部门、责任人、来源或问题类型"),
+    ("report by#group", "分类依据：dept、owner、source 或 scope"),
+    ("report by#campaign", "只统计该专项"),
+    ("report by#as_of", "截至该日期（默认：今天）"),
+    (
+        "report by#format",
+        "输出格式：table、json、csv、markdown 或 text",
+    ),
+    ("report by#sort", "排序列"),
+    (
+        "export",
+        "导出台账，供 Excel、WPS 使用（CSV、XLSX 或 JSON）",
+    ),
+    ("export#out", "写入该文件（默认或 - 为标准输出）"),
+    ("export#format", "格式：csv、xlsx 或 json"),
+    ("export#headers", "表头语言：zh 或 en（默认随界面语言）"),
+    (
+        "export#no_bom",
+        "不写 UTF-8 BOM（Excel、WPS 需要它才能正确显示中文）",
+    ),
+    (
+        "export#by",
+        "每行一项措施（measure）或每行一个问题（problem）",
+    ),
+    ("export#campaign", "只导出该专项"),
+    ("export#status", "按状态筛选（同 list）"),
+    ("export#owner", "按责任人筛选"),
+    ("export#dept", "按责任部门筛选"),
+    ("export#scope", "按问题类型筛选"),
+    ("export#source", "按问题来源筛选"),
+    ("export#due_before", "只导出整改时限早于该日期的"),
+    (
+        "import",
+        "导入表格（CSV，UTF-8 或 GBK），全部成功或全部不导入",
+    ),
+    ("import#file", "CSV 文件，- 为标准输入"),
+    ("import#campaign", "未写专项的行归入该专项"),
+    ("import#dry_run", "只检查并列出将导入的内容，不写入"),
+    ("import#by", "操作人，记入历史"),
+    ("backup", "备份台账（他人写入时也安全），并校验备份"),
+    ("backup#file", "备份文件（不会覆盖已有文件）"),
+    ("verify", "校验历史哈希链，并核对各表与历史是否一致"),
+    (
+        "verify#late",
+        "列出完成时间早于记录时间超过该天数的办结（补记）",
+    ),
+    ("verify#format", "输出格式：table 或 json"),
+    ("completions", "输出命令行补全脚本"),
+    ("completions#shell", "bash、zsh、fish 或 powershell"),
+    (
+        "man",
+        "生成 roff 格式的 man 手册：rectify(1) 输出到标准输出，或每个命令一页写入目录",
+    ),
+    ("man#dir", "写入该目录"),
+];
+
+fn lookup(key: &str) -> Option<&'static str> {
+    HELP_ZH.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+const TEMPLATE: &str = "{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
+/// The command tree with Chinese help text and headings.
+pub fn localize(cmd: Command) -> Command {
+    localize_at(cmd, "")
+}
+
+/// The examples are commands, the same in both languages; only the
+/// headings around them are translated.
+fn localize_after_help(text: &str) -> String {
+    text.replace("Examples:", "示例：")
+        .replace("Example (crontab):", "示例（crontab）：")
+        .replace("Example:", "示例：")
+        .replace(
+            "Exit codes: 0 ok, 1 `check` found overdue items, 2 invalid input, 3 not found,\n4 refused by a ledger rule, 5 ledger/storage error, 6 `verify` found tampering.",
+            "退出码：0 成功，1 `check` 发现逾期，2 输入有误，3 未找到，4 台账规则拒绝，\n5 台账或存储错误，6 `verify` 发现篡改。",
+        )
+        .replace(
+            "Exit codes: 0 all holds, 6 tampered, 5 unreadable.",
+            "退出码：0 全部一致，6 发现篡改，5 无法读取。",
+        )
+}
+
+fn localize_at(mut cmd: Command, path: &str) -> Command {
+    if let Some(about) = lookup(path) {
+        cmd = cmd.about(about).long_about(None);
+    }
+    if let Some(after) = cmd.get_after_help().map(|t| t.to_string()) {
+        cmd = cmd.after_help(localize_after_help(&after));
+    }
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        let key = format!("{path}#{id}");
+        let text = lookup(&key);
+        cmd = cmd.mut_arg(id.as_str(), |arg| {
+            let heading = if arg.is_positional() {
+                "参数"
+            } else {
+                "选项"
+            };
+            let arg = arg.help_heading(heading);
+            match text {
+                Some(t) => arg.help(t).long_help(None),
+                None => arg,
+            }
+        });
+    }
+    let version = path.is_empty();
+    cmd = cmd
+        .help_template(TEMPLATE)
+        .subcommand_help_heading("命令")
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("显示帮助")
+                .help_heading("选项")
+                .display_order(999),
+        );
+    if version {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("显示版本")
+                .help_heading("选项")
+                .display_order(999),
+        );
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} {name}")
+        };
+        cmd = cmd.mut_subcommand(name.as_str(), |sub| localize_at(sub, &sub_path));
+    }
+    cmd
+}
+
+/// Every key the command tree needs, for the completeness test.
+pub fn keys(cmd: &Command, path: &str, out: &mut Vec<String>) {
+    out.push(path.to_string());
+    for arg in cmd.get_arguments() {
+        let id = arg.get_id().as_str();
+        if id != "help" && id != "version" {
+            out.push(format!("{path}#{id}"));
+        }
+    }
+    for sub in cmd.get_subcommands() {
+        let sub_path = if path.is_empty() {
+            sub.get_name().to_string()
+        } else {
+            format!("{path} {}", sub.get_name())
+        };
+        keys(sub, &sub_path, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn every_command_and_argument_has_chinese_help() {
+        let mut all = Vec::new();
+        keys(&crate::cli::Cli::command(), "", &mut all);
+        let missing: Vec<&String> = all.iter().filter(|k| lookup(k).is_none()).collect();
+        assert!(
+            missing.is_empty(),
+            "no Chinese help for:\n{}",
+            missing
+                .iter()
+                .map(|k| format!("    (\"{k}\", \"\"),"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        let unused: Vec<&&str> = HELP_ZH
+            .iter()
+            .map(|(k, _)| k)
+            .filter(|k| !all.iter().any(|a| a == **k))
+            .collect();
+        assert!(unused.is_empty(), "Chinese help for nothing: {unused:?}");
+        localize(crate::cli::Cli::command()).debug_assert();
+    }
+
+    #[test]
+    fn every_command_and_argument_has_english_help() {
+        fn walk(cmd: &Command, path: &str, missing: &mut Vec<String>) {
+            if cmd.get_about().is_none() {
+                missing.push(path.to_string());
+            }
+            for arg in cmd.get_arguments() {
+                if arg.get_help().is_none() && !matches!(arg.get_id().as_str(), "help" | "version")
+                {
+                    missing.push(format!("{path}#{}", arg.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&crate::cli::Cli::command(), "", &mut missing);
+        assert!(missing.is_empty(), "no English help for {missing:?}");
+    }
+}
