@@ -144,12 +144,12 @@ impl Paint {
     }
 
     /// comfy-table drops styling unless it sees a terminal itself; the
-    /// decision is ours, made in main.
+    /// decision is ours, made in main. (Uncoloured cells carry no styling,
+    /// so nothing is forced off: that would also stop wrapping to the
+    /// terminal's width.)
     pub fn apply(self, table: &mut Table) {
         if self.on {
             table.enforce_styling();
-        } else {
-            table.force_no_tty();
         }
     }
 }

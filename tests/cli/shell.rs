@@ -68,6 +68,15 @@ fn colour_only_when_asked_or_on_a_terminal() {
 /// Run under a pseudo-terminal with util-linux `script`, as a clerk's shell
 /// would; skipped where `script` is missing.
 fn in_terminal(l: &Ledger, extra_env: &[(&str, &str)], args: &str) -> Option<String> {
+    in_terminal_of_width(l, extra_env, args, 120)
+}
+
+fn in_terminal_of_width(
+    l: &Ledger,
+    extra_env: &[(&str, &str)],
+    args: &str,
+    cols: u16,
+) -> Option<String> {
     if !Path::new("/usr/bin/script").exists() {
         eprintln!("skipped: /usr/bin/script is not installed");
         return None;
@@ -80,7 +89,7 @@ fn in_terminal(l: &Ledger, extra_env: &[(&str, &str)], args: &str) -> Option<Str
         .env("TERM", "xterm")
         .args([
             "-qec",
-            &format!("stty cols 120; {} {args}", bin().display()),
+            &format!("stty cols {cols}; {} {args}", bin().display()),
             "/dev/null",
         ]);
     for (k, v) in extra_env {
@@ -151,4 +160,57 @@ fn the_cron_recipe_writes_last_months_report_and_alerts_on_overdue() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("nothing overdue"));
+}
+
+/// Long Chinese titles wrap inside their column on a narrow terminal, and
+/// every line stays within the terminal's width counted in display cells
+/// (a CJK character takes two).
+#[test]
+fn long_chinese_titles_wrap_and_stay_aligned() {
+    use unicode_width::UnicodeWidthStr;
+
+    let l = small_campaign();
+    l.ok(&[
+        "add",
+        "measure",
+        "--problem",
+        "P1",
+        "--owner",
+        "欧阳丽娜",
+        "--dept",
+        "组织人事科",
+        "围绕“学思想、强党性、重实践、建新功”总要求，制定专题学习计划，每月集中学习不少于一次，并形成学习记录……",
+    ]);
+    let Some(out) = in_terminal_of_width(&l, &[], "--color never list", 80) else {
+        return;
+    };
+    let out = out.replace('\r', "");
+    let lines: Vec<&str> = out.lines().filter(|l| !l.is_empty()).collect();
+    assert!(
+        lines.len() > 5,
+        "the long title wraps onto several lines:\n{out}"
+    );
+    for line in &lines {
+        assert!(line.width() <= 80, "{} cells: {line}", line.width());
+    }
+    // The title column starts at the same display offset on every line.
+    let header = lines[0];
+    let title_at = header.find("TITLE").map(|i| header[..i].width()).unwrap();
+    for line in &lines[2..] {
+        let cells: Vec<char> = line.chars().collect();
+        let mut width = 0;
+        let mut at = None;
+        for (i, c) in cells.iter().enumerate() {
+            if width == title_at {
+                at = Some(i);
+                break;
+            }
+            width += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+        }
+        let at = at.unwrap_or_else(|| panic!("line shorter than the title column: {line:?}"));
+        assert!(
+            cells[at] != ' ' && (at == 0 || cells[at - 1] == ' '),
+            "title column misaligned: {line:?}"
+        );
+    }
 }
