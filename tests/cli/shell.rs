@@ -214,3 +214,128 @@ fn long_chinese_titles_wrap_and_stay_aligned() {
         );
     }
 }
+
+/// The JSON shapes README documents as a stable contract: the keys of each
+/// command's objects, exactly.
+#[test]
+fn json_shapes_match_the_documented_contract() {
+    use serde_json::Value;
+
+    let mut l = small_campaign();
+    l.at("2023-07-05");
+    let json = |args: &[&str]| -> Value {
+        let mut full = args.to_vec();
+        full.extend(["--format", "json"]);
+        let run = l.run(&full);
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}\n{run}"))
+    };
+    let keys = |v: &Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let sorted = |names: &[&str]| -> Vec<String> {
+        let mut k: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        k.sort();
+        k
+    };
+    let item = [
+        "id",
+        "kind",
+        "uuid",
+        "campaign",
+        "title",
+        "scope",
+        "source",
+        "subject",
+        "cause",
+        "leader",
+        "department",
+        "owner",
+        "raised_on",
+        "due_original",
+        "due_current",
+        "status",
+        "closed_on",
+        "close_note",
+        "evidence",
+        "progress",
+        "recorded_at",
+        "overdue",
+        "days_overdue",
+    ];
+    let list = json(&["list"]);
+    assert_eq!(keys(&list[0]), sorted(&item), "a problem");
+    let mut measure = item.to_vec();
+    measure.push("problem");
+    assert_eq!(keys(&list[1]), sorted(&measure), "a measure");
+    assert_eq!(
+        keys(&json(&["show", "M1"])),
+        sorted(&["item", "problem", "measures", "history"])
+    );
+    assert_eq!(
+        keys(&json(&["check"])),
+        sorted(&["today", "within", "overdue", "due_soon"])
+    );
+    assert_eq!(
+        keys(&json(&["log"])[0]),
+        sorted(&[
+            "seq",
+            "recorded_at",
+            "actor",
+            "item",
+            "action",
+            "effective_on",
+            "payload",
+            "prev_hash",
+            "hash"
+        ])
+    );
+    let campaign = json(&["report", "campaign"]);
+    assert_eq!(
+        keys(&campaign),
+        sorted(&[
+            "campaign",
+            "as_of",
+            "day",
+            "problems",
+            "measures",
+            "completion_rate",
+            "on_time_rate",
+            "all_closed",
+            "ageing",
+            "by_department",
+            "overdue",
+            "fingerprint"
+        ])
+    );
+    assert_eq!(
+        keys(&campaign["measures"]),
+        sorted(&[
+            "total", "closed", "on_time", "late", "ongoing", "open", "overdue", "due_soon",
+            "extended"
+        ])
+    );
+    let month = json(&["report", "month", "2023-06"]);
+    assert_eq!(
+        keys(&month),
+        sorted(&[
+            "month",
+            "first",
+            "last",
+            "campaign",
+            "raised",
+            "closed",
+            "closed_on_time",
+            "closed_late",
+            "extensions",
+            "open_at_end",
+            "overdue_at_end",
+            "completion_rate",
+            "measures",
+            "by_department",
+            "fingerprint"
+        ])
+    );
+    assert_eq!(keys(&json(&["verify"])), sorted(&["ok", "report"]));
+}
