@@ -339,3 +339,35 @@ fn json_shapes_match_the_documented_contract() {
     );
     assert_eq!(keys(&json(&["verify"])), sorted(&["ok", "report"]));
 }
+
+/// A long import shows a row counter on a terminal's stderr, and nothing
+/// when stderr is a pipe.
+#[test]
+fn progress_only_on_a_terminal() {
+    use std::fmt::Write as _;
+
+    let l = crate::harness::zt2023_campaign();
+    let mut sheet = String::from("campaign,problem,measure\n");
+    for i in 0..12_000 {
+        writeln!(sheet, "ZT2023,问题{},措施{i}", i / 4).unwrap();
+    }
+    std::fs::write(l.path("big.csv"), sheet).unwrap();
+    let copy = l.path("copy.db");
+    l.ok(&["backup", copy.to_str().unwrap()]);
+
+    // Piped: `ok` insists on an empty stderr.
+    l.ok(&["import", "big.csv"]);
+
+    let mut tty = Ledger::empty();
+    tty.db = copy;
+    tty.at(&l.today);
+    let Some(out) = in_terminal(
+        &tty,
+        &[],
+        &format!("import {}", l.path("big.csv").display()),
+    ) else {
+        return;
+    };
+    assert!(out.contains("import: ") && out.contains("rows"), "{out:?}");
+    assert!(out.contains("imported 12000 problems"), "{out:?}");
+}
