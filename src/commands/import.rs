@@ -383,6 +383,7 @@ struct Import<'n> {
     campaigns: HashMap<String, Option<Campaign>>,
     /// Problems to close out once all their rows are in: closing date, line.
     close_out: Vec<(ItemId, NaiveDate, u64)>,
+    close_out_at: HashMap<ItemId, usize>,
     counts: Counts,
 }
 
@@ -396,6 +397,7 @@ impl<'n> Import<'n> {
             problems: HashMap::new(),
             campaigns: HashMap::new(),
             close_out: Vec::new(),
+            close_out_at: HashMap::new(),
             counts: Counts::default(),
         }
     }
@@ -709,12 +711,17 @@ impl<'n> Import<'n> {
         )?;
         if status == Some(SheetStatus::ClosedOut) {
             let on = closed_on.expect("checked above");
-            match self.close_out.iter_mut().find(|(id, ..)| *id == problem) {
-                Some(entry) => {
+            // Indexed, not searched: an exported ledger is all 已销号 rows.
+            match self.close_out_at.get(&problem) {
+                Some(&at) => {
+                    let entry = &mut self.close_out[at];
                     entry.1 = entry.1.max(on);
                     entry.2 = row.line;
                 }
-                None => self.close_out.push((problem, on, row.line)),
+                None => {
+                    self.close_out_at.insert(problem, self.close_out.len());
+                    self.close_out.push((problem, on, row.line));
+                }
             }
         }
         Ok(())
