@@ -51,16 +51,7 @@ fn xlsx_book(
     headers: Lang,
 ) -> Result<LedgerBook> {
     let mut book = LedgerBook::new(headers, ctx.lang)?;
-    let filter = args.filter.to_filter();
-    each_row(
-        ledger,
-        &filter,
-        ctx.today(),
-        args.by,
-        ctx.lang,
-        ctx.progress,
-        |cells| book.add_row(&cells),
-    )?;
+    each_row(ledger, args, ctx, |cells| book.add_row(&cells))?;
     if let Some(code) = &args.filter.campaign {
         let campaign = ledger.campaign(code)?;
         let as_of = ctx.today().min(campaign.end);
@@ -97,37 +88,26 @@ fn write_sheet(
     headers: Lang,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let filter = args.filter.to_filter();
-    let today = ctx.today();
-    let lang = ctx.lang;
     match args.format {
         ExportFormat::Csv => {
             let mut w = csvio::writer(&mut *out, !args.no_bom)?;
             w.write_record(COLUMNS.iter().map(|c| c.header(headers)))
                 .map_err(csv_io)?;
-            each_row(
-                ledger,
-                &filter,
-                today,
-                args.by,
-                lang,
-                ctx.progress,
-                |cells| {
-                    let record: Vec<std::borrow::Cow<'_, str>> = COLUMNS
-                        .iter()
-                        .zip(&cells)
-                        .map(|(c, v)| {
-                            if c.is_free_text() {
-                                csvio::defuse(v)
-                            } else {
-                                v.into()
-                            }
-                        })
-                        .collect();
-                    w.write_record(record.iter().map(|c| c.as_bytes()))
-                        .map_err(csv_io)
-                },
-            )?;
+            each_row(ledger, args, ctx, |cells| {
+                let record: Vec<std::borrow::Cow<'_, str>> = COLUMNS
+                    .iter()
+                    .zip(&cells)
+                    .map(|(c, v)| {
+                        if c.is_free_text() {
+                            csvio::defuse(v)
+                        } else {
+                            v.into()
+                        }
+                    })
+                    .collect();
+                w.write_record(record.iter().map(|c| c.as_bytes()))
+                    .map_err(csv_io)
+            })?;
             w.flush()?;
         }
         ExportFormat::Xlsx => {
@@ -141,28 +121,20 @@ fn write_sheet(
         ExportFormat::Json => {
             writeln!(out, "[")?;
             let mut seq = 0;
-            each_row(
-                ledger,
-                &filter,
-                today,
-                args.by,
-                lang,
-                ctx.progress,
-                |cells| {
-                    seq += 1;
-                    let object: serde_json::Map<String, serde_json::Value> = COLUMNS
-                        .iter()
-                        .zip(cells)
-                        .map(|(c, v)| (c.header(Lang::En).to_string(), v.into()))
-                        .collect();
-                    if seq > 1 {
-                        writeln!(out, ",")?;
-                    }
-                    let text = serde_json::to_string(&object).map_err(std::io::Error::from)?;
-                    write!(out, "  {text}")?;
-                    Ok(())
-                },
-            )?;
+            each_row(ledger, args, ctx, |cells| {
+                seq += 1;
+                let object: serde_json::Map<String, serde_json::Value> = COLUMNS
+                    .iter()
+                    .zip(cells)
+                    .map(|(c, v)| (c.header(Lang::En).to_string(), v.into()))
+                    .collect();
+                if seq > 1 {
+                    writeln!(out, ",")?;
+                }
+                let text = serde_json::to_string(&object).map_err(std::io::Error::from)?;
+                write!(out, "  {text}")?;
+                Ok(())
+            })?;
             if seq > 0 {
                 writeln!(out)?;
             }
@@ -183,22 +155,21 @@ fn csv_io(err: csv::Error) -> Error {
 /// problem with its measures joined in one multi-line cell.
 fn each_row(
     ledger: &Ledger,
-    filter: &crate::ledger::ItemFilter,
-    today: chrono::NaiveDate,
-    layout: SheetLayout,
-    lang: Lang,
-    show_progress: bool,
+    args: &ExportArgs,
+    ctx: &Context,
     mut emit: impl FnMut(Vec<String>) -> Result<()>,
 ) -> Result<()> {
+    let filter = &args.filter.to_filter();
+    let (today, lang) = (ctx.today(), ctx.lang);
     let mut seq = 0u64;
-    let mut progress = Progress::rows(show_progress, "export");
+    let mut progress = Progress::rows(ctx.progress, "export");
     let mut emit = move |mut cells: Vec<String>| {
         seq += 1;
         progress.row();
         cells[0] = seq.to_string();
         emit(cells)
     };
-    match layout {
+    match args.by {
         SheetLayout::Measure => ledger.each_sheet_row(filter, today, |row| {
             emit(csvio::sheet_cells(&row, 0, today, lang))
         }),
