@@ -14,7 +14,9 @@ fuzz_target!(|data: &[u8]| {
         actor: "fuzz".into(),
     };
     let source = Source::from_bytes(data, "fuzz.csv").expect("temp file");
-    let _ = import(&mut ledger, &stamp, source, None, true, false);
+    if let Ok(sheet) = source.prepare() {
+        let _ = import(&mut ledger, &stamp, sheet, None, true, false);
+    }
     let report = verify(&ledger, None).expect("verify runs");
     assert!(report.ok(), "history and tables disagree after an import");
 });

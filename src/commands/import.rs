@@ -27,8 +27,10 @@ use crate::words::Lang;
 const MAX_REPORTED: usize = 20;
 
 pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
-    let source = Source::open(&args.file)?;
-    let name = source.name.clone();
+    // The encoding and the header are checked before the ledger is opened,
+    // so a sheet that cannot be read never creates a ledger file.
+    let sheet = Source::open(&args.file)?.prepare()?;
+    let (name, encoding) = (sheet.name.clone(), sheet.encoding);
     let mut ledger = if args.dry_run && !ctx.db.exists() {
         // Rehearse against an empty ledger rather than create a file.
         Ledger::scratch()?
@@ -39,10 +41,10 @@ pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             OpenMode::Create
         })?
     };
-    let (counts, encoding) = import(
+    let counts = import(
         &mut ledger,
         &ctx.stamp,
-        source,
+        sheet,
         args.campaign.as_deref(),
         !args.dry_run,
         ctx.progress,
@@ -69,26 +71,23 @@ pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
 pub fn import(
     ledger: &mut Ledger,
     stamp: &Stamp,
-    source: Source,
+    mut sheet: SheetReader,
     campaign: Option<&str>,
     commit: bool,
     show_progress: bool,
-) -> Result<(Counts, csvio::Encoding)> {
-    let name = source.name.clone();
-    let (reader, encoding) = source.decoded()?;
-    let mut sheet = SheetReader::new(reader, &name)?;
+) -> Result<Counts> {
+    let name = sheet.name.clone();
     let run = |w: &mut Writer<'_>| {
         w.set_via(&format!("import:{name}"));
         let mut import = Import::new(&name, campaign, w.today());
         let mut progress = Progress::rows(show_progress, "import");
         import.apply(w, &mut sheet, &mut progress)
     };
-    let counts = if commit {
-        ledger.write(stamp, run)?
+    if commit {
+        ledger.write(stamp, run)
     } else {
-        ledger.rehearse(stamp, run)?
-    };
-    Ok((counts, encoding))
+        ledger.rehearse(stamp, run)
+    }
 }
 
 /// A sheet's bytes: a file, or standard input spooled to a temp file, since
@@ -136,6 +135,13 @@ impl Source {
         })
     }
 
+    /// Tell the encoding and read the header: the sheet, ready for its rows.
+    pub fn prepare(self) -> Result<SheetReader> {
+        let name = self.name.clone();
+        let (reader, encoding) = self.decoded()?;
+        SheetReader::new(reader, name, encoding)
+    }
+
     /// UTF-8 (with or without BOM), else GB18030/GBK, which is what Excel
     /// and WPS on Chinese Windows save "CSV" as.
     fn decoded(mut self) -> Result<(Box<dyn Read>, csvio::Encoding)> {
@@ -165,15 +171,16 @@ impl Source {
 }
 
 /// The sheet's header, then its records one at a time.
-struct SheetReader<'n> {
-    name: &'n str,
+pub struct SheetReader {
+    name: String,
+    encoding: csvio::Encoding,
     columns: Vec<(Column, String)>,
     records: csv::StringRecordsIntoIter<LineCounter<Box<dyn Read>>>,
     lines: std::rc::Rc<std::cell::RefCell<LineIndex>>,
 }
 
-impl<'n> SheetReader<'n> {
-    fn new(input: Box<dyn Read>, name: &'n str) -> Result<Self> {
+impl SheetReader {
+    fn new(input: Box<dyn Read>, name: String, encoding: csvio::Encoding) -> Result<Self> {
         let lines = std::rc::Rc::new(std::cell::RefCell::new(LineIndex::default()));
         let counter = LineCounter {
             inner: input,
@@ -215,6 +222,7 @@ impl<'n> SheetReader<'n> {
         }
         Ok(SheetReader {
             name,
+            encoding,
             columns,
             records: reader.into_records(),
             lines,
@@ -427,7 +435,7 @@ impl<'n> Import<'n> {
     fn apply(
         &mut self,
         w: &mut Writer<'_>,
-        sheet: &mut SheetReader<'_>,
+        sheet: &mut SheetReader,
         progress: &mut Progress,
     ) -> Result<Counts> {
         if let Some(code) = self.default_campaign {

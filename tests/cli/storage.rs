@@ -25,6 +25,18 @@ fn read_commands_never_create_a_ledger() {
 }
 
 #[test]
+fn an_unreadable_sheet_does_not_create_a_ledger() {
+    let l = Ledger::empty();
+    std::fs::write(l.path("wrong.csv"), "名字,年龄\n张三,30\n").unwrap();
+    std::fs::write(l.path("mixed.csv"), b"\xef\xbb\xbf\xce\xca\xcc\xe2\n").unwrap();
+    for file in ["wrong.csv", "mixed.csv", "missing.csv"] {
+        let run = l.run(&["import", file]);
+        assert!(matches!(run.code, Some(2) | Some(5)), "{run}");
+        assert!(!l.db.exists(), "{file} created a ledger");
+    }
+}
+
+#[test]
 fn writes_create_the_ledger_and_its_directory_private() {
     use std::os::unix::fs::PermissionsExt;
     let l = Ledger::empty();
