@@ -197,10 +197,6 @@ impl Error {
         self
     }
 
-    pub fn hint(&self) -> Option<String> {
-        self.hint_in(Lang::En)
-    }
-
     pub fn hint_in(&self, lang: Lang) -> Option<String> {
         let word = match self {
             Error::Invalid { hint, .. }
