@@ -115,13 +115,18 @@ WITH s AS MATERIALIZED (
              AND e.action IN ('add', 'close', 'ongoing', 'reopen')
              AND e.effective_on <= :d
            ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) AS last_state,
+         -- An extension always moves the deadline later, so a measure whose
+         -- deadline is still its original was never extended (verify holds
+         -- the columns to the history): skip its lookups.
+         CASE WHEN m.due_current IS m.due_original THEN NULL ELSE
          (SELECT json_extract(e.payload, '$.after.due_current') FROM event e
            WHERE e.kind = 'measure' AND e.item_id = m.id AND e.action = 'extend'
              AND e.effective_on <= :d
-           ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) AS due_extended,
+           ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) END AS due_extended,
+         CASE WHEN m.due_current IS m.due_original THEN 0 ELSE
          (SELECT count(*) FROM event e
            WHERE e.kind = 'measure' AND e.item_id = m.id AND e.action = 'extend'
-             AND e.effective_on BETWEEN :from AND :to) AS extensions_in_window
+             AND e.effective_on BETWEEN :from AND :to) END AS extensions_in_window
     FROM measure m JOIN problem p ON p.id = m.problem_id
    WHERE m.raised_on <= :d AND {campaign}
 ), t AS (
