@@ -156,13 +156,58 @@ fn measure_state(group: &str, q: &Query) -> String {
         .replace("{campaign}", campaign_clause(q))
 }
 
+/// Every covered measure's state as of the query's date, computed once
+/// into a temp table that the aggregates and the overdue list then read:
+/// the history lookups are the expensive part, so they run once a report.
+pub struct States<'c> {
+    conn: &'c Connection,
+    q: Query,
+}
+
+impl<'c> States<'c> {
+    pub fn compute(conn: &'c Connection, q: &Query, group: GroupBy) -> Result<States<'c>> {
+        conn.execute_batch("DROP TABLE IF EXISTS temp.as_of_state")?;
+        let sql = format!(
+            "CREATE TEMP TABLE as_of_state AS {} SELECT * FROM t",
+            measure_state(group.column(), q)
+        );
+        conn.execute(
+            &sql,
+            named_params! {
+                ":d": q.as_of, ":from": q.window.0, ":to": q.window.1, ":campaign": q.campaign_id,
+            },
+        )?;
+        Ok(States { conn, q: q.clone() })
+    }
+
+    pub fn groups(&self) -> Result<Vec<(String, Counts)>> {
+        group_counts(self.conn, &self.q)
+    }
+
+    pub fn overdue(&self) -> Result<Vec<OverdueMeasure>> {
+        overdue_rows(self.conn, &self.q)
+    }
+}
+
+impl Drop for States<'_> {
+    fn drop(&mut self) {
+        // A temp table dies with the connection anyway; this frees it sooner.
+        let _ = self
+            .conn
+            .execute_batch("DROP TABLE IF EXISTS temp.as_of_state");
+    }
+}
+
 pub fn measure_groups(
     conn: &Connection,
     q: &Query,
     group: GroupBy,
 ) -> Result<Vec<(String, Counts)>> {
-    let sql = format!(
-        "{} SELECT grp, count(*),
+    States::compute(conn, q, group)?.groups()
+}
+
+fn group_counts(conn: &Connection, q: &Query) -> Result<Vec<(String, Counts)>> {
+    let sql = "SELECT grp, count(*),
             sum(st = 'closed'),
             sum(st = 'closed' AND (due_original IS NULL OR st_on <= due_original)),
             sum(st = 'closed' AND due_original IS NOT NULL AND st_on > due_original),
@@ -180,16 +225,13 @@ pub fn measure_groups(
             sum(st = 'closed' AND st_on BETWEEN :from AND :to
                 AND (due_original IS NULL OR st_on <= due_original)),
             sum(extensions_in_window)
-          FROM t GROUP BY grp ORDER BY grp",
-        measure_state(group.column(), q)
-    );
+          FROM temp.as_of_state GROUP BY grp ORDER BY grp";
     let soon = q.as_of + chrono::Days::new(q.due_soon_days.into());
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare(sql)?;
     let rows = stmt
         .query_map(
             named_params! {
                 ":d": q.as_of, ":soon": soon, ":from": q.window.0, ":to": q.window.1,
-                ":campaign": q.campaign_id,
             },
             |r| {
                 let n = |i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default);
@@ -236,30 +278,22 @@ pub struct OverdueMeasure {
     pub days_overdue: i64,
 }
 
-pub fn overdue_measures(conn: &Connection, q: &Query) -> Result<Vec<OverdueMeasure>> {
-    let sql = format!(
-        "{} SELECT id, title, owner, department, due_at,
+fn overdue_rows(conn: &Connection, q: &Query) -> Result<Vec<OverdueMeasure>> {
+    let sql = "SELECT id, title, owner, department, due_at,
                   CAST(julianday(:d) - julianday(due_at) AS INTEGER)
-             FROM t WHERE st = 'open' AND due_at < :d ORDER BY due_at, id",
-        measure_state("''", q)
-    );
-    let mut stmt = conn.prepare(&sql)?;
+             FROM temp.as_of_state WHERE st = 'open' AND due_at < :d ORDER BY due_at, id";
+    let mut stmt = conn.prepare(sql)?;
     let rows = stmt
-        .query_map(
-            named_params! {
-                ":d": q.as_of, ":from": q.window.0, ":to": q.window.1, ":campaign": q.campaign_id,
-            },
-            |r| {
-                Ok(OverdueMeasure {
-                    id: format!("M{}", r.get::<_, i64>(0)?),
-                    title: r.get(1)?,
-                    owner: r.get(2)?,
-                    department: r.get(3)?,
-                    due: r.get(4)?,
-                    days_overdue: r.get(5)?,
-                })
-            },
-        )?
+        .query_map(named_params! { ":d": q.as_of }, |r| {
+            Ok(OverdueMeasure {
+                id: format!("M{}", r.get::<_, i64>(0)?),
+                title: r.get(1)?,
+                owner: r.get(2)?,
+                department: r.get(3)?,
+                due: r.get(4)?,
+                days_overdue: r.get(5)?,
+            })
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

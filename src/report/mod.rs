@@ -127,7 +127,8 @@ pub fn campaign_report(
         window: (campaign.start, campaign.end),
         due_soon_days: DUE_SOON_DAYS,
     };
-    let groups = figures::measure_groups(conn, &query, GroupBy::Dept)?;
+    let states = figures::States::compute(conn, &query, GroupBy::Dept)?;
+    let groups = states.groups()?;
     let all = figures::totals(&groups);
     let problems = figures::problem_counts(conn, &query)?;
     let day = ((as_of - campaign.start).num_days() + 1).clamp(0, i64::from(campaign.days));
@@ -163,7 +164,7 @@ pub fn campaign_report(
             .iter()
             .map(|(k, c)| GroupRow::new(k.clone(), c))
             .collect(),
-        overdue: figures::overdue_measures(conn, &query)?,
+        overdue: states.overdue()?,
         fingerprint: ledger.head()?.1,
         burndown,
     })
