@@ -11,17 +11,17 @@ use rectify::words::{Lang, W};
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let cli = match parse(&args) {
+    let lang = interface_lang(&args);
+    let cli = match parse(&args, lang) {
         Ok(cli) => cli,
-        Err(err) => return usage_error(err, interface_lang(&args)),
+        Err(err) => return usage_error(err, lang),
     };
-    match run(cli) {
+    match run(cli, lang) {
         Ok(code) => ExitCode::from(code),
         Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
         Err(err) => {
             // The `error:`/`hint:` prefixes stay English in every language:
             // scripts look for them.
-            let lang = interface_lang(&args);
             eprintln!("error: {}", err.message_in(lang));
             if let Some(hint) = err.hint_in(lang) {
                 eprintln!("hint: {hint}");
@@ -49,31 +49,31 @@ fn interface_lang(args: &[std::ffi::OsString]) -> Lang {
 }
 
 /// Parse the command line; `--help` speaks the interface language.
-fn parse(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
+fn parse(args: &[std::ffi::OsString], lang: Lang) -> Result<Cli, clap::Error> {
     use clap::{CommandFactory, FromArgMatches};
     let mut cmd = Cli::command();
-    if interface_lang(args) == Lang::Zh {
+    if lang == Lang::Zh {
         cmd = rectify::help_zh::localize(cmd);
     }
     let matches = cmd.try_get_matches_from(args)?;
     Cli::from_arg_matches(&matches)
 }
 
-fn run(cli: Cli) -> Result<u8, Error> {
+fn run(cli: Cli, lang: Lang) -> Result<u8, Error> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     if let Some(result) = commands::run_without_ledger(&cli.command, &mut out) {
         let code = result?;
         out.flush()?;
         return Ok(code);
     }
-    let ctx = context(&cli)?;
+    let ctx = context(&cli, lang)?;
     let code = commands::run(cli.command, &ctx, &mut out)?;
     out.flush()?;
     Ok(code)
 }
 
 /// The only place that reads the clock and the environment.
-fn context(cli: &Cli) -> Result<Context, Error> {
+fn context(cli: &Cli, lang: Lang) -> Result<Context, Error> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let today = cli
         .today
@@ -100,7 +100,6 @@ fn context(cli: &Cli) -> Result<Context, Error> {
             "{actor:?} is not a usable name for --by (1-100 characters, no control characters)"
         )));
     }
-    let lang = Lang::resolve(cli.lang.as_deref(), env);
     if let Some(flag) = &cli.lang {
         Lang::parse(flag)
             .ok_or_else(|| Error::invalid(format!("unknown language {flag:?}: use en or zh")))?;
@@ -149,9 +148,28 @@ fn default_db(env: impl Fn(&str) -> Option<String>) -> Result<PathBuf, Error> {
     Ok(PathBuf::from(home).join(".local/share/rectify/ledger.db"))
 }
 
+/// The rectify error behind a clap value error, if a rectify parser made it.
+fn ours(err: &clap::Error) -> Option<&Error> {
+    std::error::Error::source(err).and_then(|e| e.downcast_ref::<Error>())
+}
+
 /// clap's own errors, reduced to the house format: one `error:` line and a hint.
 fn usage_error(err: clap::Error, lang: Lang) -> ExitCode {
-    use clap::error::ErrorKind;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    // A value rectify's own parser refused (a date, an id): word it in the
+    // interface language.
+    if let (Lang::Zh, ErrorKind::ValueValidation, Some(e)) = (lang, err.kind(), ours(&err)) {
+        let arg = match err.get(ContextKind::InvalidArg) {
+            Some(ContextValue::String(arg)) => arg.clone(),
+            _ => String::new(),
+        };
+        eprintln!("error: {arg}：{}", e.message_in(lang));
+        let hint = e
+            .hint_in(lang)
+            .unwrap_or_else(|| lang.t(W::HintUsage).into());
+        eprintln!("hint: {hint}");
+        return ExitCode::from(exit::USAGE);
+    }
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = err.print();
@@ -159,30 +177,6 @@ fn usage_error(err: clap::Error, lang: Lang) -> ExitCode {
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = err.print();
-            ExitCode::from(exit::USAGE)
-        }
-        ErrorKind::ValueValidation if lang == Lang::Zh => {
-            use clap::error::{ContextKind, ContextValue};
-            let ours = std::error::Error::source(&err).and_then(|e| e.downcast_ref::<Error>());
-            let arg = match err.get(ContextKind::InvalidArg) {
-                Some(ContextValue::String(arg)) => arg.clone(),
-                _ => String::new(),
-            };
-            match ours {
-                Some(e) => {
-                    eprintln!("error: {arg}：{}", e.message_in(lang));
-                    let hint = e
-                        .hint_in(lang)
-                        .unwrap_or_else(|| lang.t(W::HintUsage).into());
-                    eprintln!("hint: {hint}");
-                }
-                None => {
-                    let text = err.render().to_string();
-                    let first = text.lines().next().unwrap_or("error: invalid usage");
-                    eprintln!("error: {}", first.strip_prefix("error: ").unwrap_or(first));
-                    eprintln!("hint: {}", lang.t(W::HintUsage));
-                }
-            }
             ExitCode::from(exit::USAGE)
         }
         _ => {

@@ -125,7 +125,6 @@ impl<'a> ItemView<'a> {
     }
 }
 
-/// The columns of `list` and of the measures in `show`.
 /// Whether to colour what is printed; decided once, in main.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Paint {
@@ -173,6 +172,7 @@ impl Urgency {
     }
 }
 
+/// The columns of `list` and of the measures in `show`.
 pub fn items_table(items: &[Item], today: NaiveDate, lang: Lang, paint: Paint) -> Table {
     let mut t = table(&[
         lang.t(W::HId),
