@@ -70,6 +70,171 @@ pub fn print_table(out: &mut dyn Write, table: &Table) -> Result<()> {
     Ok(())
 }
 
+/// A table of many rows, printed without comfy-table's per-cell layout
+/// when nothing needs wrapping or colour: at half a million rows that work
+/// was most of `list`'s time. Either way the bytes are the same; the
+/// cells are kept back to back in one string, not one allocation each.
+pub struct Grid {
+    headers: Vec<String>,
+    right: Vec<bool>,
+    /// The first `painted` columns of a row take its urgency's colour.
+    painted: usize,
+    text: String,
+    ends: Vec<usize>,
+    urgencies: Vec<Urgency>,
+    widths: Vec<usize>,
+    /// A cell with a line break or control character: comfy-table lays
+    /// those out.
+    plain: bool,
+}
+
+/// The display width of a cell, or None when it holds a line break or
+/// another control character. ASCII is counted by bytes.
+fn plain_width(text: &str) -> Option<usize> {
+    use unicode_width::UnicodeWidthStr;
+    if text.is_ascii() {
+        return (!text.bytes().any(|b| b.is_ascii_control())).then_some(text.len());
+    }
+    // Width by the whole string, as comfy-table measures it: some
+    // sequences are narrower than their characters added up.
+    (!text.chars().any(char::is_control)).then(|| text.width())
+}
+
+impl Grid {
+    pub fn new<S: AsRef<str>>(headers: &[S], painted: usize) -> Grid {
+        use unicode_width::UnicodeWidthStr;
+        let headers: Vec<String> = headers.iter().map(|h| h.as_ref().to_string()).collect();
+        Grid {
+            right: vec![false; headers.len()],
+            widths: headers.iter().map(|h| h.width()).collect(),
+            painted,
+            text: String::new(),
+            ends: Vec::new(),
+            urgencies: Vec::new(),
+            plain: true,
+            headers,
+        }
+    }
+
+    pub fn right_align(mut self, columns: &[usize]) -> Grid {
+        for &i in columns {
+            self.right[i] = true;
+        }
+        self
+    }
+
+    pub fn len(&self) -> usize {
+        self.urgencies.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.urgencies.is_empty()
+    }
+
+    /// One row; a cell is anything that displays, so no `String` is made
+    /// for a number or a date.
+    pub fn push(&mut self, urgency: Urgency, cells: &[&dyn std::fmt::Display]) {
+        use std::fmt::Write as _;
+        debug_assert_eq!(cells.len(), self.headers.len());
+        for (i, cell) in cells.iter().enumerate() {
+            let start = self.text.len();
+            let _ = write!(self.text, "{cell}");
+            let width = match plain_width(&self.text[start..]) {
+                Some(w) => w,
+                None => {
+                    self.plain = false;
+                    0
+                }
+            };
+            self.widths[i] = self.widths[i].max(width);
+            self.ends.push(self.text.len());
+        }
+        self.urgencies.push(urgency);
+    }
+
+    fn row(&self, r: usize) -> impl Iterator<Item = &str> {
+        let n = self.headers.len();
+        (r * n..(r + 1) * n).map(move |i| {
+            let start = if i == 0 { 0 } else { self.ends[i - 1] };
+            &self.text[start..self.ends[i]]
+        })
+    }
+
+    pub fn print(&self, out: &mut dyn Write, paint: Paint) -> Result<()> {
+        let natural: usize = self.widths.iter().map(|w| w + 2).sum();
+        let wraps = Table::new()
+            .width()
+            .is_some_and(|w| w >= 40 && natural >= usize::from(w));
+        if !self.plain || paint.on || wraps {
+            return print_table(out, &self.to_table(paint));
+        }
+        self.print_plain(out, natural)
+    }
+
+    fn print_plain(&self, out: &mut dyn Write, natural: usize) -> Result<()> {
+        let mut line = String::new();
+        self.write_line(out, &mut line, self.headers.iter().map(String::as_str))?;
+        writeln!(out, "{}", "-".repeat(natural))?;
+        for r in 0..self.len() {
+            self.write_line(out, &mut line, self.row(r))?;
+        }
+        Ok(())
+    }
+
+    fn write_line<'a>(
+        &self,
+        out: &mut dyn Write,
+        line: &mut String,
+        cells: impl Iterator<Item = &'a str>,
+    ) -> Result<()> {
+        use unicode_width::UnicodeWidthStr;
+        const SPACES: &str = "                                                                ";
+        let pad = |line: &mut String, n: usize| {
+            for _ in 0..n / SPACES.len() {
+                line.push_str(SPACES);
+            }
+            line.push_str(&SPACES[..n % SPACES.len()]);
+        };
+        line.clear();
+        for (i, cell) in cells.enumerate() {
+            let gap = self.widths[i] - cell.width();
+            if self.right[i] {
+                pad(line, gap);
+                line.push_str(cell);
+                pad(line, 2);
+            } else {
+                line.push_str(cell);
+                pad(line, gap + 2);
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+        Ok(())
+    }
+
+    fn to_table(&self, paint: Paint) -> Table {
+        let mut t = table(&self.headers);
+        paint.apply(&mut t);
+        for r in 0..self.len() {
+            let urgency = self.urgencies[r];
+            t.add_row(
+                self.row(r)
+                    .enumerate()
+                    .map(|(i, text)| {
+                        if i < self.painted {
+                            paint.cell(text.to_string(), urgency)
+                        } else {
+                            Cell::new(text)
+                        }
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let right: Vec<usize> = (0..self.right.len()).filter(|&i| self.right[i]).collect();
+        right_align(&mut t, &right);
+        t
+    }
+}
+
 pub fn print_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Result<()> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
     writeln!(out)?;
@@ -173,28 +338,44 @@ impl Urgency {
 }
 
 /// The columns of `list` and of the measures in `show`.
-pub fn items_table(items: &[Item], today: NaiveDate, lang: Lang, paint: Paint) -> Table {
-    let mut t = table(&[
-        lang.t(W::HId),
-        lang.t(W::HStatus),
-        lang.t(W::HDue),
-        lang.t(W::HOwner),
-        lang.t(W::HDept),
-        lang.t(W::HTitle),
-    ]);
-    paint.apply(&mut t);
-    for item in items {
-        let urgency = Urgency::of(item, today);
-        t.add_row(vec![
-            paint.cell(item.id.to_string(), urgency),
-            paint.cell(item.status_word(today, lang).to_string(), urgency),
-            paint.cell(date(item.due_current), urgency),
-            Cell::new(&item.owner),
-            Cell::new(&item.department),
-            Cell::new(&item.title),
-        ]);
+pub fn items_grid(lang: Lang) -> Grid {
+    Grid::new(
+        &[
+            lang.t(W::HId),
+            lang.t(W::HStatus),
+            lang.t(W::HDue),
+            lang.t(W::HOwner),
+            lang.t(W::HDept),
+            lang.t(W::HTitle),
+        ],
+        3,
+    )
+}
+
+pub fn push_item(grid: &mut Grid, item: &Item, today: NaiveDate, lang: Lang) {
+    grid.push(
+        Urgency::of(item, today),
+        &[
+            &item.id,
+            &item.status_word(today, lang),
+            &Day(item.due_current),
+            &item.owner,
+            &item.department,
+            &item.title,
+        ],
+    );
+}
+
+/// A date, or `-` for none, as `date` spells it, without a `String`.
+pub struct Day(pub Option<NaiveDate>);
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(d) => write!(f, "{d}"),
+            None => f.write_str("-"),
+        }
     }
-    t
 }
 
 fn field(payload: &serde_json::Value, side: &str, key: &str) -> String {
@@ -292,4 +473,48 @@ pub fn events_table(events: &[Event], lang: Lang, with_item: bool) -> Table {
     }
     right_align(&mut t, &[0]);
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plain printer must give comfy-table's bytes exactly: scripts
+    /// cut the columns, and a terminal may get either.
+    #[test]
+    fn grid_prints_what_comfy_table_prints() {
+        let mut grid = Grid::new(&["ID", "天数", "责任人", "TITLE"], 2).right_align(&[1]);
+        grid.push(Urgency::Overdue, &[&"M1", &12, &"张三", &"整改措施（一）"]);
+        grid.push(Urgency::None, &[&"M10", &0, &"", &"trailing spaces   "]);
+        grid.push(Urgency::DueSoon, &[&"P2", &345, &"Ann Lee", &""]);
+        grid.push(
+            Urgency::None,
+            &[&"M11", &7, &"欧阳修远", &"半角ｶﾀｶﾅ and 全角"],
+        );
+        let natural = grid.widths.iter().map(|w| w + 2).sum();
+        let mut plain = Vec::new();
+        grid.print_plain(&mut plain, natural).unwrap();
+        let mut comfy = Vec::new();
+        print_table(&mut comfy, &grid.to_table(Paint::default())).unwrap();
+        let plain = String::from_utf8(plain).unwrap();
+        assert_eq!(plain, String::from_utf8(comfy).unwrap());
+        assert!(
+            plain.contains("\nM10     0            trailing spaces\n"),
+            "{plain}"
+        );
+    }
+
+    #[test]
+    fn a_line_break_in_a_cell_goes_to_comfy_table() {
+        let mut grid = Grid::new(&["ID", "TITLE"], 0);
+        grid.push(Urgency::None, &[&"M1", &"one"]);
+        assert!(grid.plain);
+        grid.push(Urgency::None, &[&"M2", &"two\nlines"]);
+        assert!(!grid.plain);
+        let mut out = Vec::new();
+        grid.print(&mut out, Paint::default()).unwrap();
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains("M2  two\n    lines"));
+    }
 }

@@ -7,7 +7,7 @@ use crate::cli::{CheckArgs, ItemFormat};
 use crate::error::Result;
 use crate::ledger::model::{Item, StatusFilter};
 use crate::ledger::{ItemFilter, OpenMode};
-use crate::output::{self, ItemView};
+use crate::output::{self, Day, Grid, ItemView, Urgency};
 use crate::words::W;
 
 pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
@@ -23,15 +23,9 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         within: args.within,
         ..ItemFilter::default()
     };
-    let overdue = ledger.items(&query(StatusFilter::Overdue), today)?;
-    let due_soon = ledger.items(&query(StatusFilter::DueSoon), today)?;
-    let code = if overdue.is_empty() {
-        0
-    } else {
-        crate::error::exit::OVERDUE
-    };
-
     if args.format == ItemFormat::Json {
+        let overdue = ledger.items(&query(StatusFilter::Overdue), today)?;
+        let due_soon = ledger.items(&query(StatusFilter::DueSoon), today)?;
         let view = |items: &[Item]| -> Vec<serde_json::Value> {
             items
                 .iter()
@@ -47,8 +41,41 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
                 "due_soon": view(&due_soon),
             }),
         )?;
-        return Ok(code);
+        return Ok(exit_code(overdue.is_empty()));
     }
+
+    let mut overdue = Grid::new(
+        &[
+            lang.t(W::HId),
+            lang.t(W::HDue),
+            lang.t(W::HDaysLate),
+            lang.t(W::HOwner),
+            lang.t(W::HDept),
+            lang.t(W::HTitle),
+        ],
+        3,
+    )
+    .right_align(&[2]);
+    ledger.each_item(&query(StatusFilter::Overdue), today, |i| {
+        overdue.push(
+            Urgency::Overdue,
+            &[
+                &i.id,
+                &Day(i.due_current),
+                &i.days_overdue(today),
+                &i.owner,
+                &i.department,
+                &i.title,
+            ],
+        );
+        Ok(())
+    })?;
+    let mut due_soon = output::items_grid(lang);
+    ledger.each_item(&query(StatusFilter::DueSoon), today, |i| {
+        output::push_item(&mut due_soon, &i, today, lang);
+        Ok(())
+    })?;
+    let code = exit_code(overdue.is_empty());
 
     if overdue.is_empty() && due_soon.is_empty() {
         writeln!(out, "{}", lang.t(W::CheckNothing))?;
@@ -56,28 +83,7 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     }
     if !overdue.is_empty() {
         writeln!(out, "{} ({})", lang.t(W::CheckOverdue), overdue.len())?;
-        let mut t = output::table(&[
-            lang.t(W::HId),
-            lang.t(W::HDue),
-            lang.t(W::HDaysLate),
-            lang.t(W::HOwner),
-            lang.t(W::HDept),
-            lang.t(W::HTitle),
-        ]);
-        ctx.paint.apply(&mut t);
-        let red = |text: String| ctx.paint.cell(text, output::Urgency::Overdue);
-        for i in &overdue {
-            t.add_row(vec![
-                red(i.id.to_string()),
-                red(output::date(i.due_current)),
-                red(i.days_overdue(today).to_string()),
-                comfy_table::Cell::new(&i.owner),
-                comfy_table::Cell::new(&i.department),
-                comfy_table::Cell::new(&i.title),
-            ]);
-        }
-        output::right_align(&mut t, &[2]);
-        output::print_table(out, &t)?;
+        overdue.print(out, ctx.paint)?;
     }
     if !due_soon.is_empty() {
         if !overdue.is_empty() {
@@ -93,7 +99,16 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             crate::words::Lang::Zh => format!("{}{}", args.within, lang.t(W::CheckDueSoon)),
         };
         writeln!(out, "{heading} ({})", due_soon.len())?;
-        output::print_table(out, &output::items_table(&due_soon, today, lang, ctx.paint))?;
+        due_soon.print(out, ctx.paint)?;
     }
     Ok(code)
+}
+
+/// Exit 1 when anything is overdue, so cron can mail on it.
+fn exit_code(nothing_overdue: bool) -> u8 {
+    if nothing_overdue {
+        0
+    } else {
+        crate::error::exit::OVERDUE
+    }
 }

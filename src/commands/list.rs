@@ -16,11 +16,12 @@ pub fn run(args: ListArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let today = ctx.today();
     match args.format {
         ItemFormat::Table => {
-            let items = ledger.items(&filter, today)?;
-            output::print_table(
-                out,
-                &output::items_table(&items, today, ctx.lang, ctx.paint),
-            )?;
+            let mut grid = output::items_grid(ctx.lang);
+            ledger.each_item(&filter, today, |item| {
+                output::push_item(&mut grid, &item, today, ctx.lang);
+                Ok(())
+            })?;
+            grid.print(out, ctx.paint)?;
         }
         ItemFormat::Json => {
             // Streamed, so a large ledger is never held in memory at once.

@@ -53,7 +53,11 @@ pub fn run(args: ShowArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     if id.kind == Kind::Problem {
         writeln!(out, "\n{} ({})", lang.t(W::HMeasuresOf), measures.len())?;
         if !measures.is_empty() {
-            output::print_table(out, &output::items_table(&measures, today, lang, ctx.paint))?;
+            let mut grid = output::items_grid(lang);
+            for m in &measures {
+                output::push_item(&mut grid, m, today, lang);
+            }
+            grid.print(out, ctx.paint)?;
         }
     }
     writeln!(out, "\n{}", lang.t(W::HHistory))?;
