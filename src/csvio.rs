@@ -1,6 +1,7 @@
 //! CSV as Excel and WPS read it: UTF-8 with a BOM, CRLF line ends, RFC 4180
 //! quoting, and free text defused against formula injection.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 pub const BOM: &str = "\u{feff}";
@@ -182,10 +183,6 @@ use chrono::NaiveDate;
 use crate::ledger::model::{Item, Kind, Status};
 use crate::ledger::SheetRow;
 
-fn day(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
-}
-
 /// The status word of a sheet row. A done measure of a closed-out problem
 /// says 已销号 ("closed"), so the problem's closure survives a round trip.
 pub fn status_word(row: &SheetRow, lang: Lang) -> &'static str {
@@ -200,56 +197,55 @@ pub fn status_word(row: &SheetRow, lang: Lang) -> &'static str {
 
 /// One exported row, column by column (undefused).
 pub fn sheet_cells(row: &SheetRow, seq: u64, today: NaiveDate, lang: Lang) -> Vec<String> {
+    COLUMNS
+        .iter()
+        .map(|&c| match c {
+            Column::Seq => seq.to_string(),
+            _ => sheet_cell(row, c, today, lang).into_owned(),
+        })
+        .collect()
+}
+
+/// One cell of an exported row (undefused), borrowed from the row where
+/// it can be. The row number is the writer's to give.
+pub fn sheet_cell(row: &SheetRow, column: Column, today: NaiveDate, lang: Lang) -> Cow<'_, str> {
     let p = &row.problem;
     // Who, when and how it stands are the measure's where there is one.
     let m: &Item = row.measure.as_ref().unwrap_or(p);
-    COLUMNS
-        .iter()
-        .map(|c| match c {
-            Column::Seq => seq.to_string(),
-            Column::Campaign => p.campaign.clone().unwrap_or_default(),
-            Column::ProblemId => p.id.to_string(),
-            Column::Source => p.source.clone(),
-            Column::Scope => p
-                .scope
-                .map(|s| s.word(lang).to_string())
-                .unwrap_or_default(),
-            Column::Subject => p.subject.clone(),
-            Column::Problem => p.title.clone(),
-            Column::Cause => p.cause.clone(),
-            Column::RaisedOn => p.raised_on.to_string(),
-            Column::MeasureId => row
-                .measure
-                .as_ref()
-                .map(|m| m.id.to_string())
-                .unwrap_or_default(),
-            Column::Measure => row
-                .measure
-                .as_ref()
-                .map(|m| m.title.clone())
-                .unwrap_or_default(),
-            Column::Leader => m.leader.clone(),
-            Column::Department => m.department.clone(),
-            Column::Owner => m.owner.clone(),
-            Column::DueOriginal => day(m.due_original),
-            Column::DueCurrent => day(m.due_current),
-            Column::Progress => m.progress.clone(),
-            Column::Status => status_word(row, lang).to_string(),
-            Column::ClosedOn => day(m.closed_on),
-            Column::Evidence => m.evidence.clone(),
-            Column::DaysOverdue => match m.days_overdue(today) {
-                0 => String::new(),
-                n => n.to_string(),
-            },
-            Column::Note => m.close_note.clone(),
-            Column::ProblemUuid => p.uuid.clone(),
-            Column::MeasureUuid => row
-                .measure
-                .as_ref()
-                .map(|m| m.uuid.clone())
-                .unwrap_or_default(),
-        })
-        .collect()
+    use Cow::Borrowed as text;
+    let day = |d: Option<NaiveDate>| d.map_or(Cow::Borrowed(""), |d| d.to_string().into());
+    match column {
+        Column::Seq => Cow::Borrowed(""),
+        Column::Campaign => text(p.campaign.as_deref().unwrap_or_default()),
+        Column::ProblemId => p.id.to_string().into(),
+        Column::Source => text(&p.source),
+        Column::Scope => text(p.scope.map(|s| s.word(lang)).unwrap_or_default()),
+        Column::Subject => text(&p.subject),
+        Column::Problem => text(&p.title),
+        Column::Cause => text(&p.cause),
+        Column::RaisedOn => p.raised_on.to_string().into(),
+        Column::MeasureId => row
+            .measure
+            .as_ref()
+            .map_or(Cow::Borrowed(""), |m| m.id.to_string().into()),
+        Column::Measure => text(row.measure.as_ref().map_or("", |m| &m.title)),
+        Column::Leader => text(&m.leader),
+        Column::Department => text(&m.department),
+        Column::Owner => text(&m.owner),
+        Column::DueOriginal => day(m.due_original),
+        Column::DueCurrent => day(m.due_current),
+        Column::Progress => text(&m.progress),
+        Column::Status => text(status_word(row, lang)),
+        Column::ClosedOn => day(m.closed_on),
+        Column::Evidence => text(&m.evidence),
+        Column::DaysOverdue => match m.days_overdue(today) {
+            0 => Cow::Borrowed(""),
+            n => n.to_string().into(),
+        },
+        Column::Note => text(&m.close_note),
+        Column::ProblemUuid => text(&p.uuid),
+        Column::MeasureUuid => text(row.measure.as_ref().map_or("", |m| &m.uuid)),
+    }
 }
 
 /// How a file's bytes were read.

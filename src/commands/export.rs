@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{IsTerminal, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -51,7 +52,9 @@ fn xlsx_book(
     headers: Lang,
 ) -> Result<LedgerBook> {
     let mut book = LedgerBook::new(headers, ctx.lang)?;
-    each_row(ledger, args, ctx, |cells| book.add_row(&cells))?;
+    each_row(ledger, args, ctx, |seq, cells| {
+        book.add_row(&cells.to_vec(seq, ctx.today(), ctx.lang))
+    })?;
     if let Some(code) = &args.filter.campaign {
         let campaign = ledger.campaign(code)?;
         let as_of = ctx.today().min(campaign.end);
@@ -93,20 +96,25 @@ fn write_sheet(
             let mut w = csvio::writer(&mut *out, !args.no_bom)?;
             w.write_record(COLUMNS.iter().map(|c| c.header(headers)))
                 .map_err(csv_io)?;
-            each_row(ledger, args, ctx, |cells| {
-                let record: Vec<std::borrow::Cow<'_, str>> = COLUMNS
-                    .iter()
-                    .zip(&cells)
-                    .map(|(c, v)| {
-                        if c.is_free_text() {
-                            csvio::defuse(v)
-                        } else {
-                            v.into()
-                        }
-                    })
-                    .collect();
-                w.write_record(record.iter().map(|c| c.as_bytes()))
-                    .map_err(csv_io)
+            let (today, lang) = (ctx.today(), ctx.lang);
+            each_row(ledger, args, ctx, |seq, cells| {
+                // Field by field, borrowed from the row: no row of strings
+                // is built for the CSV, the common case at a million rows.
+                for c in COLUMNS {
+                    let value = match c {
+                        Column::Seq => seq.to_string().into(),
+                        _ => cells.cell(c, today, lang),
+                    };
+                    let defused;
+                    let text: &str = if c.is_free_text() {
+                        defused = csvio::defuse(&value);
+                        &defused
+                    } else {
+                        &value
+                    };
+                    w.write_field(text.as_bytes()).map_err(csv_io)?;
+                }
+                w.write_record(None::<&[u8]>).map_err(csv_io)
             })?;
             w.flush()?;
         }
@@ -121,7 +129,8 @@ fn write_sheet(
         ExportFormat::Json => {
             writeln!(out, "[")?;
             let mut seq = 0;
-            each_row(ledger, args, ctx, |cells| {
+            each_row(ledger, args, ctx, |n, cells| {
+                let cells = cells.to_vec(n, ctx.today(), ctx.lang);
                 seq += 1;
                 let object: serde_json::Map<String, serde_json::Value> = COLUMNS
                     .iter()
@@ -151,32 +160,59 @@ fn csv_io(err: csv::Error) -> Error {
     }
 }
 
+/// One exported row: borrowed from the ledger's row where it can be, or
+/// built (a problem with its measures joined, `--by problem`).
+enum Cells<'r> {
+    Sheet(&'r SheetRow),
+    Built(Vec<String>),
+}
+
+impl Cells<'_> {
+    fn cell(&self, c: Column, today: chrono::NaiveDate, lang: Lang) -> Cow<'_, str> {
+        match self {
+            Cells::Sheet(row) => csvio::sheet_cell(row, c, today, lang),
+            Cells::Built(cells) => {
+                let at = COLUMNS.iter().position(|x| *x == c).expect("column");
+                Cow::Borrowed(&cells[at])
+            }
+        }
+    }
+
+    fn to_vec(&self, seq: u64, today: chrono::NaiveDate, lang: Lang) -> Vec<String> {
+        match self {
+            Cells::Sheet(row) => csvio::sheet_cells(row, seq, today, lang),
+            Cells::Built(cells) => {
+                let mut cells = cells.clone();
+                cells[0] = seq.to_string();
+                cells
+            }
+        }
+    }
+}
+
 /// Rows in sheet order, numbered from 1; with `--by problem`, one row per
 /// problem with its measures joined in one multi-line cell.
 fn each_row(
     ledger: &Ledger,
     args: &ExportArgs,
     ctx: &Context,
-    mut emit: impl FnMut(Vec<String>) -> Result<()>,
+    mut emit: impl FnMut(u64, Cells<'_>) -> Result<()>,
 ) -> Result<()> {
     let filter = &args.filter.to_filter();
     let (today, lang) = (ctx.today(), ctx.lang);
     let mut seq = 0u64;
     let mut progress = Progress::rows(ctx.progress, "export");
-    let mut emit = move |mut cells: Vec<String>| {
+    let mut emit = move |cells: Cells<'_>| {
         seq += 1;
         progress.row();
-        cells[0] = seq.to_string();
-        emit(cells)
+        emit(seq, cells)
     };
     match args.by {
-        SheetLayout::Measure => ledger.each_sheet_row(filter, today, |row| {
-            emit(csvio::sheet_cells(&row, 0, today, lang))
-        }),
+        SheetLayout::Measure => ledger.each_sheet_row(filter, today, |row| emit(Cells::Sheet(row))),
         SheetLayout::Problem => {
             let mut pending: Option<(SheetRow, Vec<String>)> = None;
             let flush = |pending: Option<(SheetRow, Vec<String>)>,
-                         emit: &mut dyn FnMut(Vec<String>) -> Result<()>|
+                         emit: &mut dyn FnMut(Cells<'_>) -> Result<()>|
              -> Result<()> {
                 if let Some((row, measures)) = pending {
                     let problem_only = SheetRow {
@@ -186,7 +222,7 @@ fn each_row(
                     let mut cells = csvio::sheet_cells(&problem_only, 0, today, lang);
                     let at = |c: Column| COLUMNS.iter().position(|x| *x == c).expect("column");
                     cells[at(Column::Measure)] = measures.join("\n");
-                    emit(cells)?;
+                    emit(Cells::Built(cells))?;
                 }
                 Ok(())
             };
@@ -201,7 +237,7 @@ fn each_row(
                     }
                     _ => {
                         flush(pending.take(), &mut emit)?;
-                        pending = Some((row, line.into_iter().collect()));
+                        pending = Some((row.clone(), line.into_iter().collect()));
                     }
                 }
                 Ok(())

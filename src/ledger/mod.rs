@@ -262,7 +262,7 @@ impl Ledger {
         &self,
         filter: &ItemFilter,
         today: NaiveDate,
-        visit: impl FnMut(SheetRow) -> Result<()>,
+        visit: impl FnMut(&SheetRow) -> Result<()>,
     ) -> Result<()> {
         store::each_sheet_row(&self.conn, filter, today, visit)
     }

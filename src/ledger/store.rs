@@ -260,6 +260,7 @@ const MEASURE_SELECT: &str = "SELECT 'measure', m.id, m.uuid, m.problem_id, c.co
 
 /// One spreadsheet row: a measure with its problem, or a problem that has
 /// no measures (yet).
+#[derive(Clone)]
 pub struct SheetRow {
     pub problem: Item,
     pub measure: Option<Item>,
@@ -277,12 +278,13 @@ const SHEET_SELECT: &str = "SELECT
   LEFT JOIN campaign c ON c.id = p.campaign_id";
 
 /// Stream export rows in ledger order. Filters look at the measure's
-/// fields where there is a measure, else the problem's.
+/// fields where there is a measure, else the problem's. A problem's
+/// columns are read once, not again for each of its measures.
 pub fn each_sheet_row(
     conn: &Connection,
     filter: &ItemFilter,
     today: NaiveDate,
-    mut visit: impl FnMut(SheetRow) -> Result<()>,
+    mut visit: impl FnMut(&SheetRow) -> Result<()>,
 ) -> Result<()> {
     let (clauses, values) = filter.clauses(today, |c| match c {
         "scope" | "source" => format!("p.{c}"),
@@ -298,13 +300,23 @@ pub fn each_sheet_row(
     sql.push_str(" ORDER BY p.id, m.id");
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(params_from_iter(values))?;
+    let mut current: Option<SheetRow> = None;
     while let Some(row) = rows.next()? {
-        let problem = item_from_row_at(row, 0)?;
+        let problem_id: i64 = row.get(1)?;
         let measure = match row.get::<_, Option<i64>>(23)? {
             Some(_) => Some(item_from_row_at(row, 22)?),
             None => None,
         };
-        visit(SheetRow { problem, measure })?;
+        match &mut current {
+            Some(sheet) if sheet.problem.id.n == problem_id => sheet.measure = measure,
+            _ => {
+                current = Some(SheetRow {
+                    problem: item_from_row_at(row, 0)?,
+                    measure,
+                })
+            }
+        }
+        visit(current.as_ref().expect("set above"))?;
     }
     Ok(())
 }
