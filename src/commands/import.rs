@@ -392,6 +392,9 @@ struct Import<'n> {
     /// Problems to close out once all their rows are in: closing date, line.
     close_out: Vec<(ItemId, NaiveDate, u64)>,
     close_out_at: HashMap<ItemId, usize>,
+    /// The raised date of the problem the last rows belonged to: a sheet
+    /// lists a problem's measures together, and each needs it.
+    last_problem_raised: Option<(ItemId, NaiveDate)>,
     counts: Counts,
 }
 
@@ -406,6 +409,7 @@ impl<'n> Import<'n> {
             campaigns: HashMap::new(),
             close_out: Vec::new(),
             close_out_at: HashMap::new(),
+            last_problem_raised: None,
             counts: Counts::default(),
         }
     }
@@ -498,6 +502,17 @@ impl<'n> Import<'n> {
                     Err(())
                 }
             },
+        }
+    }
+
+    fn problem_raised(&mut self, w: &Writer<'_>, problem: ItemId) -> Result<NaiveDate> {
+        match self.last_problem_raised {
+            Some((id, raised)) if id == problem => Ok(raised),
+            _ => {
+                let raised = w.item(problem)?.raised_on;
+                self.last_problem_raised = Some((problem, raised));
+                Ok(raised)
+            }
         }
     }
 
@@ -705,7 +720,7 @@ impl<'n> Import<'n> {
             problem,
             title: row.text(Column::Measure).unwrap_or_default().to_string(),
             assignee,
-            raised: Some(raised.max(w.item(problem)?.raised_on)),
+            raised: Some(raised.max(self.problem_raised(w, problem)?)),
         })?;
         self.counts.measures += 1;
         self.settle(
