@@ -1,4 +1,4 @@
--- The rectify ledger, schema version 1 (PRAGMA user_version = 1).
+-- The rectify ledger, schema version 2 (PRAGMA user_version = 2).
 --
 -- Items live in typed, indexed columns: the deadline check and the reports
 -- are index lookups and GROUP BYs, never a scan over JSON blobs.
@@ -57,8 +57,15 @@ CREATE TABLE measure (
     close_note   TEXT NOT NULL DEFAULT '',
     evidence     TEXT NOT NULL DEFAULT '',
     progress     TEXT NOT NULL DEFAULT '',
-    recorded_at  TEXT NOT NULL
+    recorded_at  TEXT NOT NULL,
+    settled_on   TEXT
 );
+-- measure.settled_on (schema version 2) is derived from the history, never
+-- from a payload: the latest effective date among the measure's add,
+-- extend, close, ongoing and reopen events, as long as they were recorded
+-- in date order; '9999-12-31' once one was backdated before another. A
+-- report "as of D" with settled_on <= D reads status, closed_on and
+-- due_current as they stand, and looks the history up only otherwise.
 CREATE INDEX measure_by_problem ON measure (problem_id);
 CREATE INDEX measure_by_due ON measure (status, due_current);
 CREATE INDEX measure_by_department ON measure (department);

@@ -24,7 +24,7 @@ pub use store::{ItemFilter, SheetRow, EVENT_COLUMNS};
 use model::{Campaign, Event, Item, ItemId, ItemRef};
 
 pub const SCHEMA: &str = include_str!("../../schema.sql");
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 /// `PRAGMA application_id`: "RECT". Tells a rectify ledger from any other
 /// SQLite file a user might point `--db` at.
 pub const APPLICATION_ID: i64 = 0x5245_4354;
@@ -160,6 +160,41 @@ impl Ledger {
                 path: self.path.clone(),
             });
         }
+        if version == 1 {
+            self.upgrade_from_1()?;
+        }
+        Ok(())
+    }
+
+    /// Schema 1 to 2: add `measure.settled_on` and fill it by walking the
+    /// history once, through the same rule every later write follows. One
+    /// immediate transaction: a ledger is upgraded whole or not at all.
+    fn upgrade_from_1(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        let classify = |e| classify_sqlite(e, &path);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(classify)?;
+        // Another process may have upgraded it while we waited.
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version == 1 {
+            tx.execute_batch("ALTER TABLE measure ADD COLUMN settled_on TEXT")?;
+            let mut events = tx.prepare(
+                "SELECT item_id, action, effective_on FROM event
+                  WHERE kind = 'measure' ORDER BY seq",
+            )?;
+            let mut rows = events.query([])?;
+            while let Some(row) = rows.next()? {
+                let (id, action, on): (i64, String, String) =
+                    (row.get(0)?, row.get(1)?, row.get(2)?);
+                ops::settle(&tx, "measure", id, &action, &on)?;
+            }
+            drop(rows);
+            drop(events);
+            tx.pragma_update(None, "user_version", 2)?;
+        }
+        tx.commit().map_err(classify)?;
         Ok(())
     }
 

@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params_from_iter, Connection, OptionalExtension};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde_json::{json, Map, Value};
 
 use super::history::{self, NewEvent};
@@ -68,6 +68,41 @@ pub const MEASURE_COLUMNS: &[&str] = &[
     "progress",
     "recorded_at",
 ];
+
+/// The actions that move a measure's state or deadline, which `settled_on`
+/// follows.
+const SETTLING_ACTIONS: &[&str] = &["add", "extend", "close", "ongoing", "reopen"];
+
+/// Follow a measure's `settled_on` through one event of its history: the
+/// one rule for writes, the schema upgrade and `verify`'s replay.
+pub(crate) fn settle(
+    conn: &Connection,
+    table: &str,
+    id: i64,
+    action: &str,
+    on: &str,
+) -> Result<()> {
+    if table != "measure" || !SETTLING_ACTIONS.contains(&action) {
+        return Ok(());
+    }
+    conn.prepare_cached(
+        "UPDATE measure SET settled_on = CASE
+             WHEN settled_on IS NULL OR ?1 >= settled_on THEN ?1 ELSE '9999-12-31' END
+          WHERE id = ?2",
+    )?
+    .execute(params![on, id])?;
+    Ok(())
+}
+
+/// The columns `verify` holds to the history: what payloads write, plus
+/// what is derived from the events themselves.
+pub fn compared_columns(table: &str) -> Option<Vec<&'static str>> {
+    let mut cols = columns_of(table)?.to_vec();
+    if table == "measure" {
+        cols.push("settled_on");
+    }
+    Some(cols)
+}
 
 pub fn columns_of(table: &str) -> Option<&'static [&'static str]> {
     match table {
@@ -291,6 +326,7 @@ impl<'a> Writer<'a> {
         if let (Some(via), Some(map)) = (&self.via, payload.as_object_mut()) {
             map.insert("via".into(), Value::String(via.clone()));
         }
+        settle(self.conn, kind, item_id, action, &effective_on.to_string())?;
         self.head = history::append(
             self.conn,
             &self.head,

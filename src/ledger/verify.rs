@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::history::{chain_hash, EventFields, GENESIS};
-use super::ops::{columns_of, insert_row, update_row};
+use super::ops::{compared_columns, insert_row, settle, update_row};
 use super::{Ledger, EVENT_COLUMNS};
 use crate::error::Result;
 
@@ -147,6 +147,8 @@ pub fn verify(ledger: &Ledger, late_days: Option<i64>) -> Result<Report> {
             "add" | "campaign" => insert_row(scratch.conn(), table, after),
             _ => update_row(scratch.conn(), table, id, after),
         };
+        let applied =
+            applied.and_then(|()| settle(scratch.conn(), table, id, &action, &effective_on));
         if let Err(err) = applied {
             report.problems.push(format!(
                 "event {seq} ({item} {action}): cannot be replayed: {}",
@@ -215,7 +217,7 @@ fn show(v: &SqlValue) -> String {
 }
 
 fn load(conn: &Connection, table: &str) -> Result<Vec<(i64, Vec<SqlValue>)>> {
-    let cols = columns_of(table).expect("known table");
+    let cols = compared_columns(table).expect("known table");
     let sql = format!("SELECT {} FROM {table} ORDER BY id", cols.join(", "));
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt
@@ -235,7 +237,7 @@ fn compare_table(
     table: &str,
     problems: &mut Vec<String>,
 ) -> Result<()> {
-    let cols = columns_of(table).expect("known table");
+    let cols = compared_columns(table).expect("known table");
     let live_rows = load(live, table)?;
     let replayed_rows = load(replayed, table)?;
     let (mut a, mut b) = (live_rows.iter().peekable(), replayed_rows.iter().peekable());

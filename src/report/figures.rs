@@ -109,15 +109,23 @@ pub struct Query {
 const MEASURE_STATE: &str = "
 WITH s AS MATERIALIZED (
   SELECT m.id, m.raised_on, m.due_original, {group} AS grp,
+         -- A measure whose history was settled by :d stands as its columns
+         -- say (settled_on, schema.sql); only the others are looked up.
+         -- (An ongoing mark's date is not a column: those are looked up.)
+         CASE WHEN m.settled_on <= :d AND m.status <> 'ongoing'
+              THEN CASE m.status WHEN 'closed' THEN 'close|' || m.closed_on ELSE 'open|' END
+         ELSE
          (SELECT e.action || '|' || e.effective_on FROM event e
            WHERE e.kind = 'measure' AND e.item_id = m.id
              AND e.action IN ('add', 'close', 'ongoing', 'reopen')
              AND e.effective_on <= :d
-           ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) AS last_state,
+           ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) END AS last_state,
          -- An extension always moves the deadline later, so a measure whose
          -- deadline is still its original was never extended (verify holds
-         -- the columns to the history): skip its lookups.
-         CASE WHEN m.due_current IS m.due_original THEN NULL ELSE
+         -- the columns to the history): skip its lookups. Settled by :d,
+         -- its deadline then is the one it has now.
+         CASE WHEN m.due_current IS m.due_original THEN NULL
+              WHEN m.settled_on <= :d THEN m.due_current ELSE
          (SELECT json_extract(e.payload, '$.after.due_current') FROM event e
            WHERE e.kind = 'measure' AND e.item_id = m.id AND e.action = 'extend'
              AND e.effective_on <= :d

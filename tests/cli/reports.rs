@@ -409,3 +409,82 @@ fn report_campaign_picks_the_only_campaign() {
     l.fails(&["report", "campaign", "NOPE"], 3);
     l.fails(&["report", "month", "2023-13"], 2);
 }
+
+/// `mixed()` plus a closure back-dated before an extension recorded earlier:
+/// M4's history is then out of date order, and it can never be read from its
+/// columns.
+pub fn mixed_out_of_order() -> Ledger {
+    let mut l = mixed();
+    l.at("2023-07-20")
+        .ok(&["extend", "M4", "--to", "2023-07-25", "--reason", "等待审批"]);
+    l.at("2023-07-22")
+        .ok(&["close", "M4", "--on", "2023-07-15"]);
+    l.at("2023-07-26");
+    l
+}
+
+pub fn settled_on(l: &Ledger) -> Vec<(i64, Option<String>)> {
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id, settled_on FROM measure ORDER BY id")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap();
+    rows
+}
+
+/// Reports read a measure settled by the as-of date from its columns and
+/// look the rest up in the history. Forcing every measure through the
+/// lookup must not change a single figure on any day of the campaign.
+#[test]
+fn as_of_reports_read_from_columns_agree_with_the_history() {
+    let l = mixed_out_of_order();
+    let settled = settled_on(&l);
+    let on = |id: i64| settled.iter().find(|(m, _)| *m == id).unwrap().1.clone();
+    assert_eq!(on(1).as_deref(), Some("2023-06-28"), "M1: reopened last");
+    assert_eq!(
+        on(2).as_deref(),
+        Some("2023-06-18"),
+        "M2: extended, then closed"
+    );
+    assert_eq!(
+        on(4).as_deref(),
+        Some("9999-12-31"),
+        "M4: out of date order"
+    );
+    assert_eq!(on(6).as_deref(), Some("2023-05-08"), "M6: only added");
+
+    let days: Vec<String> = (0..=80)
+        .map(|d| {
+            (chrono::NaiveDate::from_ymd_opt(2023, 5, 8).unwrap() + chrono::Days::new(d))
+                .to_string()
+        })
+        .collect();
+    let reports = |l: &Ledger| -> Vec<String> {
+        let mut out: Vec<String> = days
+            .iter()
+            .map(|d| l.ok(&["report", "campaign", "--format", "json", "--as-of", d]))
+            .collect();
+        for month in ["2023-05", "2023-06", "2023-07"] {
+            out.push(l.ok(&["report", "month", month, "--format", "json"]));
+        }
+        out
+    };
+    let from_columns = reports(&l);
+
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    conn.execute("UPDATE measure SET settled_on = '9999-12-31'", [])
+        .unwrap();
+    drop(conn);
+    let from_history = reports(&l);
+    for (i, (a, b)) in from_columns.iter().zip(&from_history).enumerate() {
+        assert_eq!(a, b, "report {i} differs");
+    }
+    // And verify notices the column no longer follows the history.
+    let run = l.run(&["verify"]);
+    assert_eq!(run.code, Some(6), "{run}");
+    assert!(run.stdout.contains("M1: settled_on is"), "{run}");
+}

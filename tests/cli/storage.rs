@@ -94,7 +94,7 @@ fn a_newer_schema_is_refused() {
     drop(conn);
     let e = l.fails(&["list"], 5);
     assert!(
-        e.contains("schema version 99, newer than this rectify understands (1)"),
+        e.contains("schema version 99, newer than this rectify understands (2)"),
         "{e}"
     );
     l.fails(&["add", "problem", "x"], 5);
@@ -107,4 +107,50 @@ fn init_is_idempotent() {
     let before = l.dump();
     assert!(l.ok(&["init"]).starts_with("ledger already exists"));
     assert_eq!(before, l.dump());
+}
+
+/// A ledger written by schema 1 (no `measure.settled_on`) is upgraded in
+/// place by the first command that opens it: the column is filled from the
+/// history, the history itself is untouched, and it verifies.
+#[test]
+fn a_schema_1_ledger_is_upgraded_in_place() {
+    let l = crate::reports::mixed_out_of_order();
+    let as_built = l.dump();
+    let settled = crate::reports::settled_on(&l);
+    let head = l.ok(&["log", "--head"]);
+    let report = l.ok(&[
+        "report",
+        "campaign",
+        "--format",
+        "json",
+        "--as-of",
+        "2023-06-20",
+    ]);
+
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    conn.execute_batch("ALTER TABLE measure DROP COLUMN settled_on; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+    assert!(l.dump().starts_with("user_version Ok(1)"));
+
+    l.ok(&["list"]);
+    assert_eq!(
+        l.dump(),
+        as_built,
+        "the upgrade rebuilt the ledger as written"
+    );
+    assert_eq!(crate::reports::settled_on(&l), settled);
+    assert_eq!(l.ok(&["log", "--head"]), head);
+    assert_eq!(
+        l.ok(&[
+            "report",
+            "campaign",
+            "--format",
+            "json",
+            "--as-of",
+            "2023-06-20"
+        ]),
+        report
+    );
+    assert!(l.ok(&["verify"]).starts_with("ok:"));
 }
