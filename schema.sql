@@ -72,7 +72,10 @@ CREATE INDEX measure_by_department ON measure (department);
 CREATE INDEX measure_by_owner ON measure (owner);
 
 -- Append-only history. hash = SHA-256 over prev_hash and the event's
--- canonical encoding (README, "The history chain").
+-- canonical encoding (README, "The history chain"). It carries no UNIQUE
+-- index (schema 1 had one): each hash already depends on every event before
+-- it and verify checks every link, and an index of random 64-digit keys
+-- turned a large import into random writes all over the file.
 CREATE TABLE event (
     seq          INTEGER PRIMARY KEY,
     recorded_at  TEXT NOT NULL,
@@ -85,7 +88,7 @@ CREATE TABLE event (
     effective_on TEXT NOT NULL,
     payload      TEXT NOT NULL,
     prev_hash    TEXT NOT NULL,
-    hash         TEXT NOT NULL UNIQUE
+    hash         TEXT NOT NULL
 );
 -- Serves `show`/`log ID` and the "as of D" questions: the last transition
 -- of an item that took effect on or before D.

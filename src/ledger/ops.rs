@@ -276,6 +276,10 @@ pub struct Writer<'a> {
     head: (i64, String),
     /// Where the changes come from (an import's file name), for the history.
     via: Option<String>,
+    /// New UUIDs are version 7: the stamp's time, then a counter. Each
+    /// one sorts after the last, so a large import appends to the uuid
+    /// indexes instead of writing all over them, as random ones did.
+    uuids: uuid::ContextV7,
 }
 
 impl<'a> Writer<'a> {
@@ -285,6 +289,7 @@ impl<'a> Writer<'a> {
             stamp,
             head,
             via: None,
+            uuids: uuid::ContextV7::new(),
         }
     }
 
@@ -363,7 +368,14 @@ impl<'a> Writer<'a> {
     }
 
     fn fresh_uuid(&self, given: Option<String>) -> Result<String> {
-        let uuid = given.unwrap_or_else(|| uuid::Uuid::new_v4().hyphenated().to_string());
+        let uuid = given.unwrap_or_else(|| {
+            // The stamp's time, not the clock's: nothing below main reads it.
+            let (secs, nanos) = chrono::DateTime::parse_from_rfc3339(&self.stamp.now)
+                .map(|t| (t.timestamp().max(0) as u64, t.timestamp_subsec_nanos()))
+                .unwrap_or_default();
+            let at = uuid::Timestamp::from_unix(&self.uuids, secs, nanos);
+            uuid::Uuid::new_v7(at).hyphenated().to_string()
+        });
         for table in ["problem", "measure"] {
             let sql = format!("SELECT 1 FROM {table} WHERE uuid = ?1");
             let taken = self

@@ -154,3 +154,26 @@ fn a_schema_1_ledger_is_upgraded_in_place() {
     );
     assert!(l.ok(&["verify"]).starts_with("ok:"));
 }
+
+/// New UUIDs are version 7 and sort in the order the items were added, so
+/// a large import appends to the uuid indexes.
+#[test]
+fn new_uuids_sort_in_the_order_items_were_added() {
+    let l = crate::harness::zt2023_campaign();
+    let mut args = vec!["add", "problem", "调查研究不够深入"];
+    for _ in 0..40 {
+        args.extend(["--measure", "措施"]);
+    }
+    l.ok(&args);
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    let uuids: Vec<String> = conn
+        .prepare("SELECT uuid FROM problem UNION ALL SELECT uuid FROM measure")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(uuids.len(), 41);
+    assert!(uuids.iter().all(|u| u.as_bytes()[14] == b'7'), "{uuids:?}");
+    assert!(uuids.windows(2).all(|w| w[0] < w[1]), "{uuids:?}");
+}
