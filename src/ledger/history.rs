@@ -36,8 +36,14 @@ pub fn canonical_encoding(prev_hash: &str, e: &EventFields<'_>) -> String {
 }
 
 pub fn chain_hash(prev_hash: &str, e: &EventFields<'_>) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(canonical_encoding(prev_hash, e).as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        hex.push(char::from(HEX[usize::from(b >> 4)]));
+        hex.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    hex
 }
 
 /// The newest hash and sequence number, or the genesis state.

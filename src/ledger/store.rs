@@ -8,12 +8,6 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use super::model::{Campaign, Event, Item, ItemId, ItemRef, Kind, Scope, Status, StatusFilter};
 use crate::error::{Error, Result};
 
-const ITEM_SELECT: &str = "SELECT i.kind, i.id, i.uuid, i.problem_id, c.code, i.title, i.scope,
-       i.source, i.subject, i.cause, i.leader, i.department, i.owner, i.raised_on,
-       i.due_original, i.due_current, i.status, i.closed_on, i.close_note, i.evidence,
-       i.progress, i.recorded_at
-  FROM item i LEFT JOIN campaign c ON c.id = i.campaign_id";
-
 pub const EVENT_COLUMNS: &str =
     "seq, recorded_at, actor, item, action, effective_on, payload, prev_hash, hash";
 
@@ -380,9 +374,14 @@ pub fn items(conn: &Connection, filter: &ItemFilter, today: NaiveDate) -> Result
 }
 
 pub fn item(conn: &Connection, id: ItemId) -> Result<Item> {
-    let sql = format!("{ITEM_SELECT} WHERE i.kind = ?1 AND i.id = ?2");
+    // Straight from the item's own table: through the union view, every
+    // write (an import makes several per row) paid for both arms.
+    let sql = match id.kind {
+        Kind::Problem => format!("{PROBLEM_SELECT} WHERE p.id = ?1"),
+        Kind::Measure => format!("{MEASURE_SELECT} WHERE m.id = ?1"),
+    };
     conn.prepare_cached(&sql)?
-        .query_row(params![id.kind.table(), id.n], item_from_row)
+        .query_row(params![id.n], item_from_row)
         .optional()?
         .ok_or_else(|| Error::not_found(id.to_string()))
 }
