@@ -180,6 +180,8 @@ impl Column {
 
 use chrono::NaiveDate;
 
+use crate::dates::ymd;
+
 use crate::ledger::model::{Item, Kind, Status};
 use crate::ledger::SheetRow;
 
@@ -213,7 +215,7 @@ pub fn sheet_cell(row: &SheetRow, column: Column, today: NaiveDate, lang: Lang) 
     // Who, when and how it stands are the measure's where there is one.
     let m: &Item = row.measure.as_ref().unwrap_or(p);
     use Cow::Borrowed as text;
-    let day = |d: Option<NaiveDate>| d.map_or(Cow::Borrowed(""), |d| d.to_string().into());
+    let day = |d: Option<NaiveDate>| d.map_or(Cow::Borrowed(""), |d| ymd(d).into());
     match column {
         Column::Seq => Cow::Borrowed(""),
         Column::Campaign => text(p.campaign.as_deref().unwrap_or_default()),
@@ -223,7 +225,7 @@ pub fn sheet_cell(row: &SheetRow, column: Column, today: NaiveDate, lang: Lang) 
         Column::Subject => text(&p.subject),
         Column::Problem => text(&p.title),
         Column::Cause => text(&p.cause),
-        Column::RaisedOn => p.raised_on.to_string().into(),
+        Column::RaisedOn => ymd(p.raised_on).into(),
         Column::MeasureId => row
             .measure
             .as_ref()

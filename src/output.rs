@@ -372,7 +372,7 @@ pub struct Day(pub Option<NaiveDate>);
 impl std::fmt::Display for Day {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.0 {
-            Some(d) => write!(f, "{d}"),
+            Some(d) => f.write_str(&crate::dates::ymd(d)),
             None => f.write_str("-"),
         }
     }

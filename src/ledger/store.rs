@@ -260,10 +260,10 @@ pub struct SheetRow {
     pub measure: Option<Item>,
 }
 
-const SHEET_SELECT: &str = "SELECT
-       'problem', p.id, p.uuid, NULL, c.code, p.title, p.scope, p.source, p.subject, p.cause,
-       p.leader, p.department, p.owner, p.raised_on, p.due_original, p.due_current, p.status,
-       p.closed_on, p.close_note, p.evidence, p.progress, p.recorded_at,
+/// The problem's id, then its measure (or NULLs). The problem's own
+/// columns come from a second cursor walking the problems in step, so they
+/// are read once per problem, not once per measure.
+const SHEET_SELECT: &str = "SELECT p.id,
        'measure', m.id, m.uuid, m.problem_id, c.code, m.title, p.scope, p.source, p.subject,
        p.cause, m.leader, m.department, m.owner, m.raised_on, m.due_original, m.due_current,
        m.status, m.closed_on, m.close_note, m.evidence, m.progress, m.recorded_at
@@ -294,20 +294,28 @@ pub fn each_sheet_row(
     sql.push_str(" ORDER BY p.id, m.id");
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(params_from_iter(values))?;
+    let mut problem_stmt = conn.prepare(&format!("{PROBLEM_SELECT} ORDER BY p.id"))?;
+    let mut problems = problem_stmt.query([])?;
     let mut current: Option<SheetRow> = None;
     while let Some(row) = rows.next()? {
-        let problem_id: i64 = row.get(1)?;
-        let measure = match row.get::<_, Option<i64>>(23)? {
-            Some(_) => Some(item_from_row_at(row, 22)?),
+        let problem_id: i64 = row.get(0)?;
+        let measure = match row.get::<_, Option<i64>>(2)? {
+            Some(_) => Some(item_from_row_at(row, 1)?),
             None => None,
         };
         match &mut current {
             Some(sheet) if sheet.problem.id.n == problem_id => sheet.measure = measure,
             _ => {
-                current = Some(SheetRow {
-                    problem: item_from_row_at(row, 0)?,
-                    measure,
-                })
+                // Both cursors go up by problem id; skip to this one.
+                let problem = loop {
+                    let Some(p) = problems.next()? else {
+                        return Err(Error::not_found(format!("P{problem_id}")));
+                    };
+                    if p.get::<_, i64>(1)? == problem_id {
+                        break item_from_row(p)?;
+                    }
+                };
+                current = Some(SheetRow { problem, measure })
             }
         }
         visit(current.as_ref().expect("set above"))?;
