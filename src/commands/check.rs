@@ -6,7 +6,7 @@ use super::Context;
 use crate::cli::{CheckArgs, ItemFormat};
 use crate::error::Result;
 use crate::ledger::model::{Item, StatusFilter};
-use crate::ledger::{ItemFilter, OpenMode};
+use crate::ledger::{Detail, ItemFilter, OpenMode};
 use crate::output::{self, Day, Grid, ItemView, Urgency};
 use crate::words::W;
 
@@ -56,7 +56,7 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         3,
     )
     .right_align(&[2]);
-    ledger.each_item(&query(StatusFilter::Overdue), today, |i| {
+    ledger.each_item(&query(StatusFilter::Overdue), today, Detail::Listing, |i| {
         overdue.push(
             Urgency::Overdue,
             &[
@@ -71,7 +71,7 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         Ok(())
     })?;
     let mut due_soon = output::items_grid(lang);
-    ledger.each_item(&query(StatusFilter::DueSoon), today, |i| {
+    ledger.each_item(&query(StatusFilter::DueSoon), today, Detail::Listing, |i| {
         output::push_item(&mut due_soon, &i, today, lang);
         Ok(())
     })?;

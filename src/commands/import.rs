@@ -41,6 +41,7 @@ pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             OpenMode::Create
         })?
     };
+    ledger.widen_cache()?;
     let counts = import(
         &mut ledger,
         &ctx.stamp,

@@ -3,7 +3,7 @@ use std::io::Write;
 use super::Context;
 use crate::cli::{ItemFormat, ListArgs};
 use crate::error::Result;
-use crate::ledger::OpenMode;
+use crate::ledger::{Detail, OpenMode};
 use crate::output::{self, ItemView};
 
 pub fn run(args: ListArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
@@ -17,7 +17,7 @@ pub fn run(args: ListArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     match args.format {
         ItemFormat::Table => {
             let mut grid = output::items_grid(ctx.lang);
-            ledger.each_item(&filter, today, |item| {
+            ledger.each_item(&filter, today, Detail::Listing, |item| {
                 output::push_item(&mut grid, &item, today, ctx.lang);
                 Ok(())
             })?;
@@ -27,7 +27,7 @@ pub fn run(args: ListArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             // Streamed, so a large ledger is never held in memory at once.
             writeln!(out, "[")?;
             let mut first = true;
-            ledger.each_item(&filter, today, |item| {
+            ledger.each_item(&filter, today, Detail::Full, |item| {
                 if !first {
                     writeln!(out, ",")?;
                 }

@@ -19,7 +19,7 @@ pub use ops::{
     clean_text, AssignFields, CloseRequest, NewCampaign, NewMeasure, NewProblem, ProblemDefaults,
     Writer,
 };
-pub use store::{ItemFilter, SheetRow, EVENT_COLUMNS};
+pub use store::{Detail, ItemFilter, SheetRow, EVENT_COLUMNS};
 
 use model::{Campaign, Event, Item, ItemId, ItemRef};
 
@@ -118,19 +118,25 @@ impl Ledger {
         self.conn
             .pragma_update(None, "foreign_keys", "ON")
             .map_err(classify)?;
-        // SQLite's default 2 MiB page cache spills a large import's
-        // uncommitted pages to the WAL mid-transaction and re-reads index
-        // pages on every report; 32 MiB keeps a million-row ledger's hot
-        // indexes in memory and is only allocated as pages are touched.
-        self.conn
-            .pragma_update(None, "cache_size", -32768)
-            .map_err(classify)?;
+        // The page cache stays at SQLite's 2 MiB: reads stream, and a
+        // bigger cache only made every page read a fresh allocation (a
+        // quarter slower on list, check and reports). A bulk write asks for
+        // more (`widen_cache`).
         // WAL lets readers go on while a clerk writes. It is persistent, but
         // asking again is free, and a read-only file simply keeps its mode.
         let _ = self
             .conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
         Ok(())
+    }
+
+    /// A large import in one transaction: 32 MiB keeps its uncommitted
+    /// pages from spilling to the WAL mid-transaction, and is only
+    /// allocated as pages are touched.
+    pub fn widen_cache(&self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "cache_size", -32768)
+            .map_err(|e| self.storage(e))
     }
 
     fn check_schema(&mut self, mode: OpenMode) -> Result<()> {
@@ -288,9 +294,10 @@ impl Ledger {
         &self,
         filter: &ItemFilter,
         today: NaiveDate,
+        detail: Detail,
         visit: impl FnMut(Item) -> Result<()>,
     ) -> Result<()> {
-        store::each_item(&self.conn, filter, today, visit)
+        store::each_item(&self.conn, filter, today, detail, visit)
     }
 
     pub fn each_sheet_row(

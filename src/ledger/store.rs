@@ -183,7 +183,13 @@ impl ItemFilter {
     /// kept away from their index (`+col`), so SQLite walks the rows in
     /// order instead of looking up a third of the ledger at random and
     /// sorting it.
-    fn side_sql(&self, kind: Kind, today: NaiveDate, scan: bool) -> (String, Vec<Value>) {
+    fn side_sql(
+        &self,
+        kind: Kind,
+        today: NaiveDate,
+        scan: bool,
+        detail: Detail,
+    ) -> (String, Vec<Value>) {
         let index_off = if scan { "+" } else { "" };
         let t = match kind {
             Kind::Problem => "p",
@@ -197,11 +203,16 @@ impl ItemFilter {
             (_, "status" | "due_current") => format!("{index_off}{t}.{c}"),
             (_, c) => format!("{t}.{c}"),
         });
-        let mut sql = match kind {
-            Kind::Problem => PROBLEM_SELECT,
-            Kind::Measure => MEASURE_SELECT,
+        let mut sql = match (kind, detail) {
+            (Kind::Problem, Detail::Full) => PROBLEM_SELECT,
+            (Kind::Measure, Detail::Full) => MEASURE_SELECT,
+            (Kind::Problem, Detail::Listing) => PROBLEM_LISTING,
+            (Kind::Measure, Detail::Listing) => MEASURE_LISTING,
         }
         .to_string();
+        if detail == Detail::Listing && self.campaign.is_some() {
+            sql.push_str(" JOIN campaign c ON c.id = p.campaign_id");
+        }
         if !clauses.is_empty() {
             sql.push_str(" WHERE ");
             sql.push_str(&clauses.join(" AND "));
@@ -244,6 +255,26 @@ const PROBLEM_SELECT: &str = "SELECT 'problem', p.id, p.uuid, NULL, c.code, p.ti
        p.due_original, p.due_current, p.status, p.closed_on, p.close_note, p.evidence,
        p.progress, p.recorded_at
   FROM problem p LEFT JOIN campaign c ON c.id = p.campaign_id";
+
+/// How much of each item to read. A listing (the `list` and `check`
+/// tables) needs the id, status, deadline, owner, department and title;
+/// the other fields come back empty, and the campaign is not joined unless
+/// it filters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    Full,
+    Listing,
+}
+
+const PROBLEM_LISTING: &str = "SELECT 'problem', p.id, '', NULL, NULL, p.title, NULL,
+       '', '', '', '', p.department, p.owner, p.raised_on,
+       NULL, p.due_current, p.status, NULL, '', '', '', ''
+  FROM problem p";
+
+const MEASURE_LISTING: &str = "SELECT 'measure', m.id, '', m.problem_id, NULL, m.title, NULL,
+       '', '', '', '', m.department, m.owner, m.raised_on,
+       NULL, m.due_current, m.status, NULL, '', '', '', ''
+  FROM problem p JOIN measure m ON m.problem_id = p.id";
 
 const MEASURE_SELECT: &str = "SELECT 'measure', m.id, m.uuid, m.problem_id, c.code, m.title,
        p.scope, p.source, p.subject, p.cause, m.leader, m.department, m.owner, m.raised_on,
@@ -331,6 +362,7 @@ pub fn each_item(
     conn: &Connection,
     filter: &ItemFilter,
     today: NaiveDate,
+    detail: Detail,
     mut visit: impl FnMut(Item) -> Result<()>,
 ) -> Result<()> {
     let scan = filter.matches_much(conn, today)?;
@@ -338,8 +370,8 @@ pub fn each_item(
         !matches!(filter.kind, Some(k) if k != kind)
             && (kind == Kind::Measure || filter.problem.is_none())
     };
-    let (problem_sql, problem_values) = filter.side_sql(Kind::Problem, today, scan);
-    let (measure_sql, measure_values) = filter.side_sql(Kind::Measure, today, scan);
+    let (problem_sql, problem_values) = filter.side_sql(Kind::Problem, today, scan, detail);
+    let (measure_sql, measure_values) = filter.side_sql(Kind::Measure, today, scan, detail);
     let mut problem_stmt = conn.prepare(&problem_sql)?;
     let mut measure_stmt = conn.prepare(&measure_sql)?;
     let mut problems = problem_stmt.query(params_from_iter(problem_values))?;
@@ -374,7 +406,7 @@ pub fn each_item(
 
 pub fn items(conn: &Connection, filter: &ItemFilter, today: NaiveDate) -> Result<Vec<Item>> {
     let mut out = Vec::new();
-    each_item(conn, filter, today, |item| {
+    each_item(conn, filter, today, Detail::Full, |item| {
         out.push(item);
         Ok(())
     })?;
