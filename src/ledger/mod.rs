@@ -176,15 +176,12 @@ impl Ledger {
     /// history once, through the same rule every later write follows. One
     /// immediate transaction: a ledger is upgraded whole or not at all.
     fn upgrade_from_1(&mut self) -> Result<()> {
-        let path = self.path.clone();
-        let classify = |e| classify_sqlite(e, &path);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(classify)?;
-        // Another process may have upgraded it while we waited.
-        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version == 1 {
+        self.in_immediate(true, |tx| {
+            // Another process may have upgraded it while we waited.
+            let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version != 1 {
+                return Ok(());
+            }
             tx.execute_batch("ALTER TABLE measure ADD COLUMN settled_on TEXT")?;
             let mut events = tx.prepare(
                 "SELECT item_id, action, effective_on FROM event
@@ -194,14 +191,31 @@ impl Ledger {
             while let Some(row) = rows.next()? {
                 let (id, action, on): (i64, String, String) =
                     (row.get(0)?, row.get(1)?, row.get(2)?);
-                ops::settle(&tx, "measure", id, &action, &on)?;
+                ops::settle(tx, "measure", id, &action, &on)?;
             }
-            drop(rows);
-            drop(events);
             tx.pragma_update(None, "user_version", 2)?;
+            Ok(())
+        })
+    }
+
+    /// Run `work` in one `BEGIN IMMEDIATE` transaction, committed only
+    /// when `commit` is set and `work` succeeds; otherwise rolled back.
+    fn in_immediate<T>(
+        &mut self,
+        commit: bool,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let path = self.path.clone();
+        let classify = |e| classify_sqlite(e, &path);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(classify)?;
+        let out = work(&tx)?;
+        if commit {
+            tx.commit().map_err(classify)?;
         }
-        tx.commit().map_err(classify)?;
-        Ok(())
+        Ok(out)
     }
 
     fn header(&self) -> rusqlite::Result<(i64, i64, i64)> {
@@ -218,20 +232,17 @@ impl Ledger {
     }
 
     fn initialize(&mut self) -> Result<()> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| classify_sqlite(e, &path))?;
-        // Another process may have initialised the file while we waited.
-        let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
-        if tables == 0 {
-            tx.execute_batch(SCHEMA)?;
-            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        }
-        tx.commit().map_err(|e| classify_sqlite(e, &path))?;
-        Ok(())
+        self.in_immediate(true, |tx| {
+            // Another process may have initialised the file while we waited.
+            let tables: i64 =
+                tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+            if tables == 0 {
+                tx.execute_batch(SCHEMA)?;
+                tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+                tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            }
+            Ok(())
+        })
     }
 
     /// Run `change` in one `BEGIN IMMEDIATE` transaction. Either all of it,
@@ -260,19 +271,10 @@ impl Ledger {
         commit: bool,
         change: impl FnOnce(&mut ops::Writer<'_>) -> Result<T>,
     ) -> Result<T> {
-        let path = self.path.clone();
-        let classify = |e| classify_sqlite(e, &path);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(classify)?;
-        let head = history::head(&tx)?;
-        let mut writer = ops::Writer::new(&tx, stamp, head);
-        let out = change(&mut writer)?;
-        if commit {
-            tx.commit().map_err(classify)?;
-        }
-        Ok(out)
+        self.in_immediate(commit, |tx| {
+            let head = history::head(tx)?;
+            change(&mut ops::Writer::new(tx, stamp, head))
+        })
     }
 }
 
