@@ -216,6 +216,8 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
     echo "Run on $(date -u +%Y-%m-%d) by \`bench/run.sh\`. Whole processes; median of"
     echo "$runs runs ($slow_runs for import, reports, export and verify at 1M), min–max"
     echo "in brackets, milliseconds. ratio = rectify / sqlite3."
+    echo '`list overdue` is `list --status overdue --kind measure`, the rows the'
+    echo 'sqlite3 SELECT prints; `check` prints the overdue problems as well.'
     echo
     echo "| operation | N | rectify | sqlite3 | ratio | Taskwarrior | TW / rectify |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
