@@ -256,6 +256,13 @@ const PROBLEM_SELECT: &str = "SELECT 'problem', p.id, p.uuid, NULL, c.code, p.ti
        p.progress, p.recorded_at
   FROM problem p LEFT JOIN campaign c ON c.id = p.campaign_id";
 
+const MEASURE_SELECT: &str = "SELECT 'measure', m.id, m.uuid, m.problem_id, c.code, m.title,
+       p.scope, p.source, p.subject, p.cause, m.leader, m.department, m.owner, m.raised_on,
+       m.due_original, m.due_current, m.status, m.closed_on, m.close_note, m.evidence,
+       m.progress, m.recorded_at
+  FROM problem p JOIN measure m ON m.problem_id = p.id
+  LEFT JOIN campaign c ON c.id = p.campaign_id";
+
 /// How much of each item to read. A listing (the `list` and `check`
 /// tables) needs the id, status, deadline, owner, department and title;
 /// the other fields come back empty, and the campaign is not joined unless
@@ -275,13 +282,6 @@ const MEASURE_LISTING: &str = "SELECT 'measure', m.id, '', m.problem_id, NULL, m
        '', '', '', '', m.department, m.owner, m.raised_on,
        NULL, m.due_current, m.status, NULL, '', '', '', ''
   FROM problem p JOIN measure m ON m.problem_id = p.id";
-
-const MEASURE_SELECT: &str = "SELECT 'measure', m.id, m.uuid, m.problem_id, c.code, m.title,
-       p.scope, p.source, p.subject, p.cause, m.leader, m.department, m.owner, m.raised_on,
-       m.due_original, m.due_current, m.status, m.closed_on, m.close_note, m.evidence,
-       m.progress, m.recorded_at
-  FROM problem p JOIN measure m ON m.problem_id = p.id
-  LEFT JOIN campaign c ON c.id = p.campaign_id";
 
 /// One spreadsheet row: a measure with its problem, or a problem that has
 /// no measures (yet).
@@ -323,6 +323,7 @@ pub fn each_sheet_row(
         sql.push_str(&clauses.join(" AND "));
     }
     sql.push_str(" ORDER BY p.id, m.id");
+    let _snapshot = one_snapshot(conn)?;
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(params_from_iter(values))?;
     let mut problem_stmt = conn.prepare(&format!("{PROBLEM_SELECT} ORDER BY p.id"))?;
@@ -354,6 +355,18 @@ pub fn each_sheet_row(
     Ok(())
 }
 
+/// Two cursors that are merged must see the same ledger: outside a
+/// transaction each would take its own snapshot when first stepped, and a
+/// clerk's write in between could show a measure without its problem.
+/// Inside a write transaction there is one snapshot already.
+fn one_snapshot(conn: &Connection) -> Result<Option<rusqlite::Transaction<'_>>> {
+    Ok(if conn.is_autocommit() {
+        Some(conn.unchecked_transaction()?)
+    } else {
+        None
+    })
+}
+
 /// Stream the matching items without holding them all in memory: each
 /// problem, then its measures, in the order they were recorded. Problems
 /// and measures are two ordered queries merged here, which spares SQLite
@@ -365,6 +378,7 @@ pub fn each_item(
     detail: Detail,
     mut visit: impl FnMut(Item) -> Result<()>,
 ) -> Result<()> {
+    let _snapshot = one_snapshot(conn)?;
     let scan = filter.matches_much(conn, today)?;
     let wanted = |kind: Kind| {
         !matches!(filter.kind, Some(k) if k != kind)
