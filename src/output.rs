@@ -81,6 +81,8 @@ pub struct Grid {
     painted: usize,
     text: String,
     ends: Vec<usize>,
+    /// Each cell's display width, measured once when it is pushed.
+    cell_widths: Vec<u32>,
     urgencies: Vec<Urgency>,
     widths: Vec<usize>,
     /// A cell with a line break or control character: comfy-table lays
@@ -110,6 +112,7 @@ impl Grid {
             painted,
             text: String::new(),
             ends: Vec::new(),
+            cell_widths: Vec::new(),
             urgencies: Vec::new(),
             plain: true,
             headers,
@@ -148,15 +151,24 @@ impl Grid {
             };
             self.widths[i] = self.widths[i].max(width);
             self.ends.push(self.text.len());
+            self.cell_widths
+                .push(u32::try_from(width).unwrap_or(u32::MAX));
         }
         self.urgencies.push(urgency);
     }
 
     fn row(&self, r: usize) -> impl Iterator<Item = &str> {
+        self.row_with_widths(r).map(|(text, _)| text)
+    }
+
+    fn row_with_widths(&self, r: usize) -> impl Iterator<Item = (&str, usize)> {
         let n = self.headers.len();
         (r * n..(r + 1) * n).map(move |i| {
             let start = if i == 0 { 0 } else { self.ends[i - 1] };
-            &self.text[start..self.ends[i]]
+            (
+                &self.text[start..self.ends[i]],
+                self.cell_widths[i] as usize,
+            )
         })
     }
 
@@ -172,11 +184,13 @@ impl Grid {
     }
 
     fn print_plain(&self, out: &mut dyn Write, natural: usize) -> Result<()> {
+        use unicode_width::UnicodeWidthStr;
         let mut line = String::new();
-        self.write_line(out, &mut line, self.headers.iter().map(String::as_str))?;
+        let headers = self.headers.iter().map(|h| (h.as_str(), h.width()));
+        self.write_line(out, &mut line, headers)?;
         writeln!(out, "{}", "-".repeat(natural))?;
         for r in 0..self.len() {
-            self.write_line(out, &mut line, self.row(r))?;
+            self.write_line(out, &mut line, self.row_with_widths(r))?;
         }
         Ok(())
     }
@@ -185,9 +199,8 @@ impl Grid {
         &self,
         out: &mut dyn Write,
         line: &mut String,
-        cells: impl Iterator<Item = &'a str>,
+        cells: impl Iterator<Item = (&'a str, usize)>,
     ) -> Result<()> {
-        use unicode_width::UnicodeWidthStr;
         const SPACES: &str = "                                                                ";
         let pad = |line: &mut String, n: usize| {
             for _ in 0..n / SPACES.len() {
@@ -196,8 +209,8 @@ impl Grid {
             line.push_str(&SPACES[..n % SPACES.len()]);
         };
         line.clear();
-        for (i, cell) in cells.enumerate() {
-            let gap = self.widths[i] - cell.width();
+        for (i, (cell, width)) in cells.enumerate() {
+            let gap = self.widths[i] - width;
             if self.right[i] {
                 pad(line, gap);
                 line.push_str(cell);
@@ -242,7 +255,7 @@ pub fn print_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Resu
 }
 
 pub fn date(d: Option<NaiveDate>) -> String {
-    d.map_or_else(|| "-".to_string(), |d| d.to_string())
+    Day(d).to_string()
 }
 
 /// Shorten to `max` display columns, marking the cut with ASCII `...`
@@ -366,7 +379,7 @@ pub fn push_item(grid: &mut Grid, item: &Item, today: NaiveDate, lang: Lang) {
     );
 }
 
-/// A date, or `-` for none, as `date` spells it, without a `String`.
+/// A date, or `-` for none, without making a `String` (`date` makes one).
 pub struct Day(pub Option<NaiveDate>);
 
 impl std::fmt::Display for Day {

@@ -100,10 +100,10 @@ fn write_sheet(
             each_row(ledger, args, ctx, |seq, cells| {
                 // Field by field, borrowed from the row: no row of strings
                 // is built for the CSV, the common case at a million rows.
-                for c in COLUMNS {
+                for (at, &c) in COLUMNS.iter().enumerate() {
                     let value = match c {
                         Column::Seq => seq.to_string().into(),
-                        _ => cells.cell(c, today, lang),
+                        _ => cells.cell(at, c, today, lang),
                     };
                     let defused;
                     let text: &str = if c.is_free_text() {
@@ -168,13 +168,11 @@ enum Cells<'r> {
 }
 
 impl Cells<'_> {
-    fn cell(&self, c: Column, today: chrono::NaiveDate, lang: Lang) -> Cow<'_, str> {
+    /// Cell `at`, which is column `c` of `COLUMNS`.
+    fn cell(&self, at: usize, c: Column, today: chrono::NaiveDate, lang: Lang) -> Cow<'_, str> {
         match self {
             Cells::Sheet(row) => csvio::sheet_cell(row, c, today, lang),
-            Cells::Built(cells) => {
-                let at = COLUMNS.iter().position(|x| *x == c).expect("column");
-                Cow::Borrowed(&cells[at])
-            }
+            Cells::Built(cells) => Cow::Borrowed(&cells[at]),
         }
     }
 
