@@ -165,7 +165,7 @@ pub enum Command {
 
     /// Check the history chain and that every table matches its history.
     #[command(
-        after_help = "Exit codes: 0 all holds, 6 tampered, 5 unreadable.\n\nExample:\n  rectify verify --late 30"
+        after_help = "Exit codes: 0 all holds, 6 tampered, 5 unreadable.\n\nOn its own, verify catches an edited or deleted event anywhere but at the\nnewest end, and any table that disagrees with the history. A history cut\nshort or rebuilt whole is caught only against a fingerprint saved elsewhere.\n\nExamples:\n  rectify verify --late 30\n  rectify verify --expect \"$(cat 2023-06-fingerprint.txt)\""
     )]
     Verify(VerifyArgs),
 
@@ -518,8 +518,8 @@ pub struct CheckArgs {
     /// Only this campaign.
     #[arg(long, value_name = "CODE")]
     pub campaign: Option<String>,
-    /// How many days ahead counts as due soon.
-    #[arg(long, default_value_t = 7, value_name = "DAYS")]
+    /// How many days ahead counts as due soon (0 to 3660).
+    #[arg(long, default_value_t = 7, value_name = "DAYS", value_parser = within_arg)]
     pub within: u32,
     /// Output format: table or json.
     #[arg(long, value_enum, default_value_t)]
@@ -610,15 +610,49 @@ pub struct BackupArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Also list closures recorded more than DAYS after the date they claim.
+    /// Also list closures recorded more than DAYS after the date they claim,
+    /// and events recorded at an earlier time than the event before them.
     #[arg(long, value_name = "DAYS")]
     pub late: Option<u32>,
+    /// A fingerprint saved elsewhere (a report's footer, a mail, a printed
+    /// page): exit 6 unless it is the hash of an event in the history.
+    /// Repeatable.
+    #[arg(long, value_name = "FINGERPRINT", value_parser = fingerprint_arg)]
+    pub expect: Vec<String>,
     /// Output format: table or json.
     #[arg(long, value_enum, default_value_t)]
     pub format: ItemFormat,
 }
 
 // Parsers keep rectify's own error, so main can word it in Chinese.
+fn within_arg(s: &str) -> Result<u32, crate::error::Error> {
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| *d <= crate::ledger::MAX_CAMPAIGN_DAYS)
+        .ok_or_else(|| {
+            crate::error::Error::invalid_w(
+                crate::words::W::EBadDays,
+                &[
+                    ("value", format!("{s:?}")),
+                    ("max", crate::ledger::MAX_CAMPAIGN_DAYS.to_string()),
+                ],
+            )
+        })
+}
+
+fn fingerprint_arg(s: &str) -> Result<String, crate::error::Error> {
+    let hex = s.trim().to_ascii_lowercase();
+    if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(hex)
+    } else {
+        Err(crate::error::Error::invalid_w(
+            crate::words::W::EBadFingerprint,
+            &[("value", format!("{s:?}"))],
+        ))
+    }
+}
+
 fn date_arg(s: &str) -> Result<NaiveDate, crate::error::Error> {
     crate::dates::parse_date(s)
 }

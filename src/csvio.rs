@@ -268,59 +268,119 @@ impl std::fmt::Display for Encoding {
     }
 }
 
+/// The longest line a sheet may have. A real row is a few kilobytes; a
+/// longer one is a binary file, `/dev/zero` or a paste accident, and
+/// reading on would only fill memory.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
 pub enum Sniffed {
     Io(std::io::Error),
-    Invalid(String),
+    /// Lines `line` (1-based) is not UTF-8 while an earlier or later one
+    /// is, or the file starts with a UTF-8 BOM.
+    Mixed {
+        line: u64,
+    },
+    TooLong {
+        line: u64,
+    },
 }
 
-/// Tell a sheet's encoding in one streaming pass: UTF-8 (with or without
-/// BOM), else GB18030/GBK, which is what Excel and WPS on Chinese Windows
-/// save "CSV" as. A file that starts with a BOM must be UTF-8 throughout.
-pub fn sniff(mut input: impl std::io::Read) -> Result<Encoding, Sniffed> {
+/// Tell a sheet's encoding in one streaming pass, line by line: a file
+/// whose non-ASCII lines are all valid UTF-8 is UTF-8 (with or without
+/// BOM); one in which none of them is, GB18030/GBK, which is what Excel
+/// and WPS on Chinese Windows save "CSV" as. Some of each is a mixed file,
+/// refused: a single sequence proves nothing, since GBK text often holds
+/// byte pairs that happen to be valid UTF-8, but a whole line rarely does.
+///
+/// Each byte read is also handed to `copy`, so a pipe or FIFO, which
+/// cannot be read twice, can be spooled in the same pass.
+pub fn sniff(
+    mut input: impl std::io::Read,
+    mut copy: impl FnMut(&[u8]) -> std::io::Result<()>,
+) -> Result<Encoding, Sniffed> {
     let mut buf = vec![0u8; 64 * 1024];
-    // Bytes of a character split across two reads.
-    let mut carry = 0usize;
-    let mut offset = 0u64;
-    let mut first = true;
+    let mut line = Vec::new();
+    let mut number = 0u64;
+    let mut at_start = true;
     let mut has_bom = false;
+    let mut first_utf8: Option<u64> = None;
+    let mut first_other: Option<u64> = None;
+    let mut judge = |line: &[u8], number: u64| {
+        if line.is_ascii() {
+            return;
+        }
+        let slot = if std::str::from_utf8(line).is_ok() {
+            &mut first_utf8
+        } else {
+            &mut first_other
+        };
+        slot.get_or_insert(number);
+    };
     loop {
-        let n = match input.read(&mut buf[carry..]) {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(Sniffed::Io(e)),
         };
-        let filled = carry + n;
-        if first && filled >= BOM.len() {
-            has_bom = buf.starts_with(BOM.as_bytes());
-            first = false;
-        }
-        match std::str::from_utf8(&buf[..filled]) {
-            Ok(_) => carry = 0,
-            Err(e) if e.error_len().is_none() && n > 0 => {
-                // Incomplete at the end of the read: carry it over.
-                let valid = e.valid_up_to();
-                buf.copy_within(valid..filled, 0);
-                carry = filled - valid;
-                offset += valid as u64;
+        copy(&buf[..n]).map_err(Sniffed::Io)?;
+        let mut chunk = &buf[..n];
+        if at_start {
+            line.extend_from_slice(chunk);
+            if line.len() < BOM.len() && !line.contains(&b'\n') {
                 continue;
             }
-            Err(e) if has_bom => {
-                return Err(Sniffed::Invalid(format!(
-                    "the file starts with a UTF-8 byte-order mark but byte {} is not UTF-8 (mixed encodings?)",
-                    offset + e.valid_up_to() as u64
-                )))
-            }
-            Err(_) => return Ok(Encoding::Gb18030),
-        }
-        if n == 0 {
-            return Ok(if has_bom {
-                Encoding::Utf8Bom
+            at_start = false;
+            has_bom = line.starts_with(BOM.as_bytes());
+            chunk = &[];
+            let pending = std::mem::take(&mut line);
+            let body = if has_bom {
+                &pending[BOM.len()..]
             } else {
-                Encoding::Utf8
-            });
+                &pending[..]
+            };
+            for piece in body.split_inclusive(|b| *b == b'\n') {
+                feed(piece, &mut line, &mut number, &mut judge)?;
+            }
         }
-        offset += filled as u64;
+        for piece in chunk.split_inclusive(|b| *b == b'\n') {
+            feed(piece, &mut line, &mut number, &mut judge)?;
+        }
     }
+    if !line.is_empty() {
+        if at_start && line.starts_with(BOM.as_bytes()) {
+            has_bom = true;
+            line.drain(..BOM.len());
+        }
+        number += 1;
+        judge(&line, number);
+    }
+    match (first_utf8, first_other) {
+        (_, Some(line)) if has_bom || first_utf8.is_some() => Err(Sniffed::Mixed { line }),
+        (_, Some(_)) => Ok(Encoding::Gb18030),
+        _ if has_bom => Ok(Encoding::Utf8Bom),
+        _ => Ok(Encoding::Utf8),
+    }
+}
+
+/// Add a piece of a line (ending in `\n` when the line ends there); judge
+/// the line once it is whole.
+fn feed(
+    piece: &[u8],
+    line: &mut Vec<u8>,
+    number: &mut u64,
+    judge: &mut impl FnMut(&[u8], u64),
+) -> Result<(), Sniffed> {
+    if line.len() + piece.len() > MAX_LINE_BYTES + 2 {
+        return Err(Sniffed::TooLong { line: *number + 1 });
+    }
+    line.extend_from_slice(piece);
+    if piece.ends_with(b"\n") {
+        *number += 1;
+        judge(line, *number);
+        line.clear();
+    }
+    Ok(())
 }
 
 /// A cell as stored: trimmed, formula guard removed, line ends unified.

@@ -62,11 +62,26 @@ pub fn ymd(date: NaiveDate) -> String {
 }
 
 pub fn in_range(date: NaiveDate) -> bool {
-    let (ey, em, ed) = EARLIEST;
-    let (ly, lm, ld) = LATEST;
-    let lo = NaiveDate::from_ymd_opt(ey, em, ed).expect("valid constant");
-    let hi = NaiveDate::from_ymd_opt(ly, lm, ld).expect("valid constant");
-    (lo..=hi).contains(&date)
+    (earliest()..=latest()).contains(&date)
+}
+
+/// The first date a ledger accepts.
+pub fn earliest() -> NaiveDate {
+    let (y, m, d) = EARLIEST;
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+}
+
+/// The last date a ledger accepts: every deadline, campaign end and
+/// horizon lies on or before it, so date arithmetic on stored values
+/// stays far from chrono's limits.
+pub fn latest() -> NaiveDate {
+    let (y, m, d) = LATEST;
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MAX)
+}
+
+/// `date + days`, or None past chrono's range.
+pub fn add_days(date: NaiveDate, days: u64) -> Option<NaiveDate> {
+    date.checked_add_days(chrono::Days::new(days))
 }
 
 /// Parse `YYYY-MM` for monthly reports.
@@ -87,7 +102,9 @@ pub fn month_end(first: NaiveDate) -> NaiveDate {
     } else {
         (first.year(), first.month() + 1)
     };
-    NaiveDate::from_ymd_opt(y, m, 1).expect("valid month") - chrono::Days::new(1)
+    NaiveDate::from_ymd_opt(y, m, 1)
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(first)
 }
 
 #[cfg(test)]

@@ -98,6 +98,39 @@ pub enum Error {
         source: rusqlite::Error,
     },
 
+    #[error("cannot read the ledger {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    #[error("cannot write to the ledger {}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    #[error("cannot write to the ledger {}: it is read-only", path.display())]
+    ReadOnly { path: PathBuf },
+
+    /// Another user's ledger whose `-wal`/`-shm` files are missing: SQLite
+    /// would create them, owned by this user, and lock the owner out.
+    #[error(
+        "cannot read {} as another user: its {} file is missing, and creating it would lock the owner out",
+        path.display(),
+        side.display()
+    )]
+    SharedNotReady { path: PathBuf, side: PathBuf },
+
+    #[error("{} needs a schema upgrade, which only a user who can write it may run", path.display())]
+    NeedsUpgrade { path: PathBuf },
+
+    /// A stored value no date or count can hold (a ledger edited by hand).
+    #[error("{0}")]
+    Corrupt(Said),
+
     #[error("ledger storage error")]
     Sqlite(#[from] rusqlite::Error),
 
@@ -205,6 +238,7 @@ impl Error {
                 return hint.as_ref().map(|h| h.in_lang(lang).to_string())
             }
             Error::NoLedger { .. } => W::HintNoLedger,
+            Error::SharedNotReady { .. } | Error::NeedsUpgrade { .. } => W::HintOwnerRuns,
             Error::BadRows(_) => W::HintBadRows,
             Error::Busy => W::HintBusy,
             Error::Tampered(_) => W::HintTampered,
@@ -243,6 +277,15 @@ impl Error {
             ),
             Error::Busy => lang.t(W::EBusy).to_string(),
             Error::Open { path: p, .. } => fill(lang.t(W::EOpen), &[("path", path(p))]),
+            Error::Read { path: p, .. } => fill(lang.t(W::ERead), &[("path", path(p))]),
+            Error::Write { path: p, .. } => fill(lang.t(W::EWrite), &[("path", path(p))]),
+            Error::ReadOnly { path: p } => fill(lang.t(W::EReadOnly), &[("path", path(p))]),
+            Error::SharedNotReady { path: p, side } => fill(
+                lang.t(W::ESharedNotReady),
+                &[("path", path(p)), ("side", path(side))],
+            ),
+            Error::NeedsUpgrade { path: p } => fill(lang.t(W::ENeedsUpgrade), &[("path", path(p))]),
+            Error::Corrupt(said) => said.in_lang(lang).to_string(),
             _ => return chain(self),
         };
         // Causes (an OS or SQLite message) stay as the system words them.
@@ -263,6 +306,12 @@ impl Error {
             | Error::TooNew { .. }
             | Error::Busy
             | Error::Open { .. }
+            | Error::Read { .. }
+            | Error::Write { .. }
+            | Error::ReadOnly { .. }
+            | Error::SharedNotReady { .. }
+            | Error::NeedsUpgrade { .. }
+            | Error::Corrupt(_)
             | Error::Sqlite(_)
             | Error::Io { .. } => exit::STORAGE,
         }
@@ -283,24 +332,44 @@ impl Error {
     }
 }
 
-/// Storage errors with a better name than "storage error": a locked ledger
-/// and a file that is not SQLite at all are things users do, not bugs.
-pub fn classify_sqlite(err: rusqlite::Error, path: &std::path::Path) -> Error {
+/// What a command was doing with the ledger when SQLite failed: the error
+/// says "cannot open", "cannot read" or "cannot write" accordingly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Open,
+    Read,
+    Write,
+}
+
+/// Storage errors with a better name than "storage error": a locked ledger,
+/// a full disk, a read-only file and a file that is not SQLite at all are
+/// things users do, not bugs.
+pub fn classify_sqlite(err: rusqlite::Error, path: &std::path::Path, access: Access) -> Error {
     use rusqlite::ErrorCode;
+    let path = path.to_path_buf();
     if let rusqlite::Error::SqliteFailure(code, _) = &err {
         match code.code {
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return Error::Busy,
-            ErrorCode::NotADatabase => {
-                return Error::NotALedger {
-                    path: path.to_path_buf(),
-                }
-            }
+            ErrorCode::NotADatabase => return Error::NotALedger { path },
+            ErrorCode::ReadOnly => return Error::ReadOnly { path },
+            ErrorCode::DiskFull => return Error::Write { path, source: err },
             _ => {}
         }
     }
-    Error::Open {
-        path: path.to_path_buf(),
-        source: err,
+    match access {
+        Access::Open => Error::Open { path, source: err },
+        Access::Read => Error::Read { path, source: err },
+        Access::Write => Error::Write { path, source: err },
+    }
+}
+
+impl Error {
+    /// Give a bare SQLite error its ledger and what was being done.
+    pub fn at_ledger(self, path: &std::path::Path, access: Access) -> Error {
+        match self {
+            Error::Sqlite(e) => classify_sqlite(e, path, access),
+            other => other,
+        }
     }
 }
 

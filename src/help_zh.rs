@@ -191,7 +191,11 @@ pub const HELP_ZH: &[(&str, &str)] = &[
     ("verify", "校验历史哈希链，并核对各表与历史是否一致"),
     (
         "verify#late",
-        "列出完成时间早于记录时间超过该天数的办结（补记）",
+        "列出完成时间早于记录时间超过该天数的办结（补记），以及记录时间早于前一条历史的事件（时钟回拨）",
+    ),
+    (
+        "verify#expect",
+        "另行保存的台账指纹（报告页脚、邮件、打印件）：须是历史中某一事件的哈希，否则退出码为 6；可多次使用",
     ),
     ("verify#format", "输出格式：table 或 json"),
     ("completions", "输出命令行补全脚本"),
@@ -227,6 +231,10 @@ fn localize_after_help(text: &str) -> String {
         .replace(
             "Exit codes: 0 all holds, 6 tampered, 5 unreadable.",
             "退出码：0 全部一致，6 发现篡改，5 无法读取。",
+        )
+        .replace(
+            "On its own, verify catches an edited or deleted event anywhere but at the\nnewest end, and any table that disagrees with the history. A history cut\nshort or rebuilt whole is caught only against a fingerprint saved elsewhere.",
+            "单独运行时，verify 能发现除最新一端以外任何被改动或删除的事件，以及与历史不符的表。\n历史被截短或整体重算，只有对照另行保存的台账指纹（--expect）才能发现。",
         )
 }
 

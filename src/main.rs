@@ -67,9 +67,23 @@ fn run(cli: Cli, lang: Lang) -> Result<u8, Error> {
         return Ok(code);
     }
     let ctx = context(&cli, lang)?;
-    let code = commands::run(cli.command, &ctx, &mut out)?;
-    out.flush()?;
-    Ok(code)
+    let result = commands::run(cli.command, &ctx, &mut out).and_then(|code| {
+        out.flush()?;
+        Ok(code)
+    });
+    match result {
+        // The change is in the ledger: a script that saw a failure would
+        // retry it and record it twice.
+        Err(err) if ctx.committed.get() && !err.is_broken_pipe() => {
+            eprintln!(
+                "warning: {}: {}",
+                lang.t(W::WarnRecordedNotPrinted),
+                err.message_in(lang)
+            );
+            Ok(exit::OK)
+        }
+        other => other,
+    }
 }
 
 /// The only place that reads the clock and the environment.
@@ -131,6 +145,7 @@ fn context(cli: &Cli, lang: Lang) -> Result<Context, Error> {
             actor,
         },
         lang,
+        committed: std::cell::Cell::new(false),
     })
 }
 

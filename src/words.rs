@@ -231,6 +231,8 @@ catalogue! {
     TMonthText: "In {year}-{month}, {raised} measures were raised and {closed} were done ({on_time} on time, {late} late); {extensions} extensions were granted. At month end {open} measures remain open, {overdue} of them overdue; the cumulative completion rate is {rate}.",
         "{year}年{month}月，新增整改措施{raised}项，完成{closed}项（按期{on_time}项、逾期完成{late}项），批准延期{extensions}次；截至月末，尚有{open}项未完成，其中逾期{overdue}项，累计完成率{rate}。";
     TFingerprint: "fingerprint: {hash}", "台账指纹：{hash}";
+    WarnRecordedNotPrinted: "the change was recorded, but its output could not be written",
+        "修改已记入台账，但其输出未能写出";
     // Error messages and hints.
     ENotFound: "{what} not found", "未找到 {what}";
     ENoLedger: "no ledger at {path}", "{path} 处没有台账";
@@ -240,6 +242,15 @@ catalogue! {
     EBusy: "the ledger is locked by another rectify; gave up after the busy timeout",
         "台账正被另一个 rectify 占用，等待超时";
     EOpen: "cannot open ledger {path}", "无法打开台账 {path}";
+    ERead: "cannot read the ledger {path}", "无法读取台账 {path}";
+    EWrite: "cannot write to the ledger {path}", "无法写入台账 {path}";
+    EReadOnly: "cannot write to the ledger {path}: it is read-only", "无法写入台账 {path}：文件只读";
+    ESharedNotReady: "cannot read {path} as another user: its {side} file is missing, and creating it would lock the owner out",
+        "无法以其他用户身份读取 {path}：缺少 {side} 文件，若由本用户创建会使台账所有者无法写入";
+    ENeedsUpgrade: "{path} needs a schema upgrade, which only a user who can write it may run",
+        "{path} 需要升级台账结构，只有对其有写权限的用户才能进行";
+    HintOwnerRuns: "ask the ledger's owner to run any rectify command on it once, e.g. `rectify log --head`",
+        "请台账所有者先对其运行一次任意 rectify 命令，例如 `rectify log --head`";
     EBadDate: "{value} is not a date", "{value} 不是有效日期";
     EBadMonth: "{value} is not a month (YYYY-MM)", "{value} 不是有效月份（YYYY-MM）";
     EClosedNoMeasures: "{id} is closed (销号 on {on}); reopen it before adding measures",
@@ -252,6 +263,23 @@ catalogue! {
     ENotClosed: "{id} is not closed; nothing to reopen", "{id} 尚未办结，无需驳回";
     EBadId: "{value} is not an item id", "{value} 不是问题或措施编号";
     HintId: "ids look like P3 (a problem) or M12 (a measure)", "编号形如 P3（问题）或 M12（整改措施）";
+    EBackupExists: "{path} already exists; a backup never overwrites", "{path} 已存在；备份不会覆盖已有文件";
+    EBadFingerprint: "{value} is not a fingerprint (64 hex digits, as `rectify log --head` prints)",
+        "{value} 不是台账指纹（应为 64 位十六进制数字，即 `rectify log --head` 的输出）";
+    EBidiControl: "{field} contains the bidirectional control {code}, which can make text read differently from what it stores",
+        "{field}含有双向文本控制符 {code}，会使显示的文字与实际保存的不一致";
+    ECampaignTooLate: "a campaign from {start} lasting {days} days would end after {latest}",
+        "自 {start} 起为期 {days} 天的专项将晚于 {latest} 结束";
+    ECloseBeforeMeasure: "cannot close out {id} on {on}: its measure {measure} was done on {done}",
+        "{id} 不能于 {on} 销号：其整改措施 {measure} 于 {done} 才完成";
+    EBadDays: "{value} is not a number of days from 0 to {max}", "{value} 不是 0 到 {max} 之间的天数";
+    EMixedEncoding: "{file}: line {line} is not UTF-8, but other lines are: the file mixes encodings",
+        "{file}：第 {line} 行不是 UTF-8 编码，而其他行是：文件混用了多种编码";
+    HintMixedEncoding: "open it and save it again as UTF-8, or as GBK, then import it again",
+        "请打开该文件，另存为 UTF-8（或 GBK）编码后重新导入";
+    ELineTooLong: "{file}: line {line} is longer than {max}", "{file}：第 {line} 行超过 {max}";
+    ETooManyColumns: "{file}: the header has {n} columns; at most {max} are read",
+        "{file}：表头有 {n} 列，最多只能读取 {max} 列";
     ECampaignExists: "campaign {code} already exists", "专项 {code} 已存在";
     HintNoLedger: "run `rectify init` first, or point --db / RECTIFY_DB at your ledger",
         "请先运行 `rectify init`，或用 --db / RECTIFY_DB 指向台账文件";

@@ -26,7 +26,7 @@ pub fn run(cmd: AddCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             ..
         } => {
             let mut ledger = ctx.open(OpenMode::Create)?;
-            let ids = ledger.write(&ctx.stamp, |w| {
+            let ids = ctx.write(&mut ledger, |w| {
                 w.add_problem(NewProblem {
                     uuid: None,
                     campaign,
@@ -70,7 +70,7 @@ pub fn run(cmd: AddCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
                 }
             }
             let mut ledger = ctx.open(OpenMode::Existing)?;
-            let (problem, id) = ledger.write(&ctx.stamp, |w| {
+            let (problem, id) = ctx.write(&mut ledger, |w| {
                 let problem = w.resolve(&problem)?;
                 if problem.kind != Kind::Problem {
                     return Err(Error::invalid(format!(

@@ -19,7 +19,7 @@ pub fn run(args: AssignArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         note: args.note,
     };
     let mut ledger = ctx.open(OpenMode::Existing)?;
-    let changed = ledger.write(&ctx.stamp, |w| {
+    let changed = ctx.write(&mut ledger, |w| {
         let mut changed = Vec::new();
         for id in resolve_all(w, &args.ids)? {
             if w.assign(id, &fields)? {

@@ -29,7 +29,7 @@ pub fn run(cmd: CampaignCommand, ctx: &Context, out: &mut dyn Write) -> Result<u
             ..
         } => {
             let mut ledger = ctx.open(OpenMode::Create)?;
-            let campaign = ledger.write(&ctx.stamp, |w| {
+            let campaign = ctx.write(&mut ledger, |w| {
                 w.new_campaign(NewCampaign {
                     code,
                     name,
@@ -41,7 +41,7 @@ pub fn run(cmd: CampaignCommand, ctx: &Context, out: &mut dyn Write) -> Result<u
             writeln!(out, "{}", campaign.code)?;
         }
         CampaignCommand::List { format } => {
-            let ledger = ctx.open(OpenMode::Existing)?;
+            let ledger = ctx.read()?;
             let mut views = Vec::new();
             let campaigns = ledger.campaigns()?;
             for c in &campaigns {
@@ -55,7 +55,7 @@ pub fn run(cmd: CampaignCommand, ctx: &Context, out: &mut dyn Write) -> Result<u
             print(out, ctx, &views, format)?;
         }
         CampaignCommand::Show { code, format } => {
-            let ledger = ctx.open(OpenMode::Existing)?;
+            let ledger = ctx.read()?;
             let c = ledger.campaign(&code)?;
             let (problems, measures) = ledger.campaign_counts(&c.code)?;
             let view = CampaignView {

@@ -6,12 +6,12 @@ use super::Context;
 use crate::cli::{CheckArgs, ItemFormat};
 use crate::error::Result;
 use crate::ledger::model::{Item, StatusFilter};
-use crate::ledger::{Detail, ItemFilter, OpenMode};
+use crate::ledger::{Detail, ItemFilter};
 use crate::output::{self, Day, Grid, ItemView, Urgency};
 use crate::words::W;
 
 pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
-    let ledger = ctx.open(OpenMode::Existing)?;
+    let ledger = ctx.read()?;
     if let Some(code) = &args.campaign {
         ledger.campaign(code)?;
     }

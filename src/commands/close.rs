@@ -13,7 +13,7 @@ pub fn run(args: CloseArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         ongoing: args.ongoing,
     };
     let mut ledger = ctx.open(OpenMode::Existing)?;
-    let ids = ledger.write(&ctx.stamp, |w| {
+    let ids = ctx.write(&mut ledger, |w| {
         let ids = resolve_all(w, &args.ids)?;
         for &id in &ids {
             w.close(id, &request)?;

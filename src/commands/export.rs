@@ -7,14 +7,14 @@ use super::Context;
 use crate::cli::{ExportArgs, ExportFormat, SheetLayout};
 use crate::csvio::{self, Column, COLUMNS};
 use crate::error::{Error, Result};
-use crate::ledger::{Ledger, OpenMode, SheetRow};
+use crate::ledger::{Ledger, SheetRow};
 use crate::progress::Progress;
 use crate::report;
 use crate::words::Lang;
 use crate::xlsxio::LedgerBook;
 
 pub fn run(args: ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
-    let ledger = ctx.open(OpenMode::Existing)?;
+    let ledger = ctx.read()?;
     if let Some(code) = &args.filter.campaign {
         ledger.campaign(code)?;
     }

@@ -7,7 +7,7 @@ use crate::ledger::OpenMode;
 
 pub fn run(args: ExtendArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let mut ledger = ctx.open(OpenMode::Existing)?;
-    let ids = ledger.write(&ctx.stamp, |w| {
+    let ids = ctx.write(&mut ledger, |w| {
         let ids = resolve_all(w, &args.ids)?;
         for &id in &ids {
             w.extend(id, args.to, &args.reason)?;

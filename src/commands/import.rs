@@ -22,9 +22,12 @@ use crate::ledger::{
     Writer,
 };
 use crate::progress::Progress;
-use crate::words::Lang;
+use crate::words::{Lang, W};
 
 const MAX_REPORTED: usize = 20;
+
+/// The widest sheet read. Real ledgers have a few dozen columns.
+const MAX_COLUMNS: usize = 1000;
 
 pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     // The encoding and the header are checked before the ledger is opened,
@@ -91,33 +94,41 @@ pub fn import(
     }
 }
 
-/// A sheet's bytes: a file, or standard input spooled to a temp file, since
-/// the encoding is only known after one pass over all of it.
+/// A sheet's bytes: a file, or a stream (standard input, a FIFO, `<(…)`)
+/// that is spooled to a temp file in the same pass that tells its
+/// encoding, since a stream cannot be read twice.
 pub struct Source {
-    file: std::fs::File,
+    input: Input,
     path: std::path::PathBuf,
     name: String,
+}
+
+enum Input {
+    File(std::fs::File),
+    Stream(Box<dyn Read>),
 }
 
 impl Source {
     pub fn open(file: &str) -> Result<Source> {
         if file == "-" {
-            let mut spool = tempfile::tempfile().map_err(|e| Error::io("<stdin>", e))?;
-            std::io::copy(&mut std::io::stdin().lock(), &mut spool)
-                .map_err(|e| Error::io("<stdin>", e))?;
             return Ok(Source {
-                file: spool,
+                input: Input::Stream(Box::new(std::io::stdin())),
                 path: "<stdin>".into(),
                 name: "<stdin>".into(),
             });
         }
         let path = Path::new(file);
         let opened = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let regular = opened.metadata().map_err(|e| Error::io(path, e))?.is_file();
         let name = path
             .file_name()
             .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned());
         Ok(Source {
-            file: opened,
+            input: if regular {
+                Input::File(opened)
+            } else {
+                Input::Stream(Box::new(opened))
+            },
             path: path.to_path_buf(),
             name,
         })
@@ -125,12 +136,8 @@ impl Source {
 
     /// A sheet held in memory, as the fuzz target feeds it.
     pub fn from_bytes(bytes: &[u8], name: &str) -> Result<Source> {
-        let mut spool = tempfile::tempfile().map_err(|e| Error::io("temp file", e))?;
-        spool
-            .write_all(bytes)
-            .map_err(|e| Error::io("temp file", e))?;
         Ok(Source {
-            file: spool,
+            input: Input::Stream(Box::new(std::io::Cursor::new(bytes.to_vec()))),
             path: name.into(),
             name: name.into(),
         })
@@ -143,29 +150,59 @@ impl Source {
         SheetReader::new(reader, name, encoding)
     }
 
-    /// UTF-8 (with or without BOM), else GB18030/GBK, which is what Excel
-    /// and WPS on Chinese Windows save "CSV" as.
-    fn decoded(mut self) -> Result<(Box<dyn Read>, csvio::Encoding)> {
+    /// UTF-8 (with or without BOM), else GB18030/GBK, judged line by line.
+    fn decoded(self) -> Result<(Box<dyn Read>, csvio::Encoding)> {
         use std::io::{BufReader, Seek, SeekFrom};
-        let io = |e| Error::io(&self.path, e);
-        let encoding = csvio::sniff(BufReader::new(&mut self.file)).map_err(|e| match e {
-            csvio::Sniffed::Io(e) => Error::io(&self.path, e),
-            csvio::Sniffed::Invalid(why) => Error::invalid(format!("{}: {why}", self.name)),
-        })?;
-        self.file.seek(SeekFrom::Start(0)).map_err(io)?;
+        let Source { input, path, name } = self;
+        let io = |e| Error::io(&path, e);
+        let sniffed = |result: std::result::Result<csvio::Encoding, csvio::Sniffed>| {
+            result.map_err(|e| match e {
+                csvio::Sniffed::Io(e) => Error::io(&path, e),
+                csvio::Sniffed::Mixed { line } => Error::invalid_w(
+                    W::EMixedEncoding,
+                    &[("file", name.clone()), ("line", line.to_string())],
+                )
+                .with_hint_w(W::HintMixedEncoding),
+                csvio::Sniffed::TooLong { line } => Error::invalid_w(
+                    W::ELineTooLong,
+                    &[
+                        ("file", name.clone()),
+                        ("line", line.to_string()),
+                        ("max", "1 MiB".to_string()),
+                    ],
+                ),
+            })
+        };
+        let (mut file, encoding) = match input {
+            Input::File(mut file) => {
+                let encoding = sniffed(csvio::sniff(BufReader::new(&mut file), |_| Ok(())))?;
+                file.seek(SeekFrom::Start(0)).map_err(io)?;
+                (file, encoding)
+            }
+            Input::Stream(stream) => {
+                let mut spool = tempfile::tempfile().map_err(|e| Error::io("temp file", e))?;
+                let mut writer = std::io::BufWriter::new(&mut spool);
+                let encoding = sniffed(csvio::sniff(stream, |bytes| writer.write_all(bytes)))?;
+                writer.flush().map_err(|e| Error::io("temp file", e))?;
+                drop(writer);
+                spool
+                    .seek(SeekFrom::Start(0))
+                    .map_err(|e| Error::io("temp file", e))?;
+                (spool, encoding)
+            }
+        };
         let reader: Box<dyn Read> = match encoding {
             csvio::Encoding::Gb18030 => Box::new(
                 encoding_rs_io::DecodeReaderBytesBuilder::new()
                     .encoding(Some(encoding_rs::GB18030))
-                    .build(self.file),
+                    .build(file),
             ),
             csvio::Encoding::Utf8Bom => {
-                self.file
-                    .seek(SeekFrom::Start(csvio::BOM.len() as u64))
+                file.seek(SeekFrom::Start(csvio::BOM.len() as u64))
                     .map_err(io)?;
-                Box::new(self.file)
+                Box::new(file)
             }
-            csvio::Encoding::Utf8 => Box::new(self.file),
+            csvio::Encoding::Utf8 => Box::new(file),
         };
         Ok((reader, encoding))
     }
@@ -196,6 +233,16 @@ impl SheetReader {
             .headers()
             .map_err(|e| Error::invalid(format!("{name}: cannot read the header row: {e}")))?
             .clone();
+        if headers.len() > MAX_COLUMNS {
+            return Err(Error::invalid_w(
+                W::ETooManyColumns,
+                &[
+                    ("file", name),
+                    ("n", headers.len().to_string()),
+                    ("max", MAX_COLUMNS.to_string()),
+                ],
+            ));
+        }
         let mut columns = Vec::new();
         let mut unknown = Vec::new();
         for header in headers.iter() {
@@ -209,6 +256,11 @@ impl SheetReader {
                 None if header.trim().is_empty() => unknown.push("(blank)".to_string()),
                 None => unknown.push(format!("{:?}", header.trim())),
             }
+        }
+        if unknown.len() > 10 {
+            let more = unknown.len() - 10;
+            unknown.truncate(10);
+            unknown.push(format!("… (+{more})"));
         }
         if !unknown.is_empty() {
             return Err(

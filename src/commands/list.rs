@@ -3,11 +3,11 @@ use std::io::Write;
 use super::Context;
 use crate::cli::{ItemFormat, ListArgs};
 use crate::error::Result;
-use crate::ledger::{Detail, OpenMode};
+use crate::ledger::Detail;
 use crate::output::{self, ItemView};
 
 pub fn run(args: ListArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
-    let ledger = ctx.open(OpenMode::Existing)?;
+    let ledger = ctx.read()?;
     let mut filter = args.filter.to_filter();
     filter.kind = args.kind;
     if let Some(code) = &filter.campaign {

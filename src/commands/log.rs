@@ -3,11 +3,10 @@ use std::io::Write;
 use super::Context;
 use crate::cli::{ItemFormat, LogArgs};
 use crate::error::Result;
-use crate::ledger::OpenMode;
 use crate::output;
 
 pub fn run(args: LogArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
-    let ledger = ctx.open(OpenMode::Existing)?;
+    let ledger = ctx.read()?;
     if args.head {
         let (_, hash) = ledger.head()?;
         writeln!(out, "{hash}")?;

@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::cli::{Command, FilterArgs};
-use crate::error::Result;
+use crate::error::{Access, Result};
 use crate::ledger::model::{ItemId, ItemRef};
 use crate::ledger::{ItemFilter, Ledger, OpenMode, Stamp};
 use crate::words::Lang;
@@ -42,6 +42,9 @@ pub struct Context {
     pub paint: crate::output::Paint,
     /// Show progress of long imports and exports: stderr is a terminal.
     pub progress: bool,
+    /// Set once a change is committed: from then on, a failure to print
+    /// its confirmation must not make the command look failed.
+    pub committed: std::cell::Cell<bool>,
 }
 
 impl Context {
@@ -49,16 +52,46 @@ impl Context {
         self.stamp.today
     }
 
+    /// The ledger, to change it.
     pub fn open(&self, mode: OpenMode) -> Result<Ledger> {
         let ledger = Ledger::open(&self.db, mode)?;
-        if let Some(warning) = &ledger.permission_warning {
-            eprintln!("{warning}");
-        }
+        warn_if_shared(&ledger);
         Ok(ledger)
+    }
+
+    /// The ledger as one snapshot, for a command that only reads.
+    pub fn read(&self) -> Result<Ledger> {
+        let ledger = Ledger::open_snapshot(&self.db)?;
+        warn_if_shared(&ledger);
+        Ok(ledger)
+    }
+
+    /// Make one change, in one immediate transaction, and remember that it
+    /// was committed.
+    pub fn write<T>(
+        &self,
+        ledger: &mut Ledger,
+        change: impl FnOnce(&mut crate::ledger::Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let out = ledger.write(&self.stamp, change)?;
+        self.committed.set(true);
+        Ok(out)
+    }
+}
+
+fn warn_if_shared(ledger: &Ledger) {
+    if let Some(warning) = &ledger.permission_warning {
+        eprintln!("{warning}");
     }
 }
 
 pub fn run(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
+    // Writes name their failures inside the transaction; anything else
+    // SQLite refuses happened while reading.
+    dispatch(command, ctx, out).map_err(|e| e.at_ledger(&ctx.db, Access::Read))
+}
+
+fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     match command {
         Command::Init => init::run(ctx, out),
         Command::Campaign(cmd) => campaign::run(cmd, ctx, out),

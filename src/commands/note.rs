@@ -7,7 +7,7 @@ use crate::ledger::OpenMode;
 
 pub fn run(args: NoteArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let mut ledger = ctx.open(OpenMode::Existing)?;
-    let id = ledger.write(&ctx.stamp, |w| {
+    let id = ctx.write(&mut ledger, |w| {
         let id = w.resolve(&args.id)?;
         w.note(id, &args.text)?;
         Ok(id)

@@ -7,7 +7,7 @@ use crate::ledger::OpenMode;
 
 pub fn run(args: ReopenArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let mut ledger = ctx.open(OpenMode::Existing)?;
-    let reopened = ledger.write(&ctx.stamp, |w| {
+    let reopened = ctx.write(&mut ledger, |w| {
         let id = w.resolve(&args.id)?;
         w.reopen(id, &args.reason)
     })?;

@@ -6,11 +6,10 @@ use super::Context;
 use crate::cli::ReportCommand;
 use crate::dates;
 use crate::error::Result;
-use crate::ledger::OpenMode;
 use crate::report;
 
 pub fn run(cmd: ReportCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
-    let ledger = ctx.open(OpenMode::Existing)?;
+    let ledger = ctx.read()?;
     let today = ctx.today();
     match cmd {
         ReportCommand::Campaign {
@@ -66,8 +65,9 @@ pub fn run(cmd: ReportCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8>
 /// The first day of the month before today's: a cron job on the 1st needs
 /// no date arithmetic.
 fn last_complete_month(today: chrono::NaiveDate) -> chrono::NaiveDate {
-    let this_month = today.with_day(1).expect("day 1 exists");
-    (this_month - chrono::Days::new(1))
+    today
         .with_day(1)
-        .expect("day 1 exists")
+        .and_then(|first| first.pred_opt())
+        .and_then(|last| last.with_day(1))
+        .unwrap_or(today)
 }

@@ -6,12 +6,12 @@ use super::Context;
 use crate::cli::{ItemFormat, ShowArgs};
 use crate::error::Result;
 use crate::ledger::model::{Item, Kind};
-use crate::ledger::{ItemFilter, OpenMode};
+use crate::ledger::ItemFilter;
 use crate::output::{self, ItemView};
 use crate::words::W;
 
 pub fn run(args: ShowArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
-    let ledger = ctx.open(OpenMode::Existing)?;
+    let ledger = ctx.read()?;
     let today = ctx.today();
     let lang = ctx.lang;
     let id = ledger.resolve(&args.id)?;

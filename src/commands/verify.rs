@@ -3,12 +3,16 @@ use std::io::Write;
 use super::Context;
 use crate::cli::{ItemFormat, VerifyArgs};
 use crate::error::{exit, Result};
-use crate::ledger::{verify, OpenMode};
+use crate::ledger::verify;
 use crate::output;
 
 pub fn run(args: VerifyArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
-    let ledger = ctx.open(OpenMode::Existing)?;
-    let report = verify::verify(&ledger, args.late.map(i64::from))?;
+    let ledger = ctx.read()?;
+    let options = verify::Options {
+        late_days: args.late.map(i64::from),
+        expect: args.expect,
+    };
+    let report = verify::verify(&ledger, &options)?;
     let code = if report.ok() {
         exit::OK
     } else {
@@ -33,6 +37,21 @@ pub fn run(args: VerifyArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
                     late.effective_on,
                     late.recorded_at,
                     late.days_late
+                )?;
+            }
+            for back in &report.clock_back {
+                writeln!(
+                    out,
+                    "clock: event {} {} {} was recorded {}, before the event ahead of it ({})",
+                    back.seq, back.item, back.action, back.recorded_at, back.previous_recorded_at
+                )?;
+            }
+            for found in report.expected.iter().filter(|e| e.seq.is_some()) {
+                writeln!(
+                    out,
+                    "expected: {} is event {}",
+                    found.fingerprint,
+                    found.seq.unwrap_or_default()
                 )?;
             }
             let verdict = if report.ok() { "ok" } else { "TAMPERED" };

@@ -12,12 +12,12 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use crate::error::{classify_sqlite, Error, Result};
+use crate::error::{classify_sqlite, Access, Error, Result};
 
 pub use history::{canonical_encoding, chain_hash, GENESIS};
 pub use ops::{
     clean_text, AssignFields, CloseRequest, NewCampaign, NewMeasure, NewProblem, ProblemDefaults,
-    Writer,
+    Writer, MAX_CAMPAIGN_DAYS,
 };
 pub use store::{Detail, ItemFilter, SheetRow, EVENT_COLUMNS};
 
@@ -55,13 +55,10 @@ pub struct Ledger {
 }
 
 impl Ledger {
+    /// Open the ledger to change it. Its identity and schema are checked
+    /// before anything is written to it, WAL mode included.
     pub fn open(path: &Path, mode: OpenMode) -> Result<Ledger> {
-        let exists = path.exists();
-        if path.is_dir() {
-            return Err(Error::NotALedger {
-                path: path.to_path_buf(),
-            });
-        }
+        let exists = regular_file(path)?;
         if !exists {
             match mode {
                 OpenMode::Existing => {
@@ -73,16 +70,63 @@ impl Ledger {
             }
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|e| classify_sqlite(e, path))?;
-        let mut ledger = Ledger {
-            conn,
-            path: path.to_path_buf(),
-            permission_warning: permission_warning(path),
-        };
-        ledger.configure()?;
+        let mut ledger = Ledger::connect(path, flags)?;
+        ledger.permission_warning = permission_warning(path);
         ledger.check_schema(mode)?;
+        ledger.enable_wal()?;
         Ok(ledger)
+    }
+
+    /// Open the ledger to read it: every read that follows sees one
+    /// snapshot, so figures, lists and the fingerprint printed with them all
+    /// describe the same moment however busy other clerks are.
+    ///
+    /// A user who cannot write the file (a colleague reading a
+    /// group-readable ledger) opens it read-only, and never creates a file
+    /// beside it: SQLite would make the `-wal`/`-shm` files theirs, and the
+    /// owner's next write would fail.
+    pub fn open_snapshot(path: &Path) -> Result<Ledger> {
+        if !regular_file(path)? {
+            return Err(Error::NoLedger {
+                path: path.to_path_buf(),
+            });
+        }
+        let writable = std::fs::OpenOptions::new().write(true).open(path).is_ok();
+        let access = if writable {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+        } else {
+            if wal_mode(path)? {
+                for side in ["-wal", "-shm"] {
+                    let side = sidecar(path, side);
+                    if std::fs::File::open(&side).is_err() {
+                        return Err(Error::SharedNotReady {
+                            path: path.to_path_buf(),
+                            side,
+                        });
+                    }
+                }
+            }
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+        };
+        let mut ledger = Ledger::connect(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        if writable {
+            ledger.permission_warning = permission_warning(path);
+        }
+        loop {
+            ledger.begin_snapshot()?;
+            let version = ledger.identify()?;
+            if version == SCHEMA_VERSION {
+                return Ok(ledger);
+            }
+            // An older ledger is upgraded once, by someone who may write it.
+            ledger.end_snapshot()?;
+            if !writable {
+                return Err(Error::NeedsUpgrade {
+                    path: path.to_path_buf(),
+                });
+            }
+            ledger.upgrade(version)?;
+        }
     }
 
     /// An empty ledger in memory: `verify` replays history into one.
@@ -97,6 +141,20 @@ impl Ledger {
         Ok(ledger)
     }
 
+    fn connect(path: &Path, flags: OpenFlags) -> Result<Ledger> {
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| classify_sqlite(e, path, Access::Open))?;
+        // Neither setting writes to the file.
+        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))
+            .and_then(|()| conn.pragma_update(None, "foreign_keys", "ON"))
+            .map_err(|e| classify_sqlite(e, path, Access::Open))?;
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+            permission_warning: None,
+        })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -105,29 +163,41 @@ impl Ledger {
         &self.conn
     }
 
-    fn storage(&self, err: rusqlite::Error) -> Error {
-        classify_sqlite(err, &self.path)
+    fn storage(&self, err: rusqlite::Error, access: Access) -> Error {
+        classify_sqlite(err, &self.path, access)
     }
 
-    fn configure(&mut self) -> Result<()> {
-        let path = self.path.clone();
-        let classify = |e| classify_sqlite(e, &path);
+    /// WAL lets readers go on while a clerk writes. Asked for only once the
+    /// file is known to be a rectify ledger, since it rewrites the header.
+    ///
+    /// The `-wal` and `-shm` files are kept when the last connection closes
+    /// (persistent WAL, emptied on close): a colleague who may only read the
+    /// ledger reads through them, and never has to create them.
+    fn enable_wal(&mut self) -> Result<()> {
         self.conn
-            .busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))
-            .map_err(classify)?;
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+            .map_err(|e| self.storage(e, Access::Write))?;
         self.conn
-            .pragma_update(None, "foreign_keys", "ON")
-            .map_err(classify)?;
-        // The page cache stays at SQLite's 2 MiB: reads stream, and a
-        // bigger cache only made every page read a fresh allocation (a
-        // quarter slower on list, check and reports). A bulk write asks for
-        // more (`widen_cache`).
-        // WAL lets readers go on while a clerk writes. It is persistent, but
-        // asking again is free, and a read-only file simply keeps its mode.
-        let _ = self
-            .conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+            .pragma_update(None, "journal_size_limit", 0)
+            .map_err(|e| self.storage(e, Access::Write))?;
+        self.persist_wal();
         Ok(())
+    }
+
+    fn persist_wal(&self) {
+        let mut on: std::os::raw::c_int = 1;
+        // SAFETY: the handle is this open connection's; the file control
+        // reads one int through the pointer during the call and keeps
+        // nothing. It only fails on a VFS without WAL, which is no worse
+        // than before.
+        unsafe {
+            rusqlite::ffi::sqlite3_file_control(
+                self.conn.handle(),
+                c"main".as_ptr(),
+                rusqlite::ffi::SQLITE_FCNTL_PERSIST_WAL,
+                (&mut on as *mut std::os::raw::c_int).cast(),
+            );
+        }
     }
 
     /// A large import in one transaction: 32 MiB keeps its uncommitted
@@ -136,23 +206,18 @@ impl Ledger {
     pub fn widen_cache(&self) -> Result<()> {
         self.conn
             .pragma_update(None, "cache_size", -32768)
-            .map_err(|e| self.storage(e))
+            .map_err(|e| self.storage(e, Access::Write))
     }
 
-    fn check_schema(&mut self, mode: OpenMode) -> Result<()> {
-        let (app, version, tables) = self.header().map_err(|e| self.storage(e))?;
-        if app == 0 && version == 0 && tables == 0 {
-            return match mode {
-                OpenMode::Create => self.initialize(),
-                OpenMode::Existing => Err(Error::NotALedger {
-                    path: self.path.clone(),
-                }),
-            };
-        }
-        if app != APPLICATION_ID {
-            return Err(Error::NotALedger {
-                path: self.path.clone(),
-            });
+    /// The schema version, once the file is known to be a rectify ledger
+    /// this rectify can read.
+    fn identify(&self) -> Result<i64> {
+        let (app, version, tables) = self.header().map_err(|e| self.storage(e, Access::Read))?;
+        let not_a_ledger = || Error::NotALedger {
+            path: self.path.clone(),
+        };
+        if app != APPLICATION_ID || tables == 0 || version < 1 {
+            return Err(not_a_ledger());
         }
         if version > SCHEMA_VERSION {
             return Err(Error::TooNew {
@@ -161,15 +226,36 @@ impl Ledger {
                 supported: SCHEMA_VERSION,
             });
         }
-        if version < 1 {
-            return Err(Error::NotALedger {
-                path: self.path.clone(),
-            });
+        Ok(version)
+    }
+
+    fn check_schema(&mut self, mode: OpenMode) -> Result<()> {
+        let (app, version, tables) = self.header().map_err(|e| self.storage(e, Access::Read))?;
+        if app == 0 && version == 0 && tables == 0 && mode == OpenMode::Create {
+            return self.initialize();
         }
-        if version == 1 {
+        let version = self.identify()?;
+        self.upgrade(version)
+    }
+
+    /// Bring an older ledger up to this schema, one step at a time.
+    fn upgrade(&mut self, from: i64) -> Result<()> {
+        if from == 1 {
             self.upgrade_from_1()?;
         }
         Ok(())
+    }
+
+    fn begin_snapshot(&self) -> Result<()> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(|e| self.storage(e, Access::Read))
+    }
+
+    fn end_snapshot(&self) -> Result<()> {
+        self.conn
+            .execute_batch("ROLLBACK")
+            .map_err(|e| self.storage(e, Access::Read))
     }
 
     /// Schema 1 to 2: add `measure.settled_on` and fill it by walking the
@@ -206,12 +292,12 @@ impl Ledger {
         work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
         let path = self.path.clone();
-        let classify = |e| classify_sqlite(e, &path);
+        let classify = |e| classify_sqlite(e, &path, Access::Write);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(classify)?;
-        let out = work(&tx)?;
+        let out = work(&tx).map_err(|e| e.at_ledger(&path, Access::Write))?;
         if commit {
             tx.commit().map_err(classify)?;
         }
@@ -335,49 +421,121 @@ impl Ledger {
         store::each_event(&self.conn, visit)
     }
 
-    /// Copy the ledger to `dest` with SQLite's online backup API, which
-    /// gives a consistent snapshot even while other processes write.
-    pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        if dest.exists() {
-            return Err(Error::refused(format!(
-                "{} already exists; a backup never overwrites",
-                dest.display()
+    /// Copy the ledger to `dest` with SQLite's online backup API, from this
+    /// snapshot, and verify the copy before it takes its name. The copy is
+    /// written to a private temp file beside `dest` and renamed into place,
+    /// so an interrupted backup leaves nothing under that name; `dest` must
+    /// not exist yet, not even as a dangling link.
+    pub fn backup_to(&self, dest: &Path) -> Result<verify::Report> {
+        let exists = || {
+            Error::refused_w(
+                crate::words::W::EBackupExists,
+                &[("path", dest.display().to_string())],
+            )
+        };
+        if dest.symlink_metadata().is_ok() {
+            return Err(exists());
+        }
+        let dir = match dest.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        // tempfile creates it 0600, whatever the umask.
+        let temp = tempfile::Builder::new()
+            .prefix(".rectify-backup-")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(dir, e))?;
+        let copy_path = temp.path().to_path_buf();
+        let storage = |e| classify_sqlite(e, dest, Access::Write);
+        let mut target = Connection::open(&copy_path).map_err(storage)?;
+        copy_pages(&self.conn, &mut target).map_err(storage)?;
+        // A backup is one self-contained file: no -wal beside it.
+        target
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .map_err(storage)?;
+        let copy = Ledger {
+            conn: target,
+            path: dest.to_path_buf(),
+            permission_warning: None,
+        };
+        let report = verify::verify(&copy, &verify::Options::default())?;
+        drop(copy);
+        if !report.ok() {
+            return Err(Error::Tampered(format!(
+                "the backup does not verify: {}",
+                report.problems.join("; ")
             )));
         }
-        create_private_file(dest)?;
-        let mut target = Connection::open(dest).map_err(|e| classify_sqlite(e, dest))?;
-        let result = (|| {
-            use rusqlite::backup::StepResult;
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
-            // All pages in one step, inside one read transaction: in WAL mode
-            // writers go on meanwhile, and the copy is the snapshot at its
-            // start. Stepping in slices would restart on every write and
-            // could chase a busy ledger forever.
-            let pause = std::time::Duration::from_millis(20);
-            for _ in 0..BUSY_TIMEOUT_MS / 20 {
-                match backup.step(-1)? {
-                    StepResult::Done => return Ok(()),
-                    StepResult::More => {}
-                    _ => std::thread::sleep(pause),
-                }
+        temp.as_file().sync_all().map_err(|e| Error::io(dest, e))?;
+        temp.persist_noclobber(dest).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                exists()
+            } else {
+                Error::io(dest, e.error)
             }
-            Err(rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
-                None,
-            ))
-        })();
-        if let Err(e) = result {
-            drop(target);
-            let _ = std::fs::remove_file(dest);
-            return Err(classify_sqlite(e, dest));
-        }
-        Ok(())
+        })?;
+        Ok(report)
     }
 
     /// The fingerprint: the hash of the newest event.
     pub fn head(&self) -> Result<(i64, String)> {
         history::head(&self.conn)
     }
+}
+
+/// All pages in one step, inside the source's read transaction: in WAL
+/// mode writers go on meanwhile, and the copy is the snapshot. Stepping in
+/// slices would restart on every write and could chase a busy ledger
+/// forever.
+fn copy_pages(source: &Connection, target: &mut Connection) -> rusqlite::Result<()> {
+    use rusqlite::backup::StepResult;
+    let backup = rusqlite::backup::Backup::new(source, target)?;
+    let pause = std::time::Duration::from_millis(20);
+    for _ in 0..BUSY_TIMEOUT_MS / 20 {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More => {}
+            _ => std::thread::sleep(pause),
+        }
+    }
+    Err(rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+        None,
+    ))
+}
+
+/// Whether a ledger file is there; a directory, a FIFO or a device is not
+/// a ledger, and opening one to test it could block or change it.
+fn regular_file(path: &Path) -> Result<bool> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(true),
+        Ok(_) => Err(Error::NotALedger {
+            path: path.to_path_buf(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// `ledger.db-wal`, `ledger.db-shm`.
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Whether the file's header says WAL (format bytes 18 and 19 are 2): only
+/// then does SQLite need the `-wal` and `-shm` files to read it.
+fn wal_mode(path: &Path) -> Result<bool> {
+    use std::io::Read;
+    let mut header = [0u8; 20];
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    Ok(match file.read_exact(&mut header) {
+        Ok(()) => header[18] == 2 && header[19] == 2,
+        Err(_) => false,
+    })
 }
 
 fn create_private_file(path: &Path) -> Result<()> {

@@ -290,9 +290,9 @@ impl Item {
 
     pub fn is_due_soon(&self, today: NaiveDate, within: u32) -> bool {
         self.status == Status::Open
-            && self
-                .due_current
-                .is_some_and(|d| d >= today && d <= today + chrono::Days::new(within.into()))
+            && self.due_current.is_some_and(|d| {
+                d >= today && crate::dates::add_days(today, within.into()).map_or(true, |h| d <= h)
+            })
     }
 
     pub fn days_overdue(&self, today: NaiveDate) -> i64 {
@@ -331,8 +331,10 @@ impl Campaign {
         self.start <= day && day <= self.end
     }
 
-    pub fn end_for(start: NaiveDate, days: u32) -> NaiveDate {
-        start + chrono::Days::new(u64::from(days.max(1)) - 1)
+    /// The last day of a campaign of `days` days from `start`, or None
+    /// past the calendar's end.
+    pub fn end_for(start: NaiveDate, days: u32) -> Option<NaiveDate> {
+        crate::dates::add_days(start, u64::from(days.max(1)) - 1)
     }
 }
 

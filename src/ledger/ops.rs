@@ -19,6 +19,9 @@ use crate::words::W;
 /// descriptions run to a few paragraphs; a megabyte is a paste accident.
 pub const MAX_TEXT_CHARS: usize = 10_000;
 
+/// The longest campaign, in days (ten years).
+pub const MAX_CAMPAIGN_DAYS: u32 = 3660;
+
 pub const CAMPAIGN_COLUMNS: &[&str] = &[
     "id",
     "code",
@@ -173,10 +176,23 @@ pub(crate) fn update_row(
     Ok(())
 }
 
+/// Characters that show nothing: a field of only these (and spaces) is
+/// empty to a reader, whatever it stores.
+const INVISIBLE: &[char] = &['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
+
+/// Bidirectional controls (U+202A–U+202E, U+2066–U+2069) can make a title
+/// read differently from what it stores ("Trojan Source").
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Trim and check one free-text field.
 pub fn clean_text(field: &str, text: &str, required: bool) -> Result<String> {
     let trimmed = text.trim();
-    if required && trimmed.is_empty() {
+    let visible = trimmed
+        .chars()
+        .any(|c| !c.is_whitespace() && !INVISIBLE.contains(&c));
+    if required && !visible {
         return Err(Error::invalid(format!("{field} is empty")));
     }
     if trimmed.chars().count() > MAX_TEXT_CHARS {
@@ -192,6 +208,15 @@ pub fn clean_text(field: &str, text: &str, required: bool) -> Result<String> {
             "{field} contains the control character U+{:04X}",
             c as u32
         )));
+    }
+    if let Some(c) = trimmed.chars().find(|&c| is_bidi_control(c)) {
+        return Err(Error::invalid_w(
+            W::EBidiControl,
+            &[
+                ("field", field.to_string()),
+                ("code", format!("U+{:04X}", c as u32)),
+            ],
+        ));
     }
     // Spreadsheets and Windows editors leave CRLF inside cells; store one form.
     Ok(trimmed.replace("\r\n", "\n").replace('\r', "\n"))
@@ -406,16 +431,31 @@ impl<'a> Writer<'a> {
         }
         let name = clean_text("campaign name", &c.name, true)?;
         let source = opt_text("source", c.source.as_deref())?;
-        if c.days == 0 || c.days > 3660 {
+        if c.days == 0 || c.days > MAX_CAMPAIGN_DAYS {
             return Err(Error::invalid(format!(
-                "--days {} is out of range (1 to 3660)",
+                "--days {} is out of range (1 to {MAX_CAMPAIGN_DAYS})",
                 c.days
             )));
         }
-        if store::campaign(self.conn, code).is_ok() {
+        match Campaign::end_for(c.start, c.days) {
+            Some(end) if end <= crate::dates::latest() => {}
+            _ => {
+                return Err(Error::invalid_w(
+                    W::ECampaignTooLate,
+                    &[
+                        ("start", c.start.to_string()),
+                        ("days", c.days.to_string()),
+                        ("latest", crate::dates::latest().to_string()),
+                    ],
+                ))
+            }
+        }
+        // Codes are one namespace whatever their case: ZT2023 and zt2023
+        // are the same campaign to a clerk.
+        if let Ok(existing) = store::campaign(self.conn, code) {
             return Err(Error::refused_w(
                 W::ECampaignExists,
-                &[("code", code.to_string())],
+                &[("code", existing.code)],
             ));
         }
         let id = self.next_id("campaign")?;
@@ -718,6 +758,23 @@ impl<'a> Writer<'a> {
                 ))
             }
             _ => {}
+        }
+        if item.kind == Kind::Problem && !req.ongoing {
+            // Ongoing marks are dated the day they were recorded (an
+            // import's day), so only completed measures bound the date.
+            if let Some((measure, done)) = store::last_done_measure(self.conn, id.n)? {
+                if on < done {
+                    return Err(Error::invalid_w(
+                        W::ECloseBeforeMeasure,
+                        &[
+                            ("id", id.to_string()),
+                            ("on", on.to_string()),
+                            ("measure", measure.to_string()),
+                            ("done", done.to_string()),
+                        ],
+                    ));
+                }
+            }
         }
         if item.kind == Kind::Problem {
             let open = store::open_measures(self.conn, id.n)?;

@@ -6,6 +6,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 use super::model::{Campaign, Event, Item, ItemId, ItemRef, Kind, Scope, Status, StatusFilter};
+use super::ops::MAX_CAMPAIGN_DAYS;
 use crate::error::{Error, Result};
 
 pub const EVENT_COLUMNS: &str =
@@ -76,13 +77,27 @@ fn day_at(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
 
 fn campaign_from_row(row: &Row<'_>) -> rusqlite::Result<Campaign> {
     let start: NaiveDate = row.get(3)?;
-    let days: u32 = row.get(4)?;
+    let stored: i64 = row.get(4)?;
+    // Only a hand-edited ledger holds a length `campaign new` refuses; its
+    // reports would walk millions of days, or past the calendar's end.
+    let out_of_range = || {
+        rusqlite::Error::FromSqlConversionFailure(
+            4,
+            rusqlite::types::Type::Integer,
+            format!("campaign length {stored} days is out of range (1 to {MAX_CAMPAIGN_DAYS})")
+                .into(),
+        )
+    };
+    let days = u32::try_from(stored)
+        .ok()
+        .filter(|d| (1..=MAX_CAMPAIGN_DAYS).contains(d))
+        .ok_or_else(out_of_range)?;
     Ok(Campaign {
         code: row.get(0)?,
         name: row.get(1)?,
         source: row.get(2)?,
         start,
-        end: Campaign::end_for(start, days),
+        end: Campaign::end_for(start, days).ok_or_else(out_of_range)?,
         days,
         recorded_at: row.get(5)?,
     })
@@ -130,7 +145,7 @@ impl ItemFilter {
             values.push(Value::Text(value));
         };
         if let Some(code) = &self.campaign {
-            text("c.code = ?".into(), code.clone());
+            text("c.code = ? COLLATE NOCASE".into(), code.clone());
         }
         if let Some(kind) = self.kind {
             text(format!("{} = ?", col("kind")), kind.table().to_string());
@@ -159,7 +174,8 @@ impl ItemFilter {
                 today.to_string(),
             ),
             Some(StatusFilter::DueSoon) => {
-                let horizon = today + chrono::Days::new(self.within.into());
+                let horizon =
+                    crate::dates::add_days(today, self.within.into()).unwrap_or(NaiveDate::MAX);
                 text(
                     format!("{status} = 'open' AND {due} >= ?"),
                     today.to_string(),
@@ -478,6 +494,18 @@ pub fn open_measures(conn: &Connection, problem: i64) -> Result<Vec<ItemId>> {
     Ok(ids)
 }
 
+/// The measure of a problem that was done last, and its date.
+pub fn last_done_measure(conn: &Connection, problem: i64) -> Result<Option<(ItemId, NaiveDate)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, closed_on FROM measure
+              WHERE problem_id = ?1 AND status = 'closed' AND closed_on IS NOT NULL
+              ORDER BY closed_on DESC, id LIMIT 1",
+        )?
+        .query_row([problem], |r| Ok((ItemId::measure(r.get(0)?), r.get(1)?)))
+        .optional()?)
+}
+
 pub fn campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
     let mut stmt = conn.prepare(
         "SELECT code, name, source, start_on, days, recorded_at FROM campaign ORDER BY start_on, code",
@@ -490,7 +518,7 @@ pub fn campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
 
 pub fn campaign(conn: &Connection, code: &str) -> Result<Campaign> {
     conn.prepare_cached(
-        "SELECT code, name, source, start_on, days, recorded_at FROM campaign WHERE code = ?1",
+        "SELECT code, name, source, start_on, days, recorded_at FROM campaign WHERE code = ?1 COLLATE NOCASE",
     )?
     .query_row([code], campaign_from_row)
     .optional()?
@@ -498,7 +526,7 @@ pub fn campaign(conn: &Connection, code: &str) -> Result<Campaign> {
 }
 
 pub fn campaign_id(conn: &Connection, code: &str) -> Result<i64> {
-    conn.prepare_cached("SELECT id FROM campaign WHERE code = ?1")?
+    conn.prepare_cached("SELECT id FROM campaign WHERE code = ?1 COLLATE NOCASE")?
         .query_row([code], |r| r.get(0))
         .optional()?
         .ok_or_else(|| campaign_not_found(code))
@@ -547,7 +575,7 @@ pub fn campaign_counts(conn: &Connection, code: &str) -> Result<(i64, i64)> {
                FROM campaign c
                JOIN problem p ON p.campaign_id = c.id
                LEFT JOIN measure m ON m.problem_id = p.id
-              WHERE c.code = ?1",
+              WHERE c.code = ?1 COLLATE NOCASE",
         )?
         .query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }

@@ -12,6 +12,17 @@ use super::ops::{compared_columns, insert_row, settle, update_row};
 use super::{Ledger, EVENT_COLUMNS};
 use crate::error::Result;
 
+/// What `verify` is asked to check beyond the chain and the tables.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// List closures recorded more than this many days after the date they
+    /// claim, and events recorded before the event preceding them.
+    pub late_days: Option<i64>,
+    /// Fingerprints saved elsewhere (a report's footer, a mail): each must
+    /// be the hash of an event in the chain.
+    pub expect: Vec<String>,
+}
+
 #[derive(Debug, Default, Serialize)]
 pub struct Report {
     pub events: i64,
@@ -20,6 +31,27 @@ pub struct Report {
     pub problems: Vec<String>,
     /// Closures recorded more than `--late` days after the date they claim.
     pub late: Vec<LateEntry>,
+    /// Events recorded at an earlier time than the event before them: a
+    /// clock set back, or `RECTIFY_NOW` set by hand (with `--late`).
+    pub clock_back: Vec<ClockBack>,
+    /// The `--expect` fingerprints found in the chain, by event number.
+    pub expected: Vec<ExpectedEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClockBack {
+    pub seq: i64,
+    pub item: String,
+    pub action: String,
+    pub recorded_at: String,
+    pub previous_recorded_at: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExpectedEntry {
+    pub fingerprint: String,
+    /// The event whose hash it is; absent when the chain has no such hash.
+    pub seq: Option<i64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -52,8 +84,20 @@ fn target(item: &str, action: &str, payload: &Value) -> Option<(&'static str, i6
     digits.parse().ok().map(|n| (table, n))
 }
 
-pub fn verify(ledger: &Ledger, late_days: Option<i64>) -> Result<Report> {
+/// Check the ledger inside one read snapshot: the chain, the replay of
+/// every event against the tables, the append-only triggers, and any
+/// fingerprints saved elsewhere. The caller holds the snapshot
+/// (`Ledger::open_snapshot`), so a clerk writing meanwhile cannot make the
+/// event table and the item tables disagree.
+pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
     let conn = ledger.conn();
+    let late_days = options.late_days;
+    let mut expected: std::collections::HashMap<String, Option<i64>> = options
+        .expect
+        .iter()
+        .map(|f| (f.trim().to_ascii_lowercase(), None))
+        .collect();
+    let mut previous_recorded_at = String::new();
     let scratch = Ledger::scratch()?;
     let mut report = Report {
         fingerprint: GENESIS.to_string(),
@@ -103,6 +147,19 @@ pub fn verify(ledger: &Ledger, late_days: Option<i64>) -> Result<Report> {
                 "event {seq} ({item} {action}): hash does not match its contents"
             ));
         }
+        if let Some(found) = expected.get_mut(&hash) {
+            found.get_or_insert(seq);
+        }
+        if late_days.is_some() && recorded_at < previous_recorded_at {
+            report.clock_back.push(ClockBack {
+                seq,
+                item: item.clone(),
+                action: action.clone(),
+                recorded_at: recorded_at.clone(),
+                previous_recorded_at: previous_recorded_at.clone(),
+            });
+        }
+        previous_recorded_at.clone_from(&recorded_at);
         prev = hash.clone();
         report.fingerprint = hash;
 
@@ -159,7 +216,70 @@ pub fn verify(ledger: &Ledger, late_days: Option<i64>) -> Result<Report> {
     for table in ["campaign", "problem", "measure"] {
         compare_table(conn, scratch.conn(), table, &mut report.problems)?;
     }
+    check_triggers(conn, &mut report.problems)?;
+    for fingerprint in &options.expect {
+        let key = fingerprint.trim().to_ascii_lowercase();
+        let seq = expected.get(&key).copied().flatten();
+        if seq.is_none() {
+            report.problems.push(format!(
+                "fingerprint {key} is not the hash of any event in the history"
+            ));
+        }
+        report.expected.push(ExpectedEntry {
+            fingerprint: key,
+            seq,
+        });
+    }
     Ok(report)
+}
+
+/// The append-only triggers, each as this schema creates it. Without them
+/// an event could be rewritten in place; a missing or altered trigger is
+/// reported even when the chain still holds.
+fn check_triggers(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+    let wanted = schema_triggers();
+    let mut stmt = conn.prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'event'",
+    )?;
+    let found: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (name, sql) in &wanted {
+        match found.iter().find(|(n, _)| n == name) {
+            None => problems.push(format!("trigger {name} is missing from the ledger")),
+            Some((_, live)) if live != sql => problems.push(format!(
+                "trigger {name} differs from the one rectify creates"
+            )),
+            Some(_) => {}
+        }
+    }
+    for (name, _) in &found {
+        if !wanted.iter().any(|(n, _)| n == name) {
+            problems.push(format!("trigger {name} on the history is not rectify's"));
+        }
+    }
+    Ok(())
+}
+
+/// `CREATE TRIGGER` statements of schema.sql, by name, as SQLite stores
+/// them (the statement's text without its final semicolon).
+fn schema_triggers() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = super::SCHEMA;
+    while let Some(at) = rest.find("CREATE TRIGGER ") {
+        let statement = &rest[at..];
+        let Some(end) = statement.find("\nEND;") else {
+            break;
+        };
+        let sql = &statement[..end + "\nEND".len()];
+        let name = sql["CREATE TRIGGER ".len()..]
+            .split_whitespace()
+            .next()
+            .unwrap_or_default();
+        out.push((name.to_string(), sql.to_string()));
+        rest = &statement[end..];
+    }
+    out
 }
 
 fn note_late(

@@ -80,7 +80,8 @@ impl Burndown {
             }
             lines.push(line.trim_end().to_string());
         }
-        let end = self.start + chrono::Days::new(u64::from(self.days) - 1);
+        let end = crate::dates::add_days(self.start, u64::from(self.days.max(1)) - 1)
+            .unwrap_or(self.start);
         lines.push(format!("{:>label_width$} +{}", "", "-".repeat(columns)));
         let start_label = self.start.format("%m-%d").to_string();
         let end_label = end.format("%m-%d").to_string();

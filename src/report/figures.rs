@@ -238,7 +238,7 @@ fn group_counts(conn: &Connection, q: &Query) -> Result<Vec<(String, Counts)>> {
                 AND (due_original IS NULL OR st_on <= due_original)),
             sum(extensions_in_window)
           FROM temp.as_of_state GROUP BY grp ORDER BY grp";
-    let soon = q.as_of + chrono::Days::new(q.due_soon_days.into());
+    let soon = crate::dates::add_days(q.as_of, q.due_soon_days.into()).unwrap_or(NaiveDate::MAX);
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt
         .query_map(

@@ -79,7 +79,7 @@ proptest! {
             prop_assert_eq!(by_dept, m.total);
         }
         // And the history replays to the same tables.
-        let check = rectify::ledger::verify::verify(&ledger, None).unwrap();
+        let check = rectify::ledger::verify::verify(&ledger, &Default::default()).unwrap();
         prop_assert!(check.ok(), "{:?}", check.problems);
     }
 }
