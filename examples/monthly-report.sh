@@ -6,6 +6,12 @@
 #   # m h dom mon dow  command
 #   30 7 1 * *  RECTIFY_DB=/srv/整改/ledger.db /usr/local/share/rectify/monthly-report.sh /srv/整改/月报
 #
+# The reports are files to share: they are created with your umask (the
+# shell's redirection below, like `rectify export --out`, which also keeps
+# the mode of a file it replaces). The ledger, its directory and backups
+# stay private (0600/0700). On an office share, `umask 002` before this
+# script lets the group open them.
+#
 # RECTIFY names the binary (default: rectify on PATH). RECTIFY_TODAY, if
 # set, stands in for today, as it does for rectify itself.
 set -eu

@@ -11,6 +11,7 @@ pub mod dates;
 pub mod error;
 pub mod help_zh;
 pub mod ledger;
+pub mod outfile;
 pub mod output;
 pub mod progress;
 pub mod report;

@@ -1,7 +1,6 @@
 use std::borrow::Cow;
-use std::fs::File;
 use std::io::{IsTerminal, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::Context;
 use crate::cli::{ExportArgs, ExportFormat, SheetLayout};
@@ -29,13 +28,13 @@ pub fn run(args: ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         }
         if let Some(path) = args.out.as_deref().filter(|_| !to_stdout) {
             let book = xlsx_book(&ledger, &args, ctx, headers)?;
-            write_atomically(Path::new(path), |file| book.save(file))?;
+            crate::outfile::write_atomically(Path::new(path), |file| book.save(file))?;
             return Ok(0);
         }
     }
     match args.out.as_deref() {
         None | Some("-") => write_sheet(&ledger, &args, ctx, headers, out),
-        Some(path) => write_atomically(Path::new(path), |file| {
+        Some(path) => crate::outfile::write_atomically(Path::new(path), |file| {
             let mut buffered = std::io::BufWriter::new(file);
             write_sheet(&ledger, &args, ctx, headers, &mut buffered)?;
             buffered.flush()?;
@@ -62,26 +61,6 @@ fn xlsx_book(
         book.add_summary(&report::summary_sheet(&r, ctx.lang))?;
     }
     Ok(book)
-}
-
-/// Write to a temp file beside `path` and rename it into place at the end,
-/// so an interrupted export never leaves a truncated file under that name.
-fn write_atomically(path: &Path, write: impl FnOnce(&mut File) -> Result<()>) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".rectify-export-")
-        .tempfile_in(&dir)
-        .map_err(|e| Error::io(&dir, e))?;
-    write(temp.as_file_mut()).map_err(|e| match e {
-        Error::Io { source, .. } => Error::io(path, source),
-        other => other,
-    })?;
-    temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    temp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
 }
 
 fn write_sheet(

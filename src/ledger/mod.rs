@@ -74,6 +74,7 @@ impl Ledger {
         ledger.permission_warning = permission_warning(path);
         ledger.check_schema(mode)?;
         ledger.enable_wal()?;
+        align_sidecars(path);
         Ok(ledger)
     }
 
@@ -111,6 +112,8 @@ impl Ledger {
         let mut ledger = Ledger::connect(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         if writable {
             ledger.permission_warning = permission_warning(path);
+            ledger.keep_wal_files()?;
+            align_sidecars(path);
         }
         loop {
             ledger.begin_snapshot()?;
@@ -177,14 +180,17 @@ impl Ledger {
         self.conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
             .map_err(|e| self.storage(e, Access::Write))?;
-        self.conn
-            .pragma_update(None, "journal_size_limit", 0)
-            .map_err(|e| self.storage(e, Access::Write))?;
-        self.persist_wal();
-        Ok(())
+        self.keep_wal_files()
     }
 
-    fn persist_wal(&self) {
+    /// Every connection that may close last must keep the files, the
+    /// owner's reads included.
+    fn keep_wal_files(&self) -> Result<()> {
+        // Not a write to the file: the limit applies when this connection
+        // empties the WAL.
+        self.conn
+            .pragma_update(None, "journal_size_limit", 0)
+            .map_err(|e| self.storage(e, Access::Open))?;
         let mut on: std::os::raw::c_int = 1;
         // SAFETY: the handle is this open connection's; the file control
         // reads one int through the pointer during the call and keeps
@@ -198,6 +204,7 @@ impl Ledger {
                 (&mut on as *mut std::os::raw::c_int).cast(),
             );
         }
+        Ok(())
     }
 
     /// A large import in one transaction: 32 MiB keeps its uncommitted
@@ -526,6 +533,24 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Give the `-wal` and `-shm` files the ledger's own mode. SQLite creates
+/// them with the mode the ledger had then; an owner who later makes the
+/// ledger group-readable for colleagues expects them to follow. Best
+/// effort: only the files' owner may change them.
+fn align_sidecars(path: &Path) {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    for side in ["-wal", "-shm"] {
+        let side = sidecar(path, side);
+        if let Ok(side_meta) = std::fs::metadata(&side) {
+            if side_meta.permissions() != meta.permissions() {
+                let _ = std::fs::set_permissions(&side, meta.permissions());
+            }
+        }
+    }
+}
+
 /// Whether the file's header says WAL (format bytes 18 and 19 are 2): only
 /// then does SQLite need the `-wal` and `-shm` files to read it.
 fn wal_mode(path: &Path) -> Result<bool> {
@@ -562,9 +587,12 @@ fn create_private_file(path: &Path) -> Result<()> {
     }
 }
 
+/// Only for whoever may write the ledger: a colleague it was shared with
+/// has nothing to fix.
 #[cfg(unix)]
 fn permission_warning(path: &Path) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
+    std::fs::OpenOptions::new().write(true).open(path).ok()?;
     let mode = std::fs::metadata(path).ok()?.permissions().mode();
     (mode & 0o044 != 0).then(|| {
         format!(

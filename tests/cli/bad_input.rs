@@ -34,6 +34,11 @@ fn write_sheets(l: &Ledger) {
     put("binary.csv", &[0xff, 0xfe, 0x00, 0x81, 0x30, 0x81]);
     put("dupcol.csv", "problem,问题描述\nx,y\n".as_bytes());
     put("badcampaign.csv", "problem,campaign\nx,NOPE\n".as_bytes());
+    let mut bomless = "问题描述\n调查研究\n".as_bytes().to_vec();
+    bomless.extend(encoding_rs::GBK.encode("学习不够\n").0.iter());
+    put("bomless-mixed.csv", &bomless);
+    let wide: Vec<String> = (0..1001).map(|i| format!("c{i}")).collect();
+    put("wide.csv", (wide.join(",") + "\n").as_bytes());
 }
 
 #[test]
@@ -67,6 +72,9 @@ fn bad_inputs_are_refused_cleanly() {
             2,
         ),
         (vec!["close", "M2", "--by", "坏\u{1b}名字"], 2),
+        (vec!["add", "problem", "\u{200B}\u{FEFF}"], 2),
+        (vec!["add", "problem", "标题\u{202E}反向"], 2),
+        (vec!["note", "M2", "\u{2060} "], 2),
         // Ids.
         (vec!["show", "M999"], 3),
         (vec!["close", "P999"], 3),
@@ -80,6 +88,8 @@ fn bad_inputs_are_refused_cleanly() {
         (vec!["assign", "M2"], 2),
         (vec!["close", "P1", "--ongoing"], 2),
         (vec!["check", "--within", "-1"], 2),
+        (vec!["check", "--within", "96000000"], 2),
+        (vec!["verify", "--expect", "not-a-hash"], 2),
         (vec!["--lang", "fr", "list"], 2),
         (vec!["report", "by", "dept", "--format", "text"], 2),
         (vec!["list", "--status", "半完成"], 2),
@@ -123,6 +133,32 @@ fn bad_inputs_are_refused_cleanly() {
             2,
         ),
         (vec!["list", "--campaign", "NOPE"], 3),
+        (
+            vec![
+                "campaign",
+                "new",
+                "zt2023",
+                "--name",
+                "大小写不同",
+                "--start",
+                "2023-01-01",
+            ],
+            4,
+        ),
+        (
+            vec![
+                "campaign",
+                "new",
+                "LATE",
+                "--name",
+                "x",
+                "--start",
+                "2100-12-31",
+                "--days",
+                "3660",
+            ],
+            2,
+        ),
         // Sheets.
         (vec!["import", "unequal.csv"], 2),
         (vec!["import", "headers.csv"], 2),
@@ -138,6 +174,9 @@ fn bad_inputs_are_refused_cleanly() {
         (vec!["import", "binary.csv"], 2),
         (vec!["import", "dupcol.csv"], 2),
         (vec!["import", "badcampaign.csv"], 2),
+        (vec!["import", "bomless-mixed.csv"], 2),
+        (vec!["import", "wide.csv"], 2),
+        (vec!["import", "/dev/zero"], 2),
         (vec!["import", "missing.csv"], 5),
         (vec!["export", "--out", "no/such/dir/out.csv"], 5),
     ];
@@ -177,18 +216,16 @@ fn broken_ledger_files_are_refused() {
     assert_eq!(l.run_cmd(cmd, &["check"]).code, Some(5));
 }
 
+/// A user who may only read the ledger (it is 0644, theirs is not the
+/// owner's account) is refused a write with exit 5, and can still read.
 #[test]
 fn a_read_only_ledger_refuses_writes() {
-    use std::os::unix::fs::PermissionsExt;
-    let l = small_campaign();
-    std::fs::set_permissions(&l.db, std::fs::Permissions::from_mode(0o400)).unwrap();
-    if std::fs::OpenOptions::new().write(true).open(&l.db).is_ok() {
-        // Root ignores file modes; there is nothing to test here.
-        eprintln!("skipped: running as a user who can write a 0400 file");
-        return;
-    }
+    let l = crate::honest::shared_ledger(0o755);
     let before = l.dump();
-    l.fails(&["close", "M1"], 5);
+    let run = crate::honest::as_other(&l, &["close", "M1"]);
+    assert_eq!(run.code, Some(5), "{run}");
+    crate::harness::assert_one_error(&run);
+    assert!(run.stderr.contains("read-only"), "{run}");
     assert_eq!(before, l.dump());
-    assert_eq!(l.run(&["list"]).code, Some(0));
+    assert_eq!(crate::honest::as_other(&l, &["list"]).code, Some(0));
 }

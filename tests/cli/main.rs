@@ -8,6 +8,7 @@ mod fuzz;
 mod bad_input;
 mod core;
 mod crash;
+mod honest;
 mod invariants;
 mod reports;
 mod sheets;

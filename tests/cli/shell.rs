@@ -337,7 +337,19 @@ fn json_shapes_match_the_documented_contract() {
             "fingerprint"
         ])
     );
-    assert_eq!(keys(&json(&["verify"])), sorted(&["ok", "report"]));
+    let verify = json(&["verify"]);
+    assert_eq!(keys(&verify), sorted(&["ok", "report"]));
+    assert_eq!(
+        keys(&verify["report"]),
+        sorted(&[
+            "events",
+            "problems",
+            "late",
+            "clock_back",
+            "expected",
+            "fingerprint"
+        ])
+    );
 }
 
 /// A long import shows a row counter on a terminal's stderr, and nothing
