@@ -109,7 +109,12 @@ fn context(cli: &Cli, lang: Lang) -> Result<Context, Error> {
         .or_else(|| env("USER"))
         .unwrap_or_else(|| "unknown".to_string());
     let actor = actor.trim().to_string();
-    if actor.is_empty() || actor.chars().count() > 100 || actor.chars().any(char::is_control) {
+    if actor.is_empty()
+        || actor.chars().count() > 100
+        || actor
+            .chars()
+            .any(|c| c.is_control() || rectify::ledger::is_bidi_control(c))
+    {
         return Err(Error::invalid(format!(
             "{actor:?} is not a usable name for --by (1-100 characters, no control characters)"
         )));

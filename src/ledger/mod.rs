@@ -16,8 +16,8 @@ use crate::error::{classify_sqlite, Access, Error, Result};
 
 pub use history::{canonical_encoding, chain_hash, GENESIS};
 pub use ops::{
-    clean_text, AssignFields, CloseRequest, NewCampaign, NewMeasure, NewProblem, ProblemDefaults,
-    Writer, MAX_CAMPAIGN_DAYS,
+    clean_text, is_bidi_control, AssignFields, CloseRequest, NewCampaign, NewMeasure, NewProblem,
+    ProblemDefaults, Writer, MAX_CAMPAIGN_DAYS,
 };
 pub use store::{Detail, ItemFilter, SheetRow, EVENT_COLUMNS};
 

@@ -73,6 +73,7 @@ fn bad_inputs_are_refused_cleanly() {
         ),
         (vec!["close", "M2", "--by", "坏\u{1b}名字"], 2),
         (vec!["add", "problem", "\u{200B}\u{FEFF}"], 2),
+        (vec!["close", "M2", "--by", "张\u{202E}三"], 2),
         (vec!["add", "problem", "标题\u{202E}反向"], 2),
         (vec!["note", "M2", "\u{2060} "], 2),
         // Ids.

@@ -294,6 +294,38 @@ fn a_committed_change_whose_output_is_lost_still_exits_0() {
     assert_eq!(run.code, Some(5), "{run}");
 }
 
+/// A write the file system refuses says so, and leaves the ledger as it
+/// was. (`ulimit -f` with SIGXFSZ ignored makes every write past the limit
+/// fail, as a full disk does.)
+#[test]
+fn a_refused_write_names_the_write() {
+    let l = Ledger::new();
+    let mut sheet = String::from("问题描述,整改措施\n");
+    for i in 0..3000 {
+        sheet.push_str(&format!("问题{i}{0},措施{i}{0}\n", "长".repeat(50)));
+    }
+    std::fs::write(l.path("big.csv"), sheet).unwrap();
+    let before = l.dump();
+    let run = sh(
+        &l,
+        &format!(
+            "ulimit -f 400; trap '' XFSZ; exec {} import big.csv",
+            bin().display()
+        ),
+    );
+    assert_eq!(run.code, Some(5), "{run}");
+    assert_one_error(&run);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: cannot write to the ledger {}: ",
+            l.db.display()
+        )),
+        "{run}"
+    );
+    assert_eq!(before, l.dump());
+    l.ok(&["verify"]);
+}
+
 #[test]
 fn dates_never_overflow() {
     let l = small_campaign();
@@ -395,6 +427,37 @@ fn backup_writes_privately_and_never_through_a_link() {
             .any(|n| n.starts_with(".rectify-") || n.starts_with("copy.db-")),
         "left behind: {names:?}"
     );
+}
+
+/// A backup killed at any moment leaves nothing under its name, or a
+/// whole copy that verifies; a retry then succeeds.
+#[test]
+fn a_killed_backup_never_blocks_a_retry() {
+    let l = small_campaign();
+    for i in 0..20 {
+        l.ok(&["add", "measure", "--problem", "P1", &format!("措施{i}")]);
+    }
+    for trial in 0u64..20 {
+        let name = format!("killed{trial}.db");
+        let mut child = l
+            .command(&["backup", &name])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(trial * 3 % 40));
+        let _ = child.kill();
+        let _ = child.wait();
+        let copy = l.path(&name);
+        if copy.exists() {
+            let mut cmd = l.command(&["verify"]);
+            cmd.env("RECTIFY_DB", &copy);
+            let run = l.run_cmd(cmd, &["verify", &name]);
+            assert_eq!(run.code, Some(0), "a partial backup under its name\n{run}");
+        } else {
+            l.ok(&["backup", &name]);
+        }
+    }
 }
 
 #[test]
