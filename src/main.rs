@@ -200,12 +200,62 @@ fn usage_error(err: clap::Error, lang: Lang) -> ExitCode {
             ExitCode::from(exit::USAGE)
         }
         _ => {
-            let text = err.render().to_string();
-            let first = text.lines().next().unwrap_or("error: invalid usage");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("error: {first}");
+            let line = usage_line(&err, lang).unwrap_or_else(|| {
+                // A kind not worded here: clap's own first line.
+                let text = err.render().to_string();
+                let first = text.lines().next().unwrap_or("error: invalid usage");
+                first.strip_prefix("error: ").unwrap_or(first).to_string()
+            });
+            eprintln!("error: {line}");
             eprintln!("hint: {}", lang.t(W::HintUsage));
             ExitCode::from(exit::USAGE)
         }
     }
+}
+
+/// The usage errors people make, worded from the catalogue with every
+/// detail on the one line: clap lists missing arguments on the lines after
+/// its first, which the house format would cut off.
+fn usage_line(err: &clap::Error, lang: Lang) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let text = |kind| match err.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        _ => None,
+    };
+    let (word, args) = match err.kind() {
+        ErrorKind::MissingRequiredArgument => (
+            W::EMissingArgs,
+            vec![("args", text(ContextKind::InvalidArg)?)],
+        ),
+        ErrorKind::UnknownArgument => (
+            W::EUnknownArg,
+            vec![("arg", text(ContextKind::InvalidArg)?)],
+        ),
+        ErrorKind::InvalidSubcommand => (
+            W::EUnknownCommand,
+            vec![("command", text(ContextKind::InvalidSubcommand)?)],
+        ),
+        ErrorKind::ArgumentConflict => (
+            W::EArgConflict,
+            vec![
+                ("arg", text(ContextKind::InvalidArg)?),
+                ("other", text(ContextKind::PriorArg)?),
+            ],
+        ),
+        ErrorKind::InvalidValue => {
+            let arg = text(ContextKind::InvalidArg)?;
+            let value = text(ContextKind::InvalidValue).unwrap_or_default();
+            match text(ContextKind::ValidValue).filter(|v| !v.is_empty()) {
+                _ if value.is_empty() => (W::EMissingValue, vec![("arg", arg)]),
+                Some(valid) => (
+                    W::EInvalidValueOf,
+                    vec![("value", value), ("arg", arg), ("valid", valid)],
+                ),
+                None => (W::EInvalidValue, vec![("value", value), ("arg", arg)]),
+            }
+        }
+        _ => return None,
+    };
+    Some(rectify::words::fill(lang.t(word), &args))
 }

@@ -291,6 +291,14 @@ catalogue! {
     HintOpenMeasures: "close them, or mark them ongoing with `close --ongoing`",
         "请先办结这些措施，或用 `close --ongoing` 标记为长期坚持";
     HintCampaignList: "`rectify campaign list` shows the campaigns", "`rectify campaign list` 可列出全部专项";
+    EMissingArgs: "the following required arguments were not provided: {args}", "缺少必需的参数：{args}";
+    EUnknownArg: "unexpected argument '{arg}' found", "无法识别的参数：{arg}";
+    EUnknownCommand: "unrecognized subcommand '{command}'", "无法识别的命令：{command}";
+    EArgConflict: "the argument '{arg}' cannot be used with '{other}'", "参数 {arg} 不能与 {other} 同时使用";
+    EInvalidValueOf: "invalid value '{value}' for '{arg}' (possible values: {valid})",
+        "{arg} 的值 '{value}' 无效（可选值：{valid}）";
+    EInvalidValue: "invalid value '{value}' for '{arg}'", "{arg} 的值 '{value}' 无效";
+    EMissingValue: "a value is required for '{arg}' but none was supplied", "{arg} 需要一个值";
     HintUsage: "see `rectify --help`, or `rectify <command> --help`", "参见 `rectify --help` 或 `rectify <命令> --help`";
 }
 

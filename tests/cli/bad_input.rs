@@ -230,3 +230,47 @@ fn a_read_only_ledger_refuses_writes() {
     assert_eq!(before, l.dump());
     assert_eq!(crate::honest::as_other(&l, &["list"]).code, Some(0));
 }
+
+/// Usage errors keep their detail on the one `error:` line, in both
+/// languages: clap lists missing arguments on lines the house format cuts.
+#[test]
+fn usage_errors_name_what_is_wrong_in_both_languages() {
+    let l = small_campaign();
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["extend", "M2", "--to", "2023-09-01"],
+            "error: the following required arguments were not provided: --reason <REASON>",
+            "error: 缺少必需的参数：--reason <REASON>",
+        ),
+        (
+            &["list", "--bogus"],
+            "error: unexpected argument '--bogus' found",
+            "error: 无法识别的参数：--bogus",
+        ),
+        (
+            &["lst"],
+            "error: unrecognized subcommand 'lst'",
+            "error: 无法识别的命令：lst",
+        ),
+        (
+            &["list", "--format", "xml"],
+            "error: invalid value 'xml' for '--format <FORMAT>' (possible values: table, json)",
+            "error: --format <FORMAT> 的值 'xml' 无效（可选值：table, json）",
+        ),
+        (
+            &["list", "--status"],
+            "error: a value is required for '--status <STATUS>' but none was supplied",
+            "error: --status <STATUS> 需要一个值",
+        ),
+    ];
+    for (args, en, zh) in cases {
+        for (lang, want) in [("en", en), ("zh", zh)] {
+            let mut cmd = l.command(args);
+            cmd.env("RECTIFY_LANG", lang);
+            let run = l.run_cmd(cmd, args);
+            assert_eq!(run.code, Some(2), "{run}");
+            crate::harness::assert_one_error(&run);
+            assert_eq!(run.stderr.lines().next(), Some(*want), "{run}");
+        }
+    }
+}
