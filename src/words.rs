@@ -233,6 +233,33 @@ catalogue! {
     TFingerprint: "fingerprint: {hash}", "台账指纹：{hash}";
     WarnRecordedNotPrinted: "the change was recorded, but its output could not be written",
         "修改已记入台账，但其输出未能写出";
+    // Confirmations and summaries.
+    SaidClosed: "closed {id} on {on}", "{id} 已于 {on} 办结";
+    SaidOngoing: "marked {id} ongoing from {on}", "{id} 自 {on} 起标记为长期坚持";
+    SaidAssigned: "assigned {id}", "{id} 责任分工已调整";
+    SaidNoted: "noted {id}", "{id} 已记录整改进展";
+    SaidExtended: "extended {id} to {to}", "{id} 已延期至 {to}";
+    SaidReopened: "reopened {id}", "{id} 已驳回，重新整改";
+    SaidInitialized: "initialized ledger at {path}", "已在 {path} 新建台账";
+    SaidLedgerExists: "ledger already exists at {path}", "{path} 处已有台账";
+    SaidImported: "imported {problems} problems and {measures} measures from {file} ({encoding}); {skipped} identical rows skipped",
+        "已从 {file}（{encoding}）导入问题{problems}个、整改措施{measures}项；跳过与台账相同的行{skipped}行";
+    SaidWouldImport: "dry run: would import {problems} problems and {measures} measures from {file} ({encoding}); {skipped} identical rows skipped",
+        "试运行：将从 {file}（{encoding}）导入问题{problems}个、整改措施{measures}项；跳过与台账相同的行{skipped}行";
+    SaidNothingWritten: "nothing was written", "未写入任何内容";
+    SaidBackedUp: "backed up {events} events to {path}; verified; fingerprint {hash}",
+        "已备份 {events} 条历史记录至 {path}，校验通过；台账指纹 {hash}";
+    VerifyOk: "ok: {events} events, {found} problems found; fingerprint {hash}",
+        "一致：共 {events} 条历史记录，发现异常 {found} 处；台账指纹 {hash}";
+    VerifyTampered: "TAMPERED: {events} events, {found} problems found; fingerprint {hash}",
+        "已被篡改：共 {events} 条历史记录，发现异常 {found} 处；台账指纹 {hash}";
+    VerifyLate: "late: event {seq} {item} {action} claims {on} but was recorded {at} ({days} days later)",
+        "补记：第 {seq} 条记录 {item} {action} 所记日期为 {on}，实际记录于 {at}（晚 {days} 天）";
+    VerifyClockBack: "clock: event {seq} {item} {action} was recorded {at}, before the event ahead of it ({previous})",
+        "时钟：第 {seq} 条记录 {item} {action} 记录于 {at}，早于前一条记录（{previous}）";
+    VerifyExpected: "expected: {hash} is event {seq}", "指纹核对：{hash} 为第 {seq} 条记录";
+    EDoesNotVerify: "the ledger does not match its history ({found} problems)",
+        "台账与其历史记录不一致（异常 {found} 处）";
     // Error messages and hints.
     ENotFound: "{what} not found", "未找到 {what}";
     ENoLedger: "no ledger at {path}", "{path} 处没有台账";
@@ -300,6 +327,11 @@ catalogue! {
     EInvalidValue: "invalid value '{value}' for '{arg}'", "{arg} 的值 '{value}' 无效";
     EMissingValue: "a value is required for '{arg}' but none was supplied", "{arg} 需要一个值";
     HintUsage: "see `rectify --help`, or `rectify <command> --help`", "参见 `rectify --help` 或 `rectify <命令> --help`";
+}
+
+/// A catalogue template in `lang`, filled.
+pub fn say(lang: Lang, word: W, values: &[(&str, String)]) -> String {
+    fill(lang.t(word), values)
 }
 
 /// Fill `{name}` placeholders in a catalogue template.

@@ -4,6 +4,7 @@ use super::{resolve_all, Context};
 use crate::cli::AssignArgs;
 use crate::error::{Error, Result};
 use crate::ledger::{AssignFields, OpenMode};
+use crate::words::{say, W};
 
 pub fn run(args: AssignArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let r = args.responsible;
@@ -29,7 +30,11 @@ pub fn run(args: AssignArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         Ok(changed)
     })?;
     for id in changed {
-        writeln!(out, "assigned {id}")?;
+        writeln!(
+            out,
+            "{}",
+            say(ctx.lang, W::SaidAssigned, &[("id", id.to_string())])
+        )?;
     }
     Ok(0)
 }

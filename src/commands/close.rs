@@ -4,6 +4,7 @@ use super::{resolve_all, Context};
 use crate::cli::CloseArgs;
 use crate::error::Result;
 use crate::ledger::{CloseRequest, OpenMode};
+use crate::words::{say, W};
 
 pub fn run(args: CloseArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let request = CloseRequest {
@@ -22,11 +23,13 @@ pub fn run(args: CloseArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     })?;
     let on = request.on.unwrap_or(ctx.today());
     for id in ids {
-        if request.ongoing {
-            writeln!(out, "marked {id} ongoing from {on}")?;
+        let word = if request.ongoing {
+            W::SaidOngoing
         } else {
-            writeln!(out, "closed {id} on {on}")?;
-        }
+            W::SaidClosed
+        };
+        let args = [("id", id.to_string()), ("on", on.to_string())];
+        writeln!(out, "{}", say(ctx.lang, word, &args))?;
     }
     Ok(0)
 }

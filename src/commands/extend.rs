@@ -4,6 +4,7 @@ use super::{resolve_all, Context};
 use crate::cli::ExtendArgs;
 use crate::error::Result;
 use crate::ledger::OpenMode;
+use crate::words::{say, W};
 
 pub fn run(args: ExtendArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let mut ledger = ctx.open(OpenMode::Existing)?;
@@ -15,7 +16,15 @@ pub fn run(args: ExtendArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         Ok(ids)
     })?;
     for id in ids {
-        writeln!(out, "extended {id} to {}", args.to)?;
+        writeln!(
+            out,
+            "{}",
+            say(
+                ctx.lang,
+                W::SaidExtended,
+                &[("id", id.to_string()), ("to", args.to.to_string())]
+            )
+        )?;
     }
     Ok(0)
 }

@@ -22,7 +22,7 @@ use crate::ledger::{
     Writer,
 };
 use crate::progress::Progress;
-use crate::words::{Lang, W};
+use crate::words::{say, Lang, W};
 
 const MAX_REPORTED: usize = 20;
 
@@ -53,18 +53,21 @@ pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         !args.dry_run,
         ctx.progress,
     )?;
-    let verb = if args.dry_run {
-        "dry run: would import"
+    let word = if args.dry_run {
+        W::SaidWouldImport
     } else {
-        "imported"
+        W::SaidImported
     };
-    writeln!(
-        out,
-        "{verb} {} problems and {} measures from {name} ({encoding}); {} identical rows skipped",
-        counts.problems, counts.measures, counts.skipped
-    )?;
+    let figures = [
+        ("problems", counts.problems.to_string()),
+        ("measures", counts.measures.to_string()),
+        ("file", name),
+        ("encoding", encoding.to_string()),
+        ("skipped", counts.skipped.to_string()),
+    ];
+    writeln!(out, "{}", say(ctx.lang, word, &figures))?;
     if args.dry_run {
-        writeln!(out, "nothing was written")?;
+        writeln!(out, "{}", ctx.lang.t(W::SaidNothingWritten))?;
     }
     Ok(0)
 }

@@ -3,15 +3,17 @@ use std::io::Write;
 use super::Context;
 use crate::error::Result;
 use crate::ledger::OpenMode;
+use crate::words::{say, W};
 
 pub fn run(ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let existed = ctx.db.exists();
     let ledger = ctx.open(OpenMode::Create)?;
-    let verb = if existed {
-        "ledger already exists at"
+    let word = if existed {
+        W::SaidLedgerExists
     } else {
-        "initialized ledger at"
+        W::SaidInitialized
     };
-    writeln!(out, "{verb} {}", ledger.path().display())?;
+    let path = ledger.path().display().to_string();
+    writeln!(out, "{}", say(ctx.lang, word, &[("path", path)]))?;
     Ok(0)
 }

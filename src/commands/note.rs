@@ -4,6 +4,7 @@ use super::Context;
 use crate::cli::NoteArgs;
 use crate::error::Result;
 use crate::ledger::OpenMode;
+use crate::words::{say, W};
 
 pub fn run(args: NoteArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let mut ledger = ctx.open(OpenMode::Existing)?;
@@ -12,6 +13,10 @@ pub fn run(args: NoteArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         w.note(id, &args.text)?;
         Ok(id)
     })?;
-    writeln!(out, "noted {id}")?;
+    writeln!(
+        out,
+        "{}",
+        say(ctx.lang, W::SaidNoted, &[("id", id.to_string())])
+    )?;
     Ok(0)
 }

@@ -5,6 +5,7 @@ use crate::cli::{ItemFormat, VerifyArgs};
 use crate::error::{exit, Result};
 use crate::ledger::verify;
 use crate::output;
+use crate::words::{say, W};
 
 pub fn run(args: VerifyArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let ledger = ctx.read()?;
@@ -27,48 +28,53 @@ pub fn run(args: VerifyArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             for problem in &report.problems {
                 writeln!(out, "{problem}")?;
             }
+            let lang = ctx.lang;
             for late in &report.late {
-                writeln!(
-                    out,
-                    "late: event {} {} {} claims {} but was recorded {} ({} days later)",
-                    late.seq,
-                    late.item,
-                    late.action,
-                    late.effective_on,
-                    late.recorded_at,
-                    late.days_late
-                )?;
+                let args = [
+                    ("seq", late.seq.to_string()),
+                    ("item", late.item.clone()),
+                    ("action", late.action.clone()),
+                    ("on", late.effective_on.to_string()),
+                    ("at", late.recorded_at.clone()),
+                    ("days", late.days_late.to_string()),
+                ];
+                writeln!(out, "{}", say(lang, W::VerifyLate, &args))?;
             }
             for back in &report.clock_back {
-                writeln!(
-                    out,
-                    "clock: event {} {} {} was recorded {}, before the event ahead of it ({})",
-                    back.seq, back.item, back.action, back.recorded_at, back.previous_recorded_at
-                )?;
+                let args = [
+                    ("seq", back.seq.to_string()),
+                    ("item", back.item.clone()),
+                    ("action", back.action.clone()),
+                    ("at", back.recorded_at.clone()),
+                    ("previous", back.previous_recorded_at.clone()),
+                ];
+                writeln!(out, "{}", say(lang, W::VerifyClockBack, &args))?;
             }
-            for found in report.expected.iter().filter(|e| e.seq.is_some()) {
-                writeln!(
-                    out,
-                    "expected: {} is event {}",
-                    found.fingerprint,
-                    found.seq.unwrap_or_default()
-                )?;
+            for found in &report.expected {
+                if let Some(seq) = found.seq {
+                    let args = [
+                        ("hash", found.fingerprint.clone()),
+                        ("seq", seq.to_string()),
+                    ];
+                    writeln!(out, "{}", say(lang, W::VerifyExpected, &args))?;
+                }
             }
-            let verdict = if report.ok() { "ok" } else { "TAMPERED" };
-            writeln!(
-                out,
-                "{verdict}: {} events, {} problems found; fingerprint {}",
-                report.events,
-                report.problems.len(),
-                report.fingerprint
-            )?;
+            let word = if report.ok() {
+                W::VerifyOk
+            } else {
+                W::VerifyTampered
+            };
+            let args = [
+                ("events", report.events.to_string()),
+                ("found", report.problems.len().to_string()),
+                ("hash", report.fingerprint.clone()),
+            ];
+            writeln!(out, "{}", say(lang, word, &args))?;
         }
     }
     if !report.ok() {
-        eprintln!(
-            "error: the ledger does not match its history ({} problems)",
-            report.problems.len()
-        );
+        let args = [("found", report.problems.len().to_string())];
+        eprintln!("error: {}", say(ctx.lang, W::EDoesNotVerify, &args));
     }
     Ok(code)
 }

@@ -383,3 +383,51 @@ fn progress_only_on_a_terminal() {
     assert!(out.contains("import: ") && out.contains("rows"), "{out:?}");
     assert!(out.contains("imported 12000 problems"), "{out:?}");
 }
+
+/// A clerk working in Chinese reads every confirmation and summary in
+/// Chinese: no English word is left, only ids, dates, paths, the encoding
+/// and the fingerprint.
+#[test]
+fn confirmations_and_summaries_speak_chinese() {
+    let mut l = crate::harness::small_campaign();
+    l.at("2023-06-20");
+    std::fs::write(l.path("s.csv"), "问题描述,整改措施\n新问题,新措施\n").unwrap();
+    let steps: &[&[&str]] = &[
+        &["init"],
+        &["note", "M1", "已完成初稿"],
+        &["assign", "M1", "--owner", "李四"],
+        &["extend", "M2", "--to", "2023-08-01", "--reason", "需协调"],
+        &["close", "M1", "--on", "2023-06-01"],
+        &["close", "M2", "--ongoing"],
+        &["reopen", "M1", "--reason", "材料不全"],
+        &["import", "s.csv", "--campaign", "ZT2023", "--dry-run"],
+        &["import", "s.csv", "--campaign", "ZT2023"],
+        &["backup", "copy.db"],
+        &["verify"],
+    ];
+    for args in steps {
+        let mut cmd = l.command(args);
+        cmd.env("RECTIFY_LANG", "zh");
+        let run = l.run_cmd(cmd, args);
+        assert_eq!(run.code, Some(0), "{run}");
+        let mut words = String::new();
+        for token in run.stdout.split(|c: char| !c.is_ascii_alphabetic()) {
+            let allowed = token.len() <= 1
+                || ["UTF", "GB", "db", "tmp", "csv"].contains(&token)
+                || l.db.to_string_lossy().contains(token)
+                || token == "copy"
+                || token.chars().all(|c| c.is_ascii_hexdigit());
+            if !allowed {
+                words.push_str(token);
+                words.push(' ');
+            }
+        }
+        assert!(words.is_empty(), "English left: {words}\n{run}");
+        assert!(
+            run.stdout
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{run}"
+        );
+    }
+}
