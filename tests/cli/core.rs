@@ -492,7 +492,7 @@ fn rules_refuse_and_leave_the_ledger_unchanged() {
             "unknown scope",
         ),
         (&["show", "Q12"], 2, "not an item id"),
-        (&["frobnicate"], 2, ""),
+        (&["frobnicate"], 2, "frobnicate"),
     ];
     for (args, code, needle) in cases {
         let stderr = l.fails(args, *code);

@@ -56,7 +56,8 @@ proptest! {
         }).unwrap();
         for op in ops {
             // Rule violations are expected and must leave the ledger as it was.
-            let _ = match op {
+            let before = crate::harness::dump(&dir.path().join("l.db"));
+            let result = match op {
                 Op::Wait { days } => { today = (today + days).min(100); Ok(()) }
                 Op::Close { m, back } => ledger.write(&stamp(today), |w| w.close(ItemId::measure(m as i64 + 1), &CloseRequest { on: Some(day(today.saturating_sub(back))), ..CloseRequest::default() })),
                 Op::Ongoing { m } => ledger.write(&stamp(today), |w| w.close(ItemId::measure(m as i64 + 1), &CloseRequest { ongoing: true, ..CloseRequest::default() })),
@@ -66,6 +67,13 @@ proptest! {
                     w.extend(ItemId::measure(m as i64 + 1), due + chrono::Days::new(days), "延期")
                 }),
             };
+            if let Err(e) = result {
+                prop_assert!(
+                    matches!(e, rectify::error::Error::Invalid { .. } | rectify::error::Error::Refused { .. }),
+                    "not a rule's refusal: {e:?}"
+                );
+                prop_assert_eq!(&before, &crate::harness::dump(&dir.path().join("l.db")), "a refused change left a trace: {:?}", e);
+            }
         }
         for d in (0..=100).step_by(3) {
             let r = report::campaign_report(&ledger, &campaign, day(d), false).unwrap();
