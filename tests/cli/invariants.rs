@@ -27,6 +27,124 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// An independent model of the report definitions (README, "Report
+/// definitions"): plain structs fed the same commands, no SQL. If rectify
+/// judged on-time on the current deadline, or took a measure's state from
+/// its columns instead of its history as of D, the figures would differ.
+#[derive(Debug, Clone)]
+struct ModelMeasure {
+    due_original: u64,
+    /// (effective day, order recorded, what happened).
+    events: Vec<(u64, usize, Happened)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Happened {
+    Closed,
+    Ongoing,
+    Reopened,
+    Extended { to: u64 },
+}
+
+impl ModelMeasure {
+    /// The deadline now: the latest extension recorded, else the original.
+    fn due_current(&self) -> u64 {
+        self.events
+            .iter()
+            .filter_map(|(_, _, h)| match h {
+                Happened::Extended { to } => Some(*to),
+                _ => None,
+            })
+            .next_back()
+            .unwrap_or(self.due_original)
+    }
+
+    /// The last event of the kinds `keep` took effect on or before `d`,
+    /// latest effective day first, then latest recorded.
+    fn last_by(&self, d: u64, keep: impl Fn(&Happened) -> bool) -> Option<(u64, Happened)> {
+        self.events
+            .iter()
+            .filter(|(on, _, h)| *on <= d && keep(h))
+            .max_by_key(|(on, order, _)| (*on, *order))
+            .map(|(on, _, h)| (*on, *h))
+    }
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct ModelFigures {
+    total: i64,
+    closed: i64,
+    on_time: i64,
+    late: i64,
+    ongoing: i64,
+    open: i64,
+    overdue: i64,
+    due_soon: i64,
+    extended: i64,
+}
+
+fn model_figures(measures: &[ModelMeasure], d: u64) -> ModelFigures {
+    let mut f = ModelFigures::default();
+    for m in measures {
+        f.total += 1;
+        let state = m.last_by(d, |h| !matches!(h, Happened::Extended { .. }));
+        let due_at = match m.last_by(d, |h| matches!(h, Happened::Extended { .. })) {
+            Some((_, Happened::Extended { to })) => {
+                f.extended += 1;
+                to
+            }
+            _ => m.due_original,
+        };
+        match state {
+            Some((on, Happened::Closed)) => {
+                f.closed += 1;
+                if on <= m.due_original {
+                    f.on_time += 1;
+                } else {
+                    f.late += 1;
+                }
+            }
+            Some((_, Happened::Ongoing)) => f.ongoing += 1,
+            _ => {
+                f.open += 1;
+                if due_at < d {
+                    f.overdue += 1;
+                } else if due_at <= d + 7 {
+                    f.due_soon += 1;
+                }
+            }
+        }
+    }
+    f
+}
+
+/// The measure figures of `report campaign --as-of D --format json`, run
+/// through the real binary.
+fn reported_figures(db: &std::path::Path, d: u64) -> ModelFigures {
+    let out = std::process::Command::new(crate::harness::bin())
+        .env_clear()
+        .env("RECTIFY_DB", db)
+        .env("RECTIFY_TODAY", "2023-08-31")
+        .args(["report", "campaign", "P", "--format", "json", "--as-of"])
+        .arg(day(d).to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let n = |k: &str| v["measures"][k].as_i64().unwrap();
+    ModelFigures {
+        total: n("total"),
+        closed: n("closed"),
+        on_time: n("on_time"),
+        late: n("late"),
+        ongoing: n("ongoing"),
+        open: n("open"),
+        overdue: n("overdue"),
+        due_soon: n("due_soon"),
+        extended: n("extended"),
+    }
+}
+
 fn day(n: u64) -> NaiveDate {
     NaiveDate::from_ymd_opt(2023, 5, 8).unwrap() + chrono::Days::new(n)
 }
@@ -54,6 +172,11 @@ proptest! {
             }
             Ok(c)
         }).unwrap();
+        let mut model: Vec<ModelMeasure> = dues
+            .iter()
+            .map(|due| ModelMeasure { due_original: *due, events: Vec::new() })
+            .collect();
+        let mut recorded = 0usize;
         for op in ops {
             // Rule violations are expected and must leave the ledger as it was.
             let before = crate::harness::dump(&dir.path().join("l.db"));
@@ -67,6 +190,22 @@ proptest! {
                     w.extend(ItemId::measure(m as i64 + 1), due + chrono::Days::new(days), "延期")
                 }),
             };
+            if result.is_ok() {
+                recorded += 1;
+                let happened = match op {
+                    Op::Wait { .. } => None,
+                    Op::Close { m, back } => Some((m, today.saturating_sub(back), Happened::Closed)),
+                    Op::Ongoing { m } => Some((m, today, Happened::Ongoing)),
+                    Op::Reopen { m } => Some((m, today, Happened::Reopened)),
+                    Op::Extend { m, days } => {
+                        let to = model[m].due_current() + days;
+                        Some((m, today, Happened::Extended { to }))
+                    }
+                };
+                if let Some((m, on, h)) = happened {
+                    model[m].events.push((on, recorded, h));
+                }
+            }
             if let Err(e) = result {
                 prop_assert!(
                     matches!(e, rectify::error::Error::Invalid { .. } | rectify::error::Error::Refused { .. }),
@@ -85,6 +224,14 @@ proptest! {
             prop_assert_eq!(r.ageing.values().sum::<i64>(), m.open);
             let by_dept: i64 = r.by_department.iter().map(|g| g.total).sum();
             prop_assert_eq!(by_dept, m.total);
+        }
+        // The independent model agrees with the binary's report.
+        for d in [0, today / 2, today, today + 5, 100] {
+            prop_assert_eq!(
+                model_figures(&model, d),
+                reported_figures(&dir.path().join("l.db"), d),
+                "as of day {}", d
+            );
         }
         // And the history replays to the same tables.
         let check = rectify::ledger::verify::verify(&ledger, &Default::default()).unwrap();
