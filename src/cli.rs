@@ -661,16 +661,16 @@ fn item_arg(s: &str) -> Result<ItemRef, crate::error::Error> {
     s.parse()
 }
 
-fn scope_arg(s: &str) -> Result<Scope, String> {
-    s.parse().map_err(|e: crate::error::Error| e.to_string())
+fn scope_arg(s: &str) -> Result<Scope, crate::error::Error> {
+    s.parse()
 }
 
-fn status_arg(s: &str) -> Result<StatusFilter, String> {
-    s.parse().map_err(|e: crate::error::Error| e.to_string())
+fn status_arg(s: &str) -> Result<StatusFilter, crate::error::Error> {
+    s.parse()
 }
 
-fn kind_arg(s: &str) -> Result<Kind, String> {
-    s.parse().map_err(|e: crate::error::Error| e.to_string())
+fn kind_arg(s: &str) -> Result<Kind, crate::error::Error> {
+    s.parse()
 }
 
 #[cfg(test)]

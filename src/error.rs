@@ -30,6 +30,14 @@ pub struct Said {
 }
 
 impl Said {
+    /// The same words in front of both languages' text: `file:line: …`.
+    pub fn prefixed(&self, prefix: &str) -> Said {
+        Said {
+            en: format!("{prefix}{}", self.en),
+            zh: self.zh.as_ref().map(|zh| format!("{prefix}{zh}")),
+        }
+    }
+
     pub fn plain(en: impl Into<String>) -> Said {
         Said {
             en: en.into(),
@@ -142,8 +150,8 @@ pub enum Error {
     },
 
     /// An import's bad rows, each `file:line: …`; nothing was imported.
-    #[error("{}", .0.join("\nerror: "))]
-    BadRows(Vec<String>),
+    #[error("{}", .0.iter().map(|s| s.en.as_str()).collect::<Vec<_>>().join("\nerror: "))]
+    BadRows(Vec<Said>),
 
     /// `verify` found the history and the tables disagree.
     #[error("{0}")]
@@ -154,6 +162,30 @@ impl Error {
     pub fn invalid(message: impl Into<String>) -> Self {
         Error::Invalid {
             message: Said::plain(message),
+            hint: None,
+        }
+    }
+
+    /// The message in both languages, for a caller that words it later.
+    pub fn said(&self) -> Said {
+        Said {
+            en: self.message_in(Lang::En),
+            zh: Some(self.message_in(Lang::Zh)),
+        }
+    }
+
+    /// Bad input about one field, the field named in each language.
+    pub fn invalid_field(word: W, field: W, args: &[(&str, String)]) -> Self {
+        let with = |name: &'static str| {
+            let mut all = args.to_vec();
+            all.push(("field", name.to_string()));
+            all
+        };
+        Error::Invalid {
+            message: Said {
+                en: fill(word.en(), &with(field.en())),
+                zh: Some(fill(word.zh(), &with(field.zh()))),
+            },
             hint: None,
         }
     }
@@ -286,6 +318,21 @@ impl Error {
             ),
             Error::NeedsUpgrade { path: p } => fill(lang.t(W::ENeedsUpgrade), &[("path", path(p))]),
             Error::Corrupt(said) => said.in_lang(lang).to_string(),
+            Error::BadRows(rows) => rows
+                .iter()
+                .map(|r| r.in_lang(lang))
+                .collect::<Vec<_>>()
+                .join("\nerror: "),
+            // The OS's words for a file error are English: name the kind.
+            Error::Io { path: p, source } => {
+                return fill(
+                    lang.t(W::EIo),
+                    &[
+                        ("path", path(p)),
+                        ("why", lang.t(io_word(source)).to_string()),
+                    ],
+                )
+            }
             _ => return chain(self),
         };
         // Causes (an OS or SQLite message) stay as the system words them.
@@ -379,6 +426,22 @@ impl From<std::io::Error> for Error {
             path: PathBuf::from("<stdout>"),
             source,
         }
+    }
+}
+
+fn io_word(err: &std::io::Error) -> W {
+    use std::io::ErrorKind as K;
+    // Linux errno values, for kinds that are newer than our rust-version.
+    match (err.kind(), err.raw_os_error()) {
+        (K::NotFound, _) => W::IoNotFound,
+        (K::PermissionDenied, _) => W::IoDenied,
+        (K::AlreadyExists, _) => W::IoExists,
+        (K::BrokenPipe, _) => W::IoPipe,
+        (_, Some(28)) => W::IoFull,
+        (_, Some(21)) => W::IoIsDir,
+        (_, Some(20)) => W::IoNotDir,
+        (_, Some(30)) => W::IoReadOnly,
+        _ => W::IoOther,
     }
 }
 

@@ -96,7 +96,7 @@ fn context(cli: &Cli, lang: Lang) -> Result<Context, Error> {
     // tests and reproductions get the same history hashes.
     let now = match env("RECTIFY_NOW") {
         Some(text) => chrono::DateTime::parse_from_rfc3339(&text)
-            .map_err(|_| Error::invalid(format!("RECTIFY_NOW {text:?} is not an RFC 3339 time")))?
+            .map_err(|_| Error::invalid_w(W::EBadNow, &[("value", format!("{text:?}"))]))?
             .with_timezone(&chrono::Utc),
         None => chrono::Utc::now(),
     };
@@ -115,13 +115,14 @@ fn context(cli: &Cli, lang: Lang) -> Result<Context, Error> {
             .chars()
             .any(|c| c.is_control() || rectify::ledger::is_bidi_control(c))
     {
-        return Err(Error::invalid(format!(
-            "{actor:?} is not a usable name for --by (1-100 characters, no control characters)"
-        )));
+        return Err(Error::invalid_w(
+            W::EBadActor,
+            &[("name", format!("{actor:?}"))],
+        ));
     }
     if let Some(flag) = &cli.lang {
         Lang::parse(flag)
-            .ok_or_else(|| Error::invalid(format!("unknown language {flag:?}: use en or zh")))?;
+            .ok_or_else(|| Error::invalid_w(W::EBadLang, &[("value", format!("{flag:?}"))]))?;
     }
     let db = match &cli.db {
         Some(path) => path.clone(),
@@ -161,10 +162,8 @@ fn default_db(env: impl Fn(&str) -> Option<String>) -> Result<PathBuf, Error> {
     {
         return Ok(xdg.join("rectify").join("ledger.db"));
     }
-    let home = env("HOME").ok_or_else(|| {
-        Error::invalid("cannot tell where the ledger is: HOME is not set")
-            .with_hint("pass --db PATH or set RECTIFY_DB")
-    })?;
+    let home =
+        env("HOME").ok_or_else(|| Error::invalid_w(W::ENoHome, &[]).with_hint_w(W::HintNoHome))?;
     Ok(PathBuf::from(home).join(".local/share/rectify/ledger.db"))
 }
 
@@ -180,7 +179,7 @@ fn usage_error(err: clap::Error, lang: Lang) -> ExitCode {
     // interface language.
     if let (Lang::Zh, ErrorKind::ValueValidation, Some(e)) = (lang, err.kind(), ours(&err)) {
         let arg = match err.get(ContextKind::InvalidArg) {
-            Some(ContextValue::String(arg)) => arg.clone(),
+            Some(ContextValue::String(arg)) => flag_only(arg),
             _ => String::new(),
         };
         eprintln!("error: {arg}：{}", e.message_in(lang));
@@ -213,14 +212,40 @@ fn usage_error(err: clap::Error, lang: Lang) -> ExitCode {
     }
 }
 
+/// `--due <DATE>` as `--due`; a positional `<ID>` by its Chinese name.
+fn flag_only(arg: &str) -> String {
+    match arg.split_whitespace().next() {
+        Some(flag) if flag.starts_with('-') => flag.to_string(),
+        _ => {
+            let bare = arg.trim_matches(|c| matches!(c, '<' | '>' | '[' | ']' | '.'));
+            let word = match bare {
+                "ID" | "IDS" => W::ArgId,
+                "FILE" => W::ArgFile,
+                "TITLE" => W::ArgTitle,
+                "TEXT" => W::ArgText,
+                "CODE" => W::ArgCode,
+                "MONTH" => W::ArgMonth,
+                _ => return bare.to_string(),
+            };
+            Lang::Zh.t(word).to_string()
+        }
+    }
+}
+
 /// The usage errors people make, worded from the catalogue with every
 /// detail on the one line: clap lists missing arguments on the lines after
 /// its first, which the house format would cut off.
 fn usage_line(err: &clap::Error, lang: Lang) -> Option<String> {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
+    // In Chinese an argument is named by its flag alone: clap's value
+    // names (`<DATE>`) are English.
+    let name = |s: &String| match lang {
+        Lang::En => s.clone(),
+        Lang::Zh => flag_only(s),
+    };
     let text = |kind| match err.get(kind) {
-        Some(ContextValue::String(s)) => Some(s.clone()),
-        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        Some(ContextValue::String(s)) => Some(name(s)),
+        Some(ContextValue::Strings(v)) => Some(v.iter().map(name).collect::<Vec<_>>().join(", ")),
         _ => None,
     };
     let (word, args) = match err.kind() {

@@ -23,7 +23,12 @@ impl Lang {
 
     /// `--lang`, else `RECTIFY_LANG`, else a `zh*` locale, else English.
     pub fn resolve(flag: Option<&str>, env: impl Fn(&str) -> Option<String>) -> Lang {
-        if let Some(l) = flag.map(str::to_owned).or_else(|| env("RECTIFY_LANG")) {
+        // A `--lang` that is no language is refused later; its error is
+        // worded in the language the environment asks for.
+        if let Some(l) = flag.and_then(Lang::parse) {
+            return l;
+        }
+        if let Some(l) = env("RECTIFY_LANG") {
             return Lang::parse(&l).unwrap_or_default();
         }
         for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
@@ -260,6 +265,19 @@ catalogue! {
     VerifyExpected: "expected: {hash} is event {seq}", "指纹核对：{hash} 为第 {seq} 条记录";
     EDoesNotVerify: "the ledger does not match its history ({found} problems)",
         "台账与其历史记录不一致（异常 {found} 处）";
+    // Field names, for the errors about them.
+    FCampaignName: "campaign name", "专项名称";
+    FSource: "source", "问题来源";
+    FProblemTitle: "problem title", "问题描述";
+    FMeasureTitle: "measure title", "整改措施";
+    FSubject: "subject", "问题对象";
+    FCause: "cause", "问题原因";
+    FLeader: "leader", "责任领导";
+    FDepartment: "department", "责任部门";
+    FOwner: "owner", "责任人";
+    FNote: "note", "备注";
+    FReason: "reason", "理由";
+    FEvidence: "evidence", "佐证材料";
     // Error messages and hints.
     ENotFound: "{what} not found", "未找到 {what}";
     ENoLedger: "no ledger at {path}", "{path} 处没有台账";
@@ -307,6 +325,84 @@ catalogue! {
     ELineTooLong: "{file}: line {line} is longer than {max}", "{file}：第 {line} 行超过 {max}";
     ETooManyColumns: "{file}: the header has {n} columns; at most {max} are read",
         "{file}：表头有 {n} 列，最多只能读取 {max} 列";
+    EFieldEmpty: "{field} is empty", "{field}为空";
+    EFieldTooLong: "{field} is longer than {max} characters", "{field}超过 {max} 个字符";
+    EFieldControl: "{field} contains the control character {code}", "{field}含有控制字符 {code}";
+    ERaisedAfterToday: "raised date {on} is after today ({today})", "提出时间 {on} 晚于今天（{today}）";
+    EUuidTaken: "uuid {uuid} is already in the ledger", "UUID {uuid} 已在台账中";
+    EBadCampaignCode: "campaign code {code} must be 1-64 letters, digits, '-' or '_'",
+        "专项代码 {code} 须为 1 至 64 个字母、数字、“-”或“_”";
+    EDaysOutOfRange: "--days {days} is out of range (1 to {max})", "--days {days} 超出范围（1 至 {max}）";
+    EMeasureBeforeProblem: "measure raised {on} is before its problem {problem} was raised ({raised})",
+        "措施提出时间 {on} 早于所属问题 {problem} 的提出时间（{raised}）";
+    EDeadlineNotLater: "new deadline {to} is not later than the current one ({due})",
+        "新时限 {to} 不晚于现行时限（{due}）";
+    EDeadlineBeforeRaised: "new deadline {to} is before {id} was raised ({raised})",
+        "新时限 {to} 早于 {id} 的提出时间（{raised}）";
+    EOngoingProblem: "{id} is a problem; only measures can be marked ongoing (长期坚持)",
+        "{id} 是问题；只有整改措施才能标记为长期坚持";
+    EClosedAfterToday: "closing date {on} is after today ({today})", "完成时间 {on} 晚于今天（{today}）";
+    EClosedBeforeRaised: "closing date {on} is before {id} was raised ({raised})",
+        "完成时间 {on} 早于 {id} 的提出时间（{raised}）";
+    EClosedBeforeReopen: "closing date {on} is before {id} was last reopened ({reopened})",
+        "完成时间 {on} 早于 {id} 最近一次驳回（{reopened}）";
+    EDueBeforeRaised: "due date {due} is before the raised date {raised}", "整改时限 {due} 早于提出时间 {raised}";
+    EUnknownKind: "unknown kind {value}: use problem or measure", "无法识别的类别 {value}：应为 problem（问题）或 measure（措施）";
+    EUnknownScope: "unknown scope {value}: use group (班子) or individual (个人)",
+        "无法识别的问题类型 {value}：应为 班子 或 个人";
+    EUnknownStatus: "unknown status {value}: use open, ongoing, closed, overdue or due-soon",
+        "无法识别的状态 {value}：应为 正在整改、长期坚持、已完成、已销号、逾期 或 即将到期";
+    ENothingToAssign: "nothing to assign: give --leader, --dept or --owner", "没有要调整的内容：请给出 --leader、--dept 或 --owner";
+    ETextNotForBy: "--format text is for `report campaign` and `report month`; use table, markdown, csv or json",
+        "--format text 只用于 `report campaign` 和 `report month`；请用 table、markdown、csv 或 json";
+    ESeveralCampaigns: "the ledger has {n} campaigns ({codes}); name one", "台账中有 {n} 个专项（{codes}），请指明其一";
+    ENotAProblem: "--problem wants a problem id (P<n>), not {id}", "--problem 须为问题编号（P<n>），而不是 {id}";
+    HintCampaignNew: "create one with `rectify campaign new`", "请先用 `rectify campaign new` 新建专项";
+    EImportStopped: "{file}: stopped after {n} errors", "{file}：错误已达 {n} 处，停止检查";
+    ECellNotDate: "{header}: {value} is not a date", "{header}：{value} 不是有效日期";
+    ECellNotScope: "{header}: {value} is not a scope (班子 or 个人)", "{header}：{value} 不是问题类型（班子 或 个人）";
+    ECellNotStatus: "{header}: {value} is not a status word", "{header}：{value} 不是可识别的状态";
+    ECellNotUuid: "{header}: {value} is not a UUID", "{header}：{value} 不是 UUID";
+    ECellNoProblem: "{header} is empty: every row needs a problem", "{header}为空：每一行都须有问题描述";
+    ECellNoCampaign: "{header}: {value} is not a campaign in the ledger", "{header}：台账中没有专项 {value}";
+    ECellBeforeRaised: "{header}: {value} is before the raised date {raised}", "{header}：{value} 早于提出时间 {raised}";
+    ECellBeforeDue: "{header}: {value} is earlier than 整改时限 {due}", "{header}：{value} 早于整改时限 {due}";
+    ECellNoClosedOn: "{header} is empty, but the row is closed", "{header}为空，但该行已办结";
+    ECellUuidOfMeasure: "{header}: {value} belongs to a measure", "{header}：{value} 属于一项整改措施";
+    ECellUuidOfProblem: "{header}: {value} belongs to a problem", "{header}：{value} 属于一个问题";
+    ECellDiffers: "{header}: {value} differs from the ledger ({ledger}) for an item whose {what} is already there; an import never changes existing items",
+        "{header}：{value} 与台账中的 {ledger} 不同，而该{what}已在台账中；导入不会修改已有事项";
+    EHeaderUnreadable: "{file}: cannot read the header row: {why}", "{file}：无法读取表头：{why}";
+    EColumnTwice: "{file}: column {header} appears twice", "{file}：列 {header} 出现了两次";
+    EUnknownColumns: "{file}: unknown columns: {columns}", "{file}：无法识别的列：{columns}";
+    HintHeaders: "headers are those of `rectify export`, in Chinese or English", "表头应与 `rectify export` 导出的一致（中英文均可）";
+    ENoProblemColumn: "{file}: no 问题描述 (problem) column: it is the one column an import needs",
+        "{file}：缺少“问题描述”列，导入至少需要这一列";
+    ECsvUnequal: "{file}:{line}: malformed CSV: {n} fields where the header has {header}",
+        "{file}:{line}：CSV 格式有误：该行有 {n} 个字段，而表头有 {header} 个";
+    EMalformedCsv: "{file}:{line}: malformed CSV: {why}", "{file}:{line}：CSV 格式有误：{why}";
+    EBadActor: "{name} is not a usable name for --by (1-100 characters, no control characters)",
+        "{name} 不能用作 --by 的操作人姓名（须为 1 至 100 个字符，不含控制字符）";
+    EBadLang: "unknown language {value}: use en or zh", "无法识别的语言 {value}：请用 zh 或 en";
+    EBadNow: "RECTIFY_NOW {value} is not an RFC 3339 time", "RECTIFY_NOW 的值 {value} 不是 RFC 3339 时间";
+    ENoHome: "cannot tell where the ledger is: HOME is not set", "无法确定台账位置：未设置 HOME";
+    HintNoHome: "pass --db PATH or set RECTIFY_DB", "请用 --db 指定台账文件，或设置 RECTIFY_DB";
+    ArgId: "ID", "编号";
+    ArgFile: "FILE", "文件";
+    ArgTitle: "TITLE", "标题";
+    ArgText: "TEXT", "内容";
+    ArgCode: "CODE", "专项代码";
+    ArgMonth: "MONTH", "月份";
+    EIo: "{path}: {why}", "{path}：{why}";
+    IoNotFound: "no such file or directory", "文件或目录不存在";
+    IoDenied: "permission denied", "权限不足";
+    IoExists: "it already exists", "已存在";
+    IoFull: "no space left on the device", "磁盘空间不足";
+    IoIsDir: "it is a directory", "这是一个目录";
+    IoNotDir: "a part of the path is not a directory", "路径中有一部分不是目录";
+    IoPipe: "the pipe was closed", "管道已关闭";
+    IoReadOnly: "the file system is read-only", "文件系统只读";
+    IoOther: "input/output error", "读写错误";
     ECampaignExists: "campaign {code} already exists", "专项 {code} 已存在";
     HintNoLedger: "run `rectify init` first, or point --db / RECTIFY_DB at your ledger",
         "请先运行 `rectify init`，或用 --db / RECTIFY_DB 指向台账文件";

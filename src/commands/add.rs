@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::ledger::model::{ItemRef, Kind};
 use crate::ledger::{NewMeasure, NewProblem, OpenMode, ProblemDefaults};
 use crate::output;
+use crate::words::W;
 
 pub fn run(cmd: AddCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     match cmd {
@@ -64,18 +65,17 @@ pub fn run(cmd: AddCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         } => {
             if let ItemRef::Id(id) = &problem {
                 if id.kind != Kind::Problem {
-                    return Err(Error::invalid(format!(
-                        "--problem wants a problem id (P<n>), not {id}"
-                    )));
+                    return Err(Error::invalid_w(W::ENotAProblem, &[("id", id.to_string())]));
                 }
             }
             let mut ledger = ctx.open(OpenMode::Existing)?;
             let (problem, id) = ctx.write(&mut ledger, |w| {
                 let problem = w.resolve(&problem)?;
                 if problem.kind != Kind::Problem {
-                    return Err(Error::invalid(format!(
-                        "--problem wants a problem, but {problem} is a measure"
-                    )));
+                    return Err(Error::invalid_w(
+                        W::ENotAProblem,
+                        &[("id", problem.to_string())],
+                    ));
                 }
                 let id = w.add_measure(NewMeasure {
                     uuid: None,

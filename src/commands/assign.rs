@@ -9,9 +9,7 @@ use crate::words::{say, W};
 pub fn run(args: AssignArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let r = args.responsible;
     if r.leader.is_none() && r.dept.is_none() && r.owner.is_none() {
-        return Err(Error::invalid(
-            "nothing to assign: give --leader, --dept or --owner",
-        ));
+        return Err(Error::invalid_w(W::ENothingToAssign, &[]));
     }
     let fields = AssignFields {
         leader: r.leader,

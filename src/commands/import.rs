@@ -15,6 +15,7 @@ use super::Context;
 use crate::cli::ImportArgs;
 use crate::csvio::{self, clean_cell, Column, COLUMNS};
 use crate::dates::parse_date;
+use crate::error::Said;
 use crate::error::{Error, Result};
 use crate::ledger::model::{Campaign, ItemId, ItemRef, Kind, Scope, Status};
 use crate::ledger::{
@@ -234,7 +235,12 @@ impl SheetReader {
             .from_reader(counter);
         let headers = reader
             .headers()
-            .map_err(|e| Error::invalid(format!("{name}: cannot read the header row: {e}")))?
+            .map_err(|e| {
+                Error::invalid_w(
+                    W::EHeaderUnreadable,
+                    &[("file", name.clone()), ("why", e.to_string())],
+                )
+            })?
             .clone();
         if headers.len() > MAX_COLUMNS {
             return Err(Error::invalid_w(
@@ -251,9 +257,10 @@ impl SheetReader {
         for header in headers.iter() {
             match Column::from_header(header) {
                 Some(c) if columns.iter().any(|(seen, _)| *seen == c) => {
-                    return Err(Error::invalid(format!(
-                        "{name}: column {header:?} appears twice"
-                    )))
+                    return Err(Error::invalid_w(
+                        W::EColumnTwice,
+                        &[("file", name), ("header", format!("{header:?}"))],
+                    ))
                 }
                 Some(c) => columns.push((c, header.trim().to_string())),
                 None if header.trim().is_empty() => unknown.push("(blank)".to_string()),
@@ -266,15 +273,14 @@ impl SheetReader {
             unknown.push(format!("… (+{more})"));
         }
         if !unknown.is_empty() {
-            return Err(
-                Error::invalid(format!("{name}: unknown columns: {}", unknown.join(", ")))
-                    .with_hint("headers are those of `rectify export`, in Chinese or English"),
-            );
+            return Err(Error::invalid_w(
+                W::EUnknownColumns,
+                &[("file", name), ("columns", unknown.join(", "))],
+            )
+            .with_hint_w(W::HintHeaders));
         }
         if !columns.iter().any(|(c, _)| *c == Column::Problem) {
-            return Err(Error::invalid(format!(
-                "{name}: no 问题描述 (problem) column: it is the one column an import needs"
-            )));
+            return Err(Error::invalid_w(W::ENoProblemColumn, &[("file", name)]));
         }
         Ok(SheetReader {
             name,
@@ -294,11 +300,7 @@ impl SheetReader {
                     let line = e
                         .position()
                         .map_or(0, |p| self.lines.borrow_mut().line_at(p.byte()));
-                    return Some(Err(Error::invalid(format!(
-                        "{}:{line}: malformed CSV: {}",
-                        self.name,
-                        csv_reason(&e)
-                    ))));
+                    return Some(Err(csv_error(&self.name, line, &e)));
                 }
             };
             if record.iter().all(|c| c.trim().is_empty()) {
@@ -378,14 +380,22 @@ impl<R: Read> Read for LineCounter<R> {
     }
 }
 
-fn csv_reason(e: &csv::Error) -> String {
+fn csv_error(file: &str, line: u64, e: &csv::Error) -> Error {
+    let at = [("file", file.to_string()), ("line", line.to_string())];
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => {
-            format!("{len} fields where the header has {expected_len}")
+            let mut args = at.to_vec();
+            args.push(("n", len.to_string()));
+            args.push(("header", expected_len.to_string()));
+            Error::invalid_w(W::ECsvUnequal, &args)
         }
-        other => format!("{other:?}"),
+        other => {
+            let mut args = at.to_vec();
+            args.push(("why", format!("{other:?}")));
+            Error::invalid_w(W::EMalformedCsv, &args)
+        }
     }
 }
 
@@ -442,7 +452,7 @@ struct Import<'n> {
     name: &'n str,
     default_campaign: Option<&'n str>,
     today: NaiveDate,
-    errors: Vec<String>,
+    errors: Vec<Said>,
     problems: HashMap<String, Slot>,
     campaigns: HashMap<String, Option<Campaign>>,
     /// Problems to close out once all their rows are in: closing date, line.
@@ -470,26 +480,48 @@ impl<'n> Import<'n> {
         }
     }
 
-    fn fail(&mut self, line: u64, message: String) {
+    fn fail(&mut self, line: u64, message: Said) {
         if self.errors.len() < MAX_REPORTED {
-            self.errors.push(format!("{}:{line}: {message}", self.name));
+            self.errors
+                .push(message.prefixed(&format!("{}:{line}: ", self.name)));
         } else if self.errors.len() == MAX_REPORTED {
-            self.errors.push(format!(
-                "{}: stopped after {MAX_REPORTED} errors",
-                self.name
+            self.errors.push(Said::word(
+                W::EImportStopped,
+                &[
+                    ("file", self.name.to_string()),
+                    ("n", MAX_REPORTED.to_string()),
+                ],
             ));
         }
     }
 
-    fn fail_raw(&mut self, message: String) {
+    fn fail_raw(&mut self, message: Said) {
         if self.errors.len() < MAX_REPORTED {
             self.errors.push(message);
         }
     }
 
-    fn cell_error(&mut self, row: &Row<'_>, c: Column, message: &str) {
+    /// A cell's error: `header: "value" …`, the header as the sheet has it
+    /// (or the column's own name, for a column the sheet lacks).
+    fn cell_error(&mut self, row: &Row<'_>, c: Column, word: W, args: &[(&str, String)]) {
         let (value, header) = row.cells.get(&c).cloned().unwrap_or_default();
-        self.fail(row.line, format!("{header}: {value:?} {message}"));
+        let mut all = args.to_vec();
+        all.push(("value", format!("{value:?}")));
+        let said = |lang: Lang| {
+            let header = if header.is_empty() {
+                c.header(lang)
+            } else {
+                header
+            };
+            let mut all = all.clone();
+            all.push(("header", header.to_string()));
+            say(lang, word, &all)
+        };
+        let message = Said {
+            en: said(Lang::En),
+            zh: Some(said(Lang::Zh)),
+        };
+        self.fail(row.line, message);
     }
 
     fn apply(
@@ -507,7 +539,7 @@ impl<'n> Import<'n> {
                 Err(e) => {
                     // A broken record ends the reading; what was found so far
                     // is reported with it.
-                    self.fail_raw(crate::error::chain(&e));
+                    self.fail_raw(e.said());
                     break;
                 }
             };
@@ -522,7 +554,7 @@ impl<'n> Import<'n> {
             if let Err(e) = self.apply_row(w, &row) {
                 match e {
                     Error::Invalid { .. } | Error::Refused { .. } | Error::NotFound { .. } => {
-                        self.fail(row.line, crate::error::chain(&e))
+                        self.fail(row.line, e.said())
                     }
                     other => return Err(other),
                 }
@@ -539,7 +571,7 @@ impl<'n> Import<'n> {
                     ..CloseRequest::default()
                 },
             ) {
-                self.fail(line, crate::error::chain(&e));
+                self.fail(line, e.said());
             }
         }
         if !self.errors.is_empty() {
@@ -554,7 +586,7 @@ impl<'n> Import<'n> {
             Some(text) => match parse_date(text) {
                 Ok(d) => Ok(Some(d)),
                 Err(_) => {
-                    self.cell_error(row, c, "is not a date");
+                    self.cell_error(row, c, W::ECellNotDate, &[]);
                     Err(())
                 }
             },
@@ -592,7 +624,7 @@ impl<'n> Import<'n> {
         let closed_on = self.date(row, Column::ClosedOn);
         let scope = match row.text(Column::Scope).map(str::parse::<Scope>) {
             Some(Err(_)) => {
-                self.cell_error(row, Column::Scope, "is not a scope (班子 or 个人)");
+                self.cell_error(row, Column::Scope, W::ECellNotScope, &[]);
                 None
             }
             other => other.and_then(|r| r.ok()),
@@ -602,7 +634,7 @@ impl<'n> Import<'n> {
             Some(text) => match parse_status(text) {
                 Some(s) => Some(s),
                 None => {
-                    self.cell_error(row, Column::Status, "is not a status word");
+                    self.cell_error(row, Column::Status, W::ECellNotStatus, &[]);
                     None
                 }
             },
@@ -612,7 +644,7 @@ impl<'n> Import<'n> {
             match text.parse::<ItemRef>() {
                 Ok(ItemRef::Uuid(u)) => Some(u),
                 _ => {
-                    self.cell_error(row, c, "is not a UUID");
+                    self.cell_error(row, c, W::ECellNotUuid, &[]);
                     None
                 }
             }
@@ -620,7 +652,7 @@ impl<'n> Import<'n> {
         let problem_uuid = uuid(Column::ProblemUuid);
         let measure_uuid = uuid(Column::MeasureUuid);
         if row.text(Column::Problem).is_none() {
-            self.cell_error(row, Column::Problem, "is empty: every row needs a problem");
+            self.cell_error(row, Column::Problem, W::ECellNoProblem, &[]);
         }
         let code = row
             .text(Column::Campaign)
@@ -631,7 +663,7 @@ impl<'n> Import<'n> {
                 Some(c) => Some(c),
                 None => {
                     if row.text(Column::Campaign).is_some() {
-                        self.cell_error(row, Column::Campaign, "is not a campaign in the ledger");
+                        self.cell_error(row, Column::Campaign, W::ECellNoCampaign, &[]);
                     }
                     None
                 }
@@ -649,7 +681,8 @@ impl<'n> Import<'n> {
                 self.cell_error(
                     row,
                     Column::DueOriginal,
-                    &format!("is before the raised date {raised}"),
+                    W::ECellBeforeRaised,
+                    &[("raised", raised.to_string())],
                 );
             }
         }
@@ -658,13 +691,14 @@ impl<'n> Import<'n> {
                 self.cell_error(
                     row,
                     Column::DueCurrent,
-                    &format!("is earlier than 整改时限 {o}"),
+                    W::ECellBeforeDue,
+                    &[("due", o.to_string())],
                 );
             }
         }
         let closing = matches!(status, Some(SheetStatus::Done | SheetStatus::ClosedOut));
         if closing && closed_on.is_none() {
-            self.cell_error(row, Column::ClosedOn, "is empty, but the row is closed");
+            self.cell_error(row, Column::ClosedOn, W::ECellNoClosedOn, &[]);
         }
         if self.errors.len() > before {
             // Rows of a problem whose first row failed would only repeat it.
@@ -691,7 +725,7 @@ impl<'n> Import<'n> {
                     Some(u) => match w.resolve(&ItemRef::Uuid(u.clone())) {
                         Ok(id) if id.kind == Kind::Problem => Some(id),
                         Ok(_) => {
-                            self.cell_error(row, Column::ProblemUuid, "belongs to a measure");
+                            self.cell_error(row, Column::ProblemUuid, W::ECellUuidOfMeasure, &[]);
                             return Ok(());
                         }
                         Err(Error::NotFound { .. }) => None,
@@ -761,7 +795,7 @@ impl<'n> Import<'n> {
             match w.resolve(&ItemRef::Uuid(u.clone())) {
                 Ok(id) => {
                     if id.kind != Kind::Measure {
-                        self.cell_error(row, Column::MeasureUuid, "belongs to a problem");
+                        self.cell_error(row, Column::MeasureUuid, W::ECellUuidOfProblem, &[]);
                     } else if self.same_as_ledger(w, row, problem, Some(id), true)? {
                         self.counts.skipped += 1;
                     }
@@ -890,17 +924,18 @@ impl<'n> Import<'n> {
             }
             if canonical(*column, value) != canonical(*column, &ledger_cells[i]) {
                 let what = if measure_level {
-                    "措施UUID"
+                    Column::MeasureUuid
                 } else {
-                    "问题UUID"
+                    Column::ProblemUuid
                 };
                 self.cell_error(
                     row,
                     *column,
-                    &format!(
-                        "differs from the ledger ({:?}) for an item whose {what} is already there; an import never changes existing items",
-                        ledger_cells[i]
-                    ),
+                    W::ECellDiffers,
+                    &[
+                        ("ledger", format!("{:?}", ledger_cells[i])),
+                        ("what", what.header(Lang::Zh).to_string()),
+                    ],
                 );
                 return Ok(false);
             }

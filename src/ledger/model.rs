@@ -39,9 +39,10 @@ impl FromStr for Kind {
         match s.trim().to_lowercase().as_str() {
             "problem" | "p" | "问题" => Ok(Kind::Problem),
             "measure" | "m" | "措施" | "整改措施" => Ok(Kind::Measure),
-            other => Err(Error::invalid(format!(
-                "unknown kind {other:?}: use problem or measure"
-            ))),
+            other => Err(Error::invalid_w(
+                W::EUnknownKind,
+                &[("value", format!("{other:?}"))],
+            )),
         }
     }
 }
@@ -159,9 +160,10 @@ impl FromStr for Scope {
         match s.trim().to_lowercase().as_str() {
             "group" | "班子" | "班子问题" | "领导班子" => Ok(Scope::Group),
             "individual" | "个人" | "个人问题" => Ok(Scope::Individual),
-            other => Err(Error::invalid(format!(
-                "unknown scope {other:?}: use group (班子) or individual (个人)"
-            ))),
+            other => Err(Error::invalid_w(
+                W::EUnknownScope,
+                &[("value", format!("{other:?}"))],
+            )),
         }
     }
 }
@@ -225,9 +227,10 @@ impl FromStr for StatusFilter {
             "overdue" | "逾期" => StatusFilter::Overdue,
             "due-soon" | "due_soon" | "duesoon" | "即将到期" => StatusFilter::DueSoon,
             other => {
-                return Err(Error::invalid(format!(
-                    "unknown status {other:?}: use open, ongoing, closed, overdue or due-soon"
-                )))
+                return Err(Error::invalid_w(
+                    W::EUnknownStatus,
+                    &[("value", format!("{other:?}"))],
+                ))
             }
         })
     }

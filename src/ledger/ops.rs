@@ -187,42 +187,43 @@ pub fn is_bidi_control(c: char) -> bool {
 }
 
 /// Trim and check one free-text field.
-pub fn clean_text(field: &str, text: &str, required: bool) -> Result<String> {
+pub fn clean_text(field: W, text: &str, required: bool) -> Result<String> {
     let trimmed = text.trim();
     let visible = trimmed
         .chars()
         .any(|c| !c.is_whitespace() && !INVISIBLE.contains(&c));
     if required && !visible {
-        return Err(Error::invalid(format!("{field} is empty")));
+        return Err(Error::invalid_field(W::EFieldEmpty, field, &[]));
     }
     if trimmed.chars().count() > MAX_TEXT_CHARS {
-        return Err(Error::invalid(format!(
-            "{field} is longer than {MAX_TEXT_CHARS} characters"
-        )));
+        return Err(Error::invalid_field(
+            W::EFieldTooLong,
+            field,
+            &[("max", MAX_TEXT_CHARS.to_string())],
+        ));
     }
     if let Some(c) = trimmed
         .chars()
         .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
     {
-        return Err(Error::invalid(format!(
-            "{field} contains the control character U+{:04X}",
-            c as u32
-        )));
+        return Err(Error::invalid_field(
+            W::EFieldControl,
+            field,
+            &[("code", format!("U+{:04X}", c as u32))],
+        ));
     }
     if let Some(c) = trimmed.chars().find(|&c| is_bidi_control(c)) {
-        return Err(Error::invalid_w(
+        return Err(Error::invalid_field(
             W::EBidiControl,
-            &[
-                ("field", field.to_string()),
-                ("code", format!("U+{:04X}", c as u32)),
-            ],
+            field,
+            &[("code", format!("U+{:04X}", c as u32))],
         ));
     }
     // Spreadsheets and Windows editors leave CRLF inside cells; store one form.
     Ok(trimmed.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
-fn opt_text(field: &str, text: Option<&str>) -> Result<String> {
+fn opt_text(field: W, text: Option<&str>) -> Result<String> {
     text.map(|t| clean_text(field, t, false))
         .transpose()
         .map(Option::unwrap_or_default)
@@ -384,10 +385,13 @@ impl<'a> Writer<'a> {
 
     fn check_raised(&self, raised: NaiveDate) -> Result<()> {
         if raised > self.stamp.today {
-            return Err(Error::invalid(format!(
-                "raised date {raised} is after today ({})",
-                self.stamp.today
-            )));
+            return Err(Error::invalid_w(
+                W::ERaisedAfterToday,
+                &[
+                    ("on", raised.to_string()),
+                    ("today", self.stamp.today.to_string()),
+                ],
+            ));
         }
         Ok(())
     }
@@ -409,9 +413,7 @@ impl<'a> Writer<'a> {
                 .query_row([&uuid], |_| Ok(()))
                 .optional()?;
             if taken.is_some() {
-                return Err(Error::refused(format!(
-                    "uuid {uuid} is already in the ledger"
-                )));
+                return Err(Error::refused_w(W::EUuidTaken, &[("uuid", uuid)]));
             }
         }
         Ok(uuid)
@@ -425,17 +427,21 @@ impl<'a> Writer<'a> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
-            return Err(Error::invalid(format!(
-                "campaign code {code:?} must be 1-64 letters, digits, '-' or '_'"
-            )));
+            return Err(Error::invalid_w(
+                W::EBadCampaignCode,
+                &[("code", format!("{code:?}"))],
+            ));
         }
-        let name = clean_text("campaign name", &c.name, true)?;
-        let source = opt_text("source", c.source.as_deref())?;
+        let name = clean_text(W::FCampaignName, &c.name, true)?;
+        let source = opt_text(W::FSource, c.source.as_deref())?;
         if c.days == 0 || c.days > MAX_CAMPAIGN_DAYS {
-            return Err(Error::invalid(format!(
-                "--days {} is out of range (1 to {MAX_CAMPAIGN_DAYS})",
-                c.days
-            )));
+            return Err(Error::invalid_w(
+                W::EDaysOutOfRange,
+                &[
+                    ("days", c.days.to_string()),
+                    ("max", MAX_CAMPAIGN_DAYS.to_string()),
+                ],
+            ));
         }
         match Campaign::end_for(c.start, c.days) {
             Some(end) if end <= crate::dates::latest() => {}
@@ -491,7 +497,7 @@ impl<'a> Writer<'a> {
     }
 
     pub fn add_problem(&mut self, p: NewProblem) -> Result<Vec<ItemId>> {
-        let title = clean_text("problem title", &p.title, true)?;
+        let title = clean_text(W::FProblemTitle, &p.title, true)?;
         let code = match p.campaign {
             Some(code) => Some(code),
             None if p.infer_campaign => self.running_campaign()?,
@@ -506,13 +512,13 @@ impl<'a> Writer<'a> {
         self.check_raised(raised)?;
         let due = p.assignee.due.or(campaign.as_ref().map(|c| c.end));
         check_due(due, raised)?;
-        let leader = opt_text("leader", p.assignee.leader.as_deref())?;
-        let department = opt_text("department", p.assignee.department.as_deref())?;
-        let owner = opt_text("owner", p.assignee.owner.as_deref())?;
+        let leader = opt_text(W::FLeader, p.assignee.leader.as_deref())?;
+        let department = opt_text(W::FDepartment, p.assignee.department.as_deref())?;
+        let owner = opt_text(W::FOwner, p.assignee.owner.as_deref())?;
         let measures = p
             .measures
             .iter()
-            .map(|m| clean_text("measure title", m, true))
+            .map(|m| clean_text(W::FMeasureTitle, m, true))
             .collect::<Result<Vec<_>>>()?;
 
         let id = self.next_id("problem")?;
@@ -522,9 +528,9 @@ impl<'a> Writer<'a> {
             "campaign_id": campaign_id,
             "title": title,
             "scope": p.scope.map(Scope::as_str),
-            "source": opt_text("source", p.source.as_deref())?,
-            "subject": opt_text("subject", p.subject.as_deref())?,
-            "cause": opt_text("cause", p.cause.as_deref())?,
+            "source": opt_text(W::FSource, p.source.as_deref())?,
+            "subject": opt_text(W::FSubject, p.subject.as_deref())?,
+            "cause": opt_text(W::FCause, p.cause.as_deref())?,
             "leader": leader,
             "department": department,
             "owner": owner,
@@ -574,18 +580,22 @@ impl<'a> Writer<'a> {
                 ],
             ));
         }
-        let title = clean_text("measure title", &m.title, true)?;
+        let title = clean_text(W::FMeasureTitle, &m.title, true)?;
         let raised = m.raised.unwrap_or(self.stamp.today);
         self.check_raised(raised)?;
         if raised < problem.raised_on {
-            return Err(Error::invalid(format!(
-                "measure raised {raised} is before its problem {} was raised ({})",
-                problem.id, problem.raised_on
-            )));
+            return Err(Error::invalid_w(
+                W::EMeasureBeforeProblem,
+                &[
+                    ("on", raised.to_string()),
+                    ("problem", problem.id.to_string()),
+                    ("raised", problem.raised_on.to_string()),
+                ],
+            ));
         }
         let due = m.assignee.due.or(problem.due_current);
         check_due(due, raised)?;
-        let inherit = |given: Option<&str>, field: &str, from: &str| -> Result<String> {
+        let inherit = |given: Option<&str>, field: W, from: &str| -> Result<String> {
             match given {
                 Some(text) => clean_text(field, text, false),
                 None => Ok(from.to_string()),
@@ -597,9 +607,9 @@ impl<'a> Writer<'a> {
             "uuid": self.fresh_uuid(m.uuid)?,
             "problem_id": problem.id.n,
             "title": title,
-            "leader": inherit(m.assignee.leader.as_deref(), "leader", &problem.leader)?,
-            "department": inherit(m.assignee.department.as_deref(), "department", &problem.department)?,
-            "owner": inherit(m.assignee.owner.as_deref(), "owner", &problem.owner)?,
+            "leader": inherit(m.assignee.leader.as_deref(), W::FLeader, &problem.leader)?,
+            "department": inherit(m.assignee.department.as_deref(), W::FDepartment, &problem.department)?,
+            "owner": inherit(m.assignee.owner.as_deref(), W::FOwner, &problem.owner)?,
             "raised_on": raised.to_string(),
             "due_original": date_json(due),
             "due_current": date_json(due),
@@ -656,13 +666,13 @@ impl<'a> Writer<'a> {
     pub fn assign(&mut self, id: ItemId, fields: &AssignFields) -> Result<bool> {
         let item = self.item(id)?;
         let mut after = Map::new();
-        for (column, given) in [
-            ("leader", &fields.leader),
-            ("department", &fields.department),
-            ("owner", &fields.owner),
+        for (column, field, given) in [
+            ("leader", W::FLeader, &fields.leader),
+            ("department", W::FDepartment, &fields.department),
+            ("owner", W::FOwner, &fields.owner),
         ] {
             if let Some(text) = given {
-                let text = clean_text(column, text, false)?;
+                let text = clean_text(field, text, false)?;
                 if current_value(&item, column) != Value::String(text.clone()) {
                     after.insert(column.into(), Value::String(text));
                 }
@@ -673,7 +683,7 @@ impl<'a> Writer<'a> {
         }
         let mut extra = Map::new();
         if let Some(note) = &fields.note {
-            extra.insert("note".into(), clean_text("note", note, false)?.into());
+            extra.insert("note".into(), clean_text(W::FNote, note, false)?.into());
         }
         self.change(&item, "assign", self.stamp.today, after, extra)?;
         Ok(true)
@@ -681,7 +691,7 @@ impl<'a> Writer<'a> {
 
     pub fn extend(&mut self, id: ItemId, to: NaiveDate, reason: &str) -> Result<()> {
         let item = self.item(id)?;
-        let reason = clean_text("reason", reason, true)?;
+        let reason = clean_text(W::FReason, reason, true)?;
         if item.status == Status::Closed {
             return Err(Error::refused_w(
                 W::EClosedNoExtend,
@@ -690,15 +700,20 @@ impl<'a> Writer<'a> {
         }
         match item.due_current {
             Some(due) if to <= due => {
-                return Err(Error::invalid(format!(
-                    "new deadline {to} is not later than the current one ({due})"
-                )))
+                return Err(Error::invalid_w(
+                    W::EDeadlineNotLater,
+                    &[("to", to.to_string()), ("due", due.to_string())],
+                ))
             }
             None if to < item.raised_on => {
-                return Err(Error::invalid(format!(
-                    "new deadline {to} is before {id} was raised ({})",
-                    item.raised_on
-                )))
+                return Err(Error::invalid_w(
+                    W::EDeadlineBeforeRaised,
+                    &[
+                        ("to", to.to_string()),
+                        ("id", id.to_string()),
+                        ("raised", item.raised_on.to_string()),
+                    ],
+                ))
             }
             _ => {}
         }
@@ -711,7 +726,7 @@ impl<'a> Writer<'a> {
 
     pub fn note(&mut self, id: ItemId, text: &str) -> Result<()> {
         let item = self.item(id)?;
-        let text = clean_text("note", text, true)?;
+        let text = clean_text(W::FNote, text, true)?;
         let mut after = Map::new();
         after.insert("progress".into(), text.into());
         self.change(&item, "note", self.stamp.today, after, Map::new())
@@ -722,26 +737,37 @@ impl<'a> Writer<'a> {
         let today = self.stamp.today;
         let on = req.on.unwrap_or(today);
         if req.ongoing && item.kind == Kind::Problem {
-            return Err(Error::invalid(format!(
-                "{id} is a problem; only measures can be marked ongoing (长期坚持)"
-            )));
+            return Err(Error::invalid_w(
+                W::EOngoingProblem,
+                &[("id", id.to_string())],
+            ));
         }
         if on > today {
-            return Err(Error::invalid(format!(
-                "closing date {on} is after today ({today})"
-            )));
+            return Err(Error::invalid_w(
+                W::EClosedAfterToday,
+                &[("on", on.to_string()), ("today", today.to_string())],
+            ));
         }
         if on < item.raised_on {
-            return Err(Error::invalid(format!(
-                "closing date {on} is before {id} was raised ({})",
-                item.raised_on
-            )));
+            return Err(Error::invalid_w(
+                W::EClosedBeforeRaised,
+                &[
+                    ("on", on.to_string()),
+                    ("id", id.to_string()),
+                    ("raised", item.raised_on.to_string()),
+                ],
+            ));
         }
         if let Some(reopened) = store::last_reopen(self.conn, id)? {
             if on < reopened {
-                return Err(Error::invalid(format!(
-                    "closing date {on} is before {id} was last reopened ({reopened})"
-                )));
+                return Err(Error::invalid_w(
+                    W::EClosedBeforeReopen,
+                    &[
+                        ("on", on.to_string()),
+                        ("id", id.to_string()),
+                        ("reopened", reopened.to_string()),
+                    ],
+                ));
             }
         }
         match item.status {
@@ -797,11 +823,11 @@ impl<'a> Writer<'a> {
         after.insert("closed_on".into(), closed_on);
         after.insert(
             "close_note".into(),
-            opt_text("note", req.note.as_deref())?.into(),
+            opt_text(W::FNote, req.note.as_deref())?.into(),
         );
         after.insert(
             "evidence".into(),
-            opt_text("evidence", req.evidence.as_deref())?.into(),
+            opt_text(W::FEvidence, req.evidence.as_deref())?.into(),
         );
         self.change(&item, action, on, after, Map::new())
     }
@@ -810,7 +836,7 @@ impl<'a> Writer<'a> {
     /// of a closed problem reopens the problem too. Returns what was reopened.
     pub fn reopen(&mut self, id: ItemId, reason: &str) -> Result<Vec<ItemId>> {
         let item = self.item(id)?;
-        let reason = clean_text("reason", reason, true)?;
+        let reason = clean_text(W::FReason, reason, true)?;
         if item.status == Status::Open {
             return Err(Error::refused_w(W::ENotClosed, &[("id", id.to_string())]));
         }
@@ -840,9 +866,10 @@ impl<'a> Writer<'a> {
 
 fn check_due(due: Option<NaiveDate>, raised: NaiveDate) -> Result<()> {
     match due {
-        Some(due) if due < raised => Err(Error::invalid(format!(
-            "due date {due} is before the raised date {raised}"
-        ))),
+        Some(due) if due < raised => Err(Error::invalid_w(
+            W::EDueBeforeRaised,
+            &[("due", due.to_string()), ("raised", raised.to_string())],
+        )),
         _ => Ok(()),
     }
 }

@@ -479,7 +479,7 @@ pub fn resolve(conn: &Connection, reference: &ItemRef) -> Result<ItemId> {
                     return Ok(ItemId { kind, n });
                 }
             }
-            Err(Error::not_found(format!("item {uuid}")))
+            Err(Error::not_found(uuid.clone()))
         }
     }
 }

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::ledger::model::Campaign;
 use crate::ledger::Ledger;
+use crate::words::W;
 pub use figures::GroupBy;
 use figures::{Counts, OverdueMeasure, ProblemCounts, Query};
 pub use render::{render, render_by, summary_sheet, Summary, SummarySheet};
@@ -101,15 +102,14 @@ pub fn pick_campaign(ledger: &Ledger, code: Option<&str>) -> Result<Campaign> {
     }
     let all = ledger.campaigns()?;
     match all.as_slice() {
-        [] => Err(Error::not_found("campaign").with_hint("create one with `rectify campaign new`")),
+        [] => Err(Error::campaign_not_found("").with_hint_w(W::HintCampaignNew)),
         [only] => Ok(only.clone()),
         several => {
             let codes: Vec<&str> = several.iter().map(|c| c.code.as_str()).collect();
-            Err(Error::invalid(format!(
-                "the ledger has {} campaigns ({}); name one",
-                codes.len(),
-                codes.join(", ")
-            )))
+            Err(Error::invalid_w(
+                W::ESeveralCampaigns,
+                &[("n", codes.len().to_string()), ("codes", codes.join(", "))],
+            ))
         }
     }
 }

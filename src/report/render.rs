@@ -527,9 +527,7 @@ pub fn render_by(
         ReportFormat::Csv => group_csv(out, rows, group, lang),
         ReportFormat::Table => group_table(out, rows, group, lang),
         ReportFormat::Markdown => md_group_table(out, rows, group, lang),
-        ReportFormat::Text => Err(Error::invalid(
-            "--format text is for `report campaign` and `report month`; use table, markdown, csv or json",
-        )),
+        ReportFormat::Text => Err(Error::invalid_w(W::ETextNotForBy, &[])),
     }
 }
 
