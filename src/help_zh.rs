@@ -222,6 +222,8 @@ pub fn localize(cmd: Command) -> Command {
 /// headings around them are translated.
 fn localize_after_help(text: &str) -> String {
     text.replace("Examples:", "示例：")
+        .replace("echo 'something is overdue'", "echo '有逾期事项'")
+        .replace("# last complete month", "# 上一个完整月份")
         .replace("Example (crontab):", "示例（crontab）：")
         .replace("Example:", "示例：")
         .replace(
@@ -236,6 +238,61 @@ fn localize_after_help(text: &str) -> String {
             "On its own, verify catches an edited or deleted event anywhere but at the\nnewest end, and any table that disagrees with the history. A history cut\nshort or rebuilt whole is caught only against a fingerprint saved elsewhere.",
             "单独运行时，verify 能发现除最新一端以外任何被改动或删除的事件，以及与历史不符的表。\n历史被截短或整体重算，只有对照另行保存的台账指纹（--expect）才能发现。",
         )
+}
+
+/// clap's `[default: …]`, `[possible values: …]` and `[env: …]` in
+/// Chinese, written into the help text itself (clap has no hook for their
+/// words), with the value descriptions left out: the Chinese help line
+/// already says what each value does.
+fn with_chrome(help: &str, arg: &Arg) -> String {
+    let mut text = help.to_string();
+    let takes_value = arg.get_action().takes_values();
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if takes_value && !defaults.is_empty() && !arg.is_hide_default_value_set() {
+        text.push_str(&format!(" [默认：{}]", defaults.join("、")));
+    }
+    let values: Vec<String> = arg
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    if takes_value && !values.is_empty() && !arg.is_hide_possible_values_set() {
+        text.push_str(&format!(" [可选值：{}]", values.join("、")));
+    }
+    if let Some(env) = arg.get_env().filter(|_| !arg.is_hide_env_set()) {
+        text.push_str(&format!(" [环境变量：{}]", env.to_string_lossy()));
+    }
+    text
+}
+
+/// A positional argument's placeholder in Chinese: `[编号]`, not `[ID]`.
+pub fn positional_name(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "ID" | "IDS" => "编号",
+        "FILE" => "文件",
+        "TITLE" => "标题",
+        "TEXT" => "内容",
+        "CODE" => "专项代码",
+        "MONTH" => "月份",
+        "SHELL" => "SHELL",
+        _ => return None,
+    })
+}
+
+/// What is left of clap's own English in a rendered help page.
+pub fn chrome(help: &str) -> String {
+    help.replace(
+        "Print this message or the help of the given subcommand(s)",
+        "显示本帮助，或指定命令的帮助",
+    )
+    .replace("[OPTIONS]", "[选项]")
+    .replace("<COMMAND>", "<命令>")
+    .replace("[COMMAND]", "[命令]")
 }
 
 fn localize_at(mut cmd: Command, path: &str) -> Command {
@@ -258,9 +315,27 @@ fn localize_at(mut cmd: Command, path: &str) -> Command {
             } else {
                 "选项"
             };
-            let arg = arg.help_heading(heading);
+            let mut arg = arg.help_heading(heading);
+            if arg.is_positional() {
+                let named: Option<&'static str> = arg
+                    .get_value_names()
+                    .and_then(|names| names.first())
+                    .and_then(|name| positional_name(name.as_str()));
+                if let Some(name) = named {
+                    arg = arg.value_name(name);
+                }
+            }
             match text {
-                Some(t) => arg.help(t).long_help(None),
+                Some(t) => {
+                    let help = with_chrome(t, &arg);
+                    let takes_value = arg.get_action().takes_values();
+                    let arg = arg.help(help).long_help(None).hide_env(true);
+                    if takes_value {
+                        arg.hide_default_value(true).hide_possible_values(true)
+                    } else {
+                        arg
+                    }
+                }
                 None => arg,
             }
         });

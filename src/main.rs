@@ -191,11 +191,11 @@ fn usage_error(err: clap::Error, lang: Lang) -> ExitCode {
     }
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = err.print();
+            print_help(&err, lang, false);
             ExitCode::SUCCESS
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = err.print();
+            print_help(&err, lang, true);
             ExitCode::from(exit::USAGE)
         }
         _ => {
@@ -212,22 +212,30 @@ fn usage_error(err: clap::Error, lang: Lang) -> ExitCode {
     }
 }
 
+/// Help as clap renders it; in Chinese, with clap's last English words
+/// replaced (plain text then: the replacement cannot keep clap's styles).
+fn print_help(err: &clap::Error, lang: Lang, to_stderr: bool) {
+    if lang == Lang::En {
+        let _ = err.print();
+        return;
+    }
+    let text = rectify::help_zh::chrome(&err.render().to_string());
+    let _ = if to_stderr {
+        std::io::stderr().write_all(text.as_bytes())
+    } else {
+        std::io::stdout().write_all(text.as_bytes())
+    };
+}
+
 /// `--due <DATE>` as `--due`; a positional `<ID>` by its Chinese name.
 fn flag_only(arg: &str) -> String {
     match arg.split_whitespace().next() {
         Some(flag) if flag.starts_with('-') => flag.to_string(),
         _ => {
             let bare = arg.trim_matches(|c| matches!(c, '<' | '>' | '[' | ']' | '.'));
-            let word = match bare {
-                "ID" | "IDS" => W::ArgId,
-                "FILE" => W::ArgFile,
-                "TITLE" => W::ArgTitle,
-                "TEXT" => W::ArgText,
-                "CODE" => W::ArgCode,
-                "MONTH" => W::ArgMonth,
-                _ => return bare.to_string(),
-            };
-            Lang::Zh.t(word).to_string()
+            rectify::help_zh::positional_name(bare)
+                .unwrap_or(bare)
+                .to_string()
         }
     }
 }

@@ -387,12 +387,6 @@ catalogue! {
     EBadNow: "RECTIFY_NOW {value} is not an RFC 3339 time", "RECTIFY_NOW 的值 {value} 不是 RFC 3339 时间";
     ENoHome: "cannot tell where the ledger is: HOME is not set", "无法确定台账位置：未设置 HOME";
     HintNoHome: "pass --db PATH or set RECTIFY_DB", "请用 --db 指定台账文件，或设置 RECTIFY_DB";
-    ArgId: "ID", "编号";
-    ArgFile: "FILE", "文件";
-    ArgTitle: "TITLE", "标题";
-    ArgText: "TEXT", "内容";
-    ArgCode: "CODE", "专项代码";
-    ArgMonth: "MONTH", "月份";
     EIo: "{path}: {why}", "{path}：{why}";
     IoNotFound: "no such file or directory", "文件或目录不存在";
     IoDenied: "permission denied", "权限不足";

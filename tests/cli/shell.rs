@@ -431,3 +431,107 @@ fn confirmations_and_summaries_speak_chinese() {
         );
     }
 }
+
+/// `--help` of every command, in Chinese, leaves no English word: only
+/// flags, value names, command and value names, and the example command
+/// lines themselves.
+#[test]
+fn every_help_page_speaks_chinese() {
+    use clap::CommandFactory;
+    fn paths(cmd: &clap::Command, prefix: &[String], out: &mut Vec<Vec<String>>) {
+        out.push(prefix.to_vec());
+        for sub in cmd.get_subcommands() {
+            let mut path = prefix.to_vec();
+            path.push(sub.get_name().to_string());
+            paths(sub, &path, out);
+        }
+    }
+    let top = rectify::cli::Cli::command();
+    let mut all = Vec::new();
+    paths(&top, &[], &mut all);
+    let mut allowed: Vec<String> = Vec::new();
+    fn names(cmd: &clap::Command, allowed: &mut Vec<String>) {
+        allowed.push(cmd.get_name().to_string());
+        for arg in cmd.get_arguments() {
+            for v in arg.get_possible_values() {
+                allowed.push(v.get_name().to_string());
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            names(sub, allowed);
+        }
+    }
+    names(&top, &mut allowed);
+    // Hyphenated values (on-time) are split into words below.
+    let parts: Vec<String> = allowed
+        .iter()
+        .flat_map(|v| v.split('-').map(String::from).collect::<Vec<_>>())
+        .collect();
+    allowed.extend(parts);
+    // Product, format and tool names, and the English values a clerk may
+    // also type (group / individual).
+    allowed.extend(
+        [
+            "help",
+            "NO_COLOR",
+            "USER",
+            "roff",
+            "man",
+            "RECTIFY_LANG",
+            "Excel",
+            "WPS",
+            "XLSX",
+            "JSON",
+            "crontab",
+            "group",
+            "individual",
+        ]
+        .map(String::from),
+    );
+    let l = Ledger::new();
+    let mut english = Vec::new();
+    for path in &all {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let mut cmd = l.command(&args);
+        cmd.env("RECTIFY_LANG", "zh");
+        let run = l.run_cmd(cmd, &args);
+        assert_eq!(run.code, Some(0), "{run}");
+        let text: String = run
+            .stdout
+            .lines()
+            // Example command lines are commands, the same in both languages.
+            .filter(|line| {
+                let t = line.trim_start();
+                !(t.starts_with("rectify ")
+                    || t.starts_with("id=$(")
+                    || t.starts_with("0 8 *")
+                    || t.starts_with("--leader"))
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        // Value names in angle brackets are placeholders, as typed.
+        let mut plain = String::new();
+        let mut depth = 0;
+        for c in text.chars() {
+            match c {
+                '<' => depth += 1,
+                '>' if depth > 0 => depth -= 1,
+                _ if depth == 0 => plain.push(c),
+                _ => {}
+            }
+        }
+        let words: Vec<String> = crate::bad_input::english_words(&plain)
+            .into_iter()
+            .filter(|w| !allowed.contains(w))
+            .collect();
+        if !words.is_empty() {
+            english.push(format!("rectify {}: {words:?}", args.join(" ")));
+        }
+    }
+    assert!(
+        english.is_empty(),
+        "English left in help:\n{}",
+        english.join("\n")
+    );
+}
