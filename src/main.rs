@@ -61,7 +61,7 @@ fn parse(args: &[std::ffi::OsString], lang: Lang) -> Result<Cli, clap::Error> {
 
 fn run(cli: Cli, lang: Lang) -> Result<u8, Error> {
     let mut out = BufWriter::new(std::io::stdout().lock());
-    if let Some(result) = commands::run_without_ledger(&cli.command, &mut out) {
+    if let Some(result) = commands::run_without_ledger(&cli.command, lang, &mut out) {
         let code = result?;
         out.flush()?;
         return Ok(code);

@@ -397,6 +397,9 @@ catalogue! {
     IoPipe: "the pipe was closed", "管道已关闭";
     IoReadOnly: "the file system is read-only", "文件系统只读";
     IoOther: "input/output error", "读写错误";
+    ENotADirectory: "{path} is not a directory", "{path} 不是目录";
+    HintMkdirMan: "create it first, for example mkdir -p ~/.local/share/man/man1", "请先创建该目录，例如 mkdir -p ~/.local/share/man/man1";
+    SaidManWritten: "wrote man pages to {path}", "已将 man 手册写入 {path}";
     ECampaignExists: "campaign {code} already exists", "专项 {code} 已存在";
     HintNoLedger: "run `rectify init` first, or point --db / RECTIFY_DB at your ledger",
         "请先运行 `rectify init`，或用 --db / RECTIFY_DB 指向台账文件";

@@ -111,16 +111,20 @@ fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<u8> 
         Command::Backup(args) => backup::run(args, ctx, out),
         Command::Verify(args) => verify::run(args, ctx, out),
         Command::Completions { shell } => completions::run(shell, out),
-        Command::Man { dir } => man::run(dir.as_deref(), out),
+        Command::Man { dir } => man::run(dir.as_deref(), ctx.lang, out),
     }
 }
 
 /// Commands that need no ledger, clock or user: they run before any of
 /// that is resolved, so they work with an empty environment.
-pub fn run_without_ledger(command: &Command, out: &mut dyn Write) -> Option<Result<u8>> {
+pub fn run_without_ledger(
+    command: &Command,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> Option<Result<u8>> {
     match command {
         Command::Completions { shell } => Some(completions::run(*shell, out)),
-        Command::Man { dir } => Some(man::run(dir.as_deref(), out)),
+        Command::Man { dir } => Some(man::run(dir.as_deref(), lang, out)),
         _ => None,
     }
 }

@@ -535,3 +535,39 @@ fn every_help_page_speaks_chinese() {
         english.join("\n")
     );
 }
+
+/// `rectify man --lang zh` writes Chinese pages: clap_mangen's section
+/// names and notes are replaced, to stdout and into a directory.
+#[test]
+fn man_pages_in_chinese() {
+    let l = Ledger::empty();
+    let page = l.ok(&["man", "--lang", "zh"]);
+    for section in ["名称", "用法", "说明", "选项", "命令", "示例"] {
+        assert!(
+            page.contains(&format!(".SH {section}\n")),
+            "{section}\n{page}"
+        );
+    }
+    for english in [
+        ".SH NAME",
+        ".SH OPTIONS",
+        "Possible values",
+        "[default:",
+        "May also be specified",
+        "Print help",
+        "[OPTIONS]",
+    ] {
+        assert!(!page.contains(english), "{english} left in\n{page}");
+    }
+    let dir = l.path("man1");
+    std::fs::create_dir(&dir).unwrap();
+    let said = l.ok(&["--lang", "zh", "man", "--dir", dir.to_str().unwrap()]);
+    assert!(said.starts_with("已将 man 手册写入"), "{said}");
+    let close = std::fs::read_to_string(dir.join("rectify-close.1")).unwrap();
+    assert!(
+        close.contains(".SH 选项") && close.contains("完成时间"),
+        "{close}"
+    );
+    // English stays English.
+    assert!(l.ok(&["man"]).contains(".SH OPTIONS"));
+}
