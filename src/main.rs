@@ -152,6 +152,8 @@ fn context(cli: &Cli, lang: Lang) -> Result<Context, Error> {
         },
         lang,
         committed: std::cell::Cell::new(false),
+        // Today's offset of the local zone (TZ), for the history's times.
+        zone: *chrono::Local::now().offset(),
     })
 }
 

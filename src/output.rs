@@ -400,7 +400,11 @@ fn field(payload: &serde_json::Value, side: &str, key: &str) -> String {
 }
 
 /// One line describing what an event changed.
-pub fn describe_event(e: &Event) -> String {
+pub fn describe_event(e: &Event, lang: Lang) -> String {
+    let arrow = match lang {
+        Lang::En => " -> ",
+        Lang::Zh => " → ",
+    };
     let p = &e.payload;
     let reason = p["reason"].as_str().unwrap_or("");
     match e.action.as_str() {
@@ -413,8 +417,18 @@ pub fn describe_event(e: &Event) -> String {
             let mut parts: Vec<String> = Vec::new();
             if let Some(after) = p["after"].as_object() {
                 for key in after.keys() {
+                    let name = match key.as_str() {
+                        "leader" => lang.t(W::FLeader),
+                        "department" => lang.t(W::FDepartment),
+                        "owner" => lang.t(W::FOwner),
+                        other => other,
+                    };
+                    let colon = match lang {
+                        Lang::En => ": ",
+                        Lang::Zh => "：",
+                    };
                     parts.push(format!(
-                        "{key}: {} -> {}",
+                        "{name}{colon}{}{arrow}{}",
                         field(p, "before", key),
                         field(p, "after", key)
                     ));
@@ -425,11 +439,17 @@ pub fn describe_event(e: &Event) -> String {
             }
             parts.join("; ")
         }
-        "extend" => format!(
-            "{} -> {} ({reason})",
-            field(p, "before", "due_current"),
-            field(p, "after", "due_current")
-        ),
+        "extend" => {
+            let (open, close) = match lang {
+                Lang::En => (" (", ")"),
+                Lang::Zh => ("（", "）"),
+            };
+            format!(
+                "{}{arrow}{}{open}{reason}{close}",
+                field(p, "before", "due_current"),
+                field(p, "after", "due_current")
+            )
+        }
         "note" => field(p, "after", "progress"),
         "close" | "ongoing" => ["close_note", "evidence"]
             .iter()
@@ -442,8 +462,10 @@ pub fn describe_event(e: &Event) -> String {
     }
 }
 
-pub fn action_word(action: &str, lang: Lang) -> String {
+/// The action's word; closing a problem is 销号, closing a measure 完成.
+pub fn action_word(action: &str, item: &str, lang: Lang) -> String {
     let w = match action {
+        "close" if item.starts_with('P') => W::ActCloseOut,
         "add" => W::ActAdd,
         "assign" => W::ActAssign,
         "extend" => W::ActExtend,
@@ -457,8 +479,26 @@ pub fn action_word(action: &str, lang: Lang) -> String {
     lang.t(w).to_string()
 }
 
+/// An RFC 3339 time in `zone`, to the minute; as stored if it is not one.
+pub fn local_time(rfc3339: &str, zone: chrono::FixedOffset) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| {
+            t.with_timezone(&zone)
+                .format("%Y-%m-%d %H:%M %:z")
+                .to_string()
+        })
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
 /// The history as a table; `with_item` adds the item column for `log`.
-pub fn events_table(events: &[Event], lang: Lang, with_item: bool) -> Table {
+/// `zone` is the reader's time zone, resolved in main: history is stored in
+/// UTC and shown as local time (`2023-06-20 09:15 +08:00`).
+pub fn events_table(
+    events: &[Event],
+    lang: Lang,
+    with_item: bool,
+    zone: chrono::FixedOffset,
+) -> Table {
     let mut headers = vec![
         lang.t(W::HSeq),
         lang.t(W::HEffective),
@@ -474,14 +514,14 @@ pub fn events_table(events: &[Event], lang: Lang, with_item: bool) -> Table {
         let mut row = vec![
             e.seq.to_string(),
             e.effective_on.to_string(),
-            e.recorded_at.clone(),
+            local_time(&e.recorded_at, zone),
             e.actor.clone(),
         ];
         if with_item {
             row.push(e.item.clone());
         }
-        row.push(action_word(&e.action, lang));
-        row.push(truncate(&describe_event(e), 60));
+        row.push(action_word(&e.action, &e.item, lang));
+        row.push(truncate(&describe_event(e, lang), 60));
         t.add_row(row);
     }
     right_align(&mut t, &[0]);

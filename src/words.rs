@@ -134,6 +134,7 @@ catalogue! {
     ActExtend: "extend", "延期";
     ActNote: "note", "进展";
     ActClose: "close", "完成";
+    ActCloseOut: "close out", "销号";
     ActOngoing: "ongoing", "长期坚持";
     ActReopen: "reopen", "驳回重开";
     ActCampaign: "campaign", "新建专项";

@@ -71,6 +71,7 @@ impl Ledger {
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(bin());
         cmd.env_clear()
+            .env("TZ", "UTC")
             .env("RECTIFY_DB", &self.db)
             .env("RECTIFY_TODAY", &self.today)
             .env("RECTIFY_NOW", NOW)

@@ -571,3 +571,30 @@ fn man_pages_in_chinese() {
     // English stays English.
     assert!(l.ok(&["man"]).contains(".SH OPTIONS"));
 }
+
+/// History reads in the clerk's words and time zone: 责任人：张三 → 李四,
+/// a problem's closing as 销号, times local (`TZ`), JSON still UTC.
+#[test]
+fn history_in_chinese_and_local_time() {
+    let mut l = crate::harness::small_campaign();
+    l.at("2023-06-30");
+    l.ok(&["assign", "M1", "--owner", "李四"]);
+    l.ok(&["close", "M1", "M2", "P1"]);
+    let mut cmd = l.command(&["log"]);
+    cmd.env("RECTIFY_LANG", "zh").env("TZ", "Asia/Shanghai");
+    let run = l.run_cmd(cmd, &["log"]);
+    assert_eq!(run.code, Some(0), "{run}");
+    assert!(run.stdout.contains("责任人：张三 → 李四"), "{run}");
+    assert!(run.stdout.contains("2023-05-10 09:02 +08:00"), "{run}");
+    let closing_p1 = run
+        .stdout
+        .lines()
+        .find(|line| line.contains(" P1 ") && line.contains("销号"));
+    assert!(closing_p1.is_some(), "{run}");
+    assert!(!run.stdout.contains("owner"), "{run}");
+    let json = l.ok(&["log", "--format", "json"]);
+    assert!(
+        json.contains("\"recorded_at\": \"2023-05-10T01:02:03Z\""),
+        "{json}"
+    );
+}
