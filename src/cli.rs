@@ -673,6 +673,83 @@ fn kind_arg(s: &str) -> Result<Kind, crate::error::Error> {
     s.parse()
 }
 
+// How the report's choices are typed. The report module knows nothing of
+// clap; here each value gets its Chinese spelling as an alias, so a clerk
+// may type `report by 部门 --sort 逾期`. Format names stay English.
+fn choice(name: &'static str, aliases: &[&'static str]) -> clap::builder::PossibleValue {
+    clap::builder::PossibleValue::new(name).aliases(aliases.iter().copied())
+}
+
+impl clap::ValueEnum for GroupBy {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            GroupBy::Dept,
+            GroupBy::Owner,
+            GroupBy::Source,
+            GroupBy::Scope,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(match self {
+            GroupBy::Dept => choice("dept", &["department", "部门", "责任部门"]),
+            GroupBy::Owner => choice("owner", &["责任人"]),
+            GroupBy::Source => choice("source", &["来源", "问题来源"]),
+            GroupBy::Scope => choice("scope", &["类型", "问题类型"]),
+        })
+    }
+}
+
+impl clap::ValueEnum for SortKey {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            SortKey::Key,
+            SortKey::Total,
+            SortKey::Closed,
+            SortKey::OnTime,
+            SortKey::Late,
+            SortKey::Ongoing,
+            SortKey::Open,
+            SortKey::Overdue,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(match self {
+            SortKey::Key => choice("key", &["名称"]),
+            SortKey::Total => choice("total", &["总数", "合计"]),
+            SortKey::Closed => choice("closed", &["已完成"]),
+            SortKey::OnTime => choice("on-time", &["按期", "按期完成"]),
+            SortKey::Late => choice("late", &["逾期完成"]),
+            SortKey::Ongoing => choice("ongoing", &["长期坚持"]),
+            SortKey::Open => choice("open", &["未完成", "正在整改"]),
+            SortKey::Overdue => choice("overdue", &["逾期"]),
+        })
+    }
+}
+
+impl clap::ValueEnum for ReportFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            ReportFormat::Table,
+            ReportFormat::Json,
+            ReportFormat::Csv,
+            ReportFormat::Markdown,
+            ReportFormat::Text,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(match self {
+            ReportFormat::Table => "table",
+            ReportFormat::Json => "json",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Markdown => "markdown",
+            ReportFormat::Text => "text",
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;

@@ -13,9 +13,8 @@ use serde::Serialize;
 use crate::error::Result;
 
 /// What `report by` groups on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GroupBy {
-    #[value(alias = "department")]
     Dept,
     Owner,
     Source,

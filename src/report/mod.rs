@@ -19,7 +19,7 @@ pub use figures::GroupBy;
 use figures::{Counts, OverdueMeasure, ProblemCounts, Query};
 pub use render::{render, render_by, summary_sheet, Summary, SummarySheet};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ReportFormat {
     #[default]
     Table,
@@ -226,7 +226,7 @@ pub fn month_report(
 }
 
 /// Columns `report by --sort` accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
     Key,
     Total,

@@ -488,3 +488,26 @@ fn as_of_reports_read_from_columns_agree_with_the_history() {
     assert_eq!(run.code, Some(6), "{run}");
     assert!(run.stdout.contains("M1: settled_on is"), "{run}");
 }
+
+/// Wherever a word is typed, either language is accepted.
+#[test]
+fn report_by_takes_chinese_words() {
+    let l = crate::harness::small_campaign();
+    for (zh, en) in [
+        (
+            &["report", "by", "部门", "--sort", "逾期"][..],
+            &["report", "by", "dept", "--sort", "overdue"][..],
+        ),
+        (
+            &["report", "by", "责任人", "--sort", "按期"],
+            &["report", "by", "owner", "--sort", "on-time"],
+        ),
+        (&["report", "by", "来源"], &["report", "by", "source"]),
+        (
+            &["report", "by", "类型", "--format", "json"],
+            &["report", "by", "scope", "--format", "json"],
+        ),
+    ] {
+        assert_eq!(l.ok(zh), l.ok(en), "{zh:?}");
+    }
+}
