@@ -30,6 +30,11 @@ pub const SCHEMA_VERSION: i64 = 2;
 pub const APPLICATION_ID: i64 = 0x5245_4354;
 const BUSY_TIMEOUT_MS: u64 = 5_000;
 
+/// The upgrades, as taskchampion lists them: (the version a step upgrades
+/// from, the step). A ledger at version N runs every step from N on.
+type Migration = fn(&mut Ledger) -> Result<()>;
+const MIGRATIONS: &[(i64, Migration)] = &[(1, Ledger::upgrade_from_1)];
+
 /// Whether opening may create the file. Commands that only read, or only
 /// change existing items, must not turn a typo'd path into an empty ledger.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -245,10 +250,13 @@ impl Ledger {
         self.upgrade(version)
     }
 
-    /// Bring an older ledger up to this schema, one step at a time.
+    /// Bring an older ledger up to this schema, one step at a time, each
+    /// step its own immediate transaction that re-checks the version.
     fn upgrade(&mut self, from: i64) -> Result<()> {
-        if from == 1 {
-            self.upgrade_from_1()?;
+        for &(version, step) in MIGRATIONS {
+            if from <= version && version < SCHEMA_VERSION {
+                step(self)?;
+            }
         }
         Ok(())
     }

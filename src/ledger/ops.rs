@@ -340,11 +340,6 @@ impl<'a> Writer<'a> {
         store::campaign(self.conn, code)
     }
 
-    /// The newest hash after this transaction's events so far.
-    pub fn head_hash(&self) -> &str {
-        &self.head.1
-    }
-
     fn record(
         &mut self,
         kind: &str,
