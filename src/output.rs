@@ -342,7 +342,7 @@ impl Urgency {
     pub fn of(item: &Item, today: NaiveDate) -> Urgency {
         if item.is_overdue(today) {
             Urgency::Overdue
-        } else if item.is_due_soon(today, 7) {
+        } else if item.is_due_soon(today, crate::ledger::rules::DUE_SOON_DAYS) {
             Urgency::DueSoon
         } else {
             Urgency::None

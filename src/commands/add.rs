@@ -4,11 +4,9 @@ use serde_json::json;
 
 use super::{print_ids, Context};
 use crate::cli::{AddCommand, ItemFormat};
-use crate::error::{Error, Result};
-use crate::ledger::model::{ItemRef, Kind};
+use crate::error::Result;
 use crate::ledger::{NewMeasure, NewProblem, OpenMode, ProblemDefaults};
 use crate::output;
-use crate::words::W;
 
 pub fn run(cmd: AddCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     match cmd {
@@ -63,20 +61,9 @@ pub fn run(cmd: AddCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             format,
             ..
         } => {
-            if let ItemRef::Id(id) = &problem {
-                if id.kind != Kind::Problem {
-                    return Err(Error::invalid_w(W::ENotAProblem, &[("id", id.to_string())]));
-                }
-            }
             let mut ledger = ctx.open(OpenMode::Existing)?;
             let (problem, id) = ctx.write(&mut ledger, |w| {
-                let problem = w.resolve(&problem)?;
-                if problem.kind != Kind::Problem {
-                    return Err(Error::invalid_w(
-                        W::ENotAProblem,
-                        &[("id", problem.to_string())],
-                    ));
-                }
+                let problem = w.measure_parent(&problem)?;
                 let id = w.add_measure(NewMeasure {
                     uuid: None,
                     problem,

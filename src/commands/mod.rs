@@ -141,7 +141,7 @@ impl FilterArgs {
             scope: self.scope,
             source: self.source.clone(),
             due_before: self.due_before,
-            within: 7,
+            within: crate::ledger::rules::DUE_SOON_DAYS,
             ..ItemFilter::default()
         }
     }

@@ -4,6 +4,7 @@
 mod history;
 pub mod model;
 mod ops;
+pub mod rules;
 mod store;
 pub mod verify;
 

@@ -288,14 +288,12 @@ pub struct Item {
 
 impl Item {
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        self.status == Status::Open && self.due_current.is_some_and(|d| d < today)
+        super::rules::is_overdue(self.status, self.due_current, today)
     }
 
     pub fn is_due_soon(&self, today: NaiveDate, within: u32) -> bool {
-        self.status == Status::Open
-            && self.due_current.is_some_and(|d| {
-                d >= today && crate::dates::add_days(today, within.into()).map_or(true, |h| d <= h)
-            })
+        let horizon = super::rules::due_soon_horizon(today, within);
+        super::rules::is_due_soon(self.status, self.due_current, today, horizon)
     }
 
     pub fn days_overdue(&self, today: NaiveDate) -> i64 {
@@ -310,7 +308,7 @@ impl Item {
     pub fn status_word(&self, today: NaiveDate, lang: Lang) -> &'static str {
         if self.is_overdue(today) {
             lang.t(W::Overdue)
-        } else if self.is_due_soon(today, 7) {
+        } else if self.is_due_soon(today, super::rules::DUE_SOON_DAYS) {
             lang.t(W::DueSoon)
         } else {
             self.status.word(self.kind, lang)

@@ -564,7 +564,30 @@ impl<'a> Writer<'a> {
         Ok(ids)
     }
 
+    /// The problem a new measure goes under: `--problem` must name a
+    /// problem, which is said before looking the id up.
+    pub fn measure_parent(&self, reference: &super::model::ItemRef) -> Result<ItemId> {
+        let not_a_problem =
+            |id: ItemId| Error::invalid_w(W::ENotAProblem, &[("id", id.to_string())]);
+        if let super::model::ItemRef::Id(id) = reference {
+            if id.kind != Kind::Problem {
+                return Err(not_a_problem(*id));
+            }
+        }
+        let id = self.resolve(reference)?;
+        if id.kind != Kind::Problem {
+            return Err(not_a_problem(id));
+        }
+        Ok(id)
+    }
+
     pub fn add_measure(&mut self, m: NewMeasure) -> Result<ItemId> {
+        if m.problem.kind != Kind::Problem {
+            return Err(Error::invalid_w(
+                W::ENotAProblem,
+                &[("id", m.problem.to_string())],
+            ));
+        }
         let problem = self.item(m.problem)?;
         if problem.status == Status::Closed {
             return Err(Error::refused_w(

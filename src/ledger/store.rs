@@ -7,6 +7,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 use super::model::{Campaign, Event, Item, ItemId, ItemRef, Kind, Scope, Status, StatusFilter};
 use super::ops::MAX_CAMPAIGN_DAYS;
+use super::rules;
 use crate::error::{Error, Result};
 
 pub const EVENT_COLUMNS: &str =
@@ -169,18 +170,14 @@ impl ItemFilter {
         match self.status {
             None => {}
             Some(StatusFilter::Is(s)) => text(format!("{status} = ?"), s.as_str().to_string()),
-            Some(StatusFilter::Overdue) => text(
-                format!("{status} = 'open' AND {due} < ?"),
-                today.to_string(),
-            ),
+            Some(StatusFilter::Overdue) => {
+                text(rules::overdue_sql(&status, &due, "?"), today.to_string())
+            }
             Some(StatusFilter::DueSoon) => {
-                let horizon =
-                    crate::dates::add_days(today, self.within.into()).unwrap_or(NaiveDate::MAX);
-                text(
-                    format!("{status} = 'open' AND {due} >= ?"),
-                    today.to_string(),
-                );
-                text(format!("{due} <= ?"), horizon.to_string());
+                let horizon = rules::due_soon_horizon(today, self.within);
+                clauses.push(rules::due_soon_sql(&status, &due, "?", "?"));
+                values.push(Value::Text(today.to_string()));
+                values.push(Value::Text(horizon.to_string()));
             }
         }
         if let Some(problem) = self.problem {
@@ -485,9 +482,11 @@ pub fn resolve(conn: &Connection, reference: &ItemRef) -> Result<ItemId> {
 }
 
 pub fn open_measures(conn: &Connection, problem: i64) -> Result<Vec<ItemId>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM measure WHERE problem_id = ?1 AND status = 'open' ORDER BY id",
-    )?;
+    let sql = format!(
+        "SELECT id FROM measure WHERE problem_id = ?1 AND {} ORDER BY id",
+        rules::blocks_close_out_sql("status")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
     let ids = stmt
         .query_map([problem], |r| r.get(0).map(ItemId::measure))?
         .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -11,6 +11,7 @@ use rusqlite::{named_params, Connection};
 use serde::Serialize;
 
 use crate::error::Result;
+use crate::ledger::rules;
 
 /// What `report by` groups on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,14 +219,19 @@ pub fn measure_groups(
 }
 
 fn group_counts(conn: &Connection, q: &Query) -> Result<Vec<(String, Counts)>> {
-    let sql = "SELECT grp, count(*),
+    let on_time = rules::on_time_sql("st_on", "due_original");
+    let late = rules::late_sql("st_on", "due_original");
+    let overdue = rules::overdue_sql("st", "due_at", ":d");
+    let due_soon = rules::due_soon_sql("st", "due_at", ":d", ":soon");
+    let sql = format!(
+        "SELECT grp, count(*),
             sum(st = 'closed'),
-            sum(st = 'closed' AND (due_original IS NULL OR st_on <= due_original)),
-            sum(st = 'closed' AND due_original IS NOT NULL AND st_on > due_original),
+            sum(st = 'closed' AND {on_time}),
+            sum(st = 'closed' AND {late}),
             sum(st = 'ongoing'),
             sum(st = 'open'),
-            sum(st = 'open' AND due_at < :d),
-            sum(st = 'open' AND due_at >= :d AND due_at <= :soon),
+            sum({overdue}),
+            sum({due_soon}),
             sum(due_extended IS NOT NULL),
             sum(st = 'open' AND age <= 30),
             sum(st = 'open' AND age BETWEEN 31 AND 60),
@@ -233,12 +239,12 @@ fn group_counts(conn: &Connection, q: &Query) -> Result<Vec<(String, Counts)>> {
             sum(st = 'open' AND age > 90),
             sum(raised_on BETWEEN :from AND :to),
             sum(st = 'closed' AND st_on BETWEEN :from AND :to),
-            sum(st = 'closed' AND st_on BETWEEN :from AND :to
-                AND (due_original IS NULL OR st_on <= due_original)),
+            sum(st = 'closed' AND st_on BETWEEN :from AND :to AND {on_time}),
             sum(extensions_in_window)
-          FROM temp.as_of_state GROUP BY grp ORDER BY grp";
-    let soon = crate::dates::add_days(q.as_of, q.due_soon_days.into()).unwrap_or(NaiveDate::MAX);
-    let mut stmt = conn.prepare(sql)?;
+          FROM temp.as_of_state GROUP BY grp ORDER BY grp"
+    );
+    let soon = rules::due_soon_horizon(q.as_of, q.due_soon_days);
+    let mut stmt = conn.prepare(&sql)?;
     let rows = stmt
         .query_map(
             named_params! {
@@ -292,11 +298,14 @@ pub struct OverdueMeasure {
 fn overdue_rows(conn: &Connection, q: &Query) -> Result<Vec<OverdueMeasure>> {
     // The state table holds only what the figures count; the few overdue
     // rows fetch their words from the measure itself.
-    let sql = "SELECT s.id, m.title, m.owner, m.department, s.due_at,
-                  CAST(julianday(:d) - julianday(s.due_at) AS INTEGER)
-             FROM temp.as_of_state s JOIN measure m ON m.id = s.id
-            WHERE s.st = 'open' AND s.due_at < :d ORDER BY s.due_at, s.id";
-    let mut stmt = conn.prepare(sql)?;
+    let sql = format!(
+        "SELECT s.id, m.title, m.owner, m.department, s.due_at,
+                CAST(julianday(:d) - julianday(s.due_at) AS INTEGER)
+           FROM temp.as_of_state s JOIN measure m ON m.id = s.id
+          WHERE {} ORDER BY s.due_at, s.id",
+        rules::overdue_sql("s.st", "s.due_at", ":d")
+    );
+    let mut stmt = conn.prepare(&sql)?;
     let rows = stmt
         .query_map(named_params! { ":d": q.as_of }, |r| {
             Ok(OverdueMeasure {

@@ -29,8 +29,7 @@ pub enum ReportFormat {
     Text,
 }
 
-/// Days ahead that count as "due soon" in reports.
-pub const DUE_SOON_DAYS: u32 = 7;
+pub use crate::ledger::rules::DUE_SOON_DAYS;
 
 #[derive(Debug, Serialize)]
 pub struct CampaignHead {

@@ -1,0 +1,148 @@
+//! The rules that decide how an item stands, each written once: its Rust
+//! predicate and its SQL fragment side by side, and a table-driven test
+//! that holds the two to the same answers.
+//!
+//! The SQL fragments take the expressions to test as arguments, so the same
+//! rule serves the listing queries (on the columns), the reports (on the
+//! as-of state) and the parameters (`?`, `:d`).
+
+use chrono::NaiveDate;
+
+use super::model::Status;
+
+/// Days ahead that count as "due soon", in `check`, `list` and reports.
+pub const DUE_SOON_DAYS: u32 = 7;
+
+/// Overdue: still open, and the deadline in force lies before `day`.
+pub fn is_overdue(status: Status, due: Option<NaiveDate>, day: NaiveDate) -> bool {
+    status == Status::Open && due.is_some_and(|d| d < day)
+}
+
+pub fn overdue_sql(status: &str, due: &str, day: &str) -> String {
+    format!("({status} = 'open' AND {due} < {day})")
+}
+
+/// Due soon: still open, and due on `day` or by `horizon` (`day` plus the
+/// days ahead that count).
+pub fn is_due_soon(
+    status: Status,
+    due: Option<NaiveDate>,
+    day: NaiveDate,
+    horizon: NaiveDate,
+) -> bool {
+    status == Status::Open && due.is_some_and(|d| day <= d && d <= horizon)
+}
+
+pub fn due_soon_sql(status: &str, due: &str, day: &str, horizon: &str) -> String {
+    format!("({status} = 'open' AND {due} >= {day} AND {due} <= {horizon})")
+}
+
+/// `day` plus `within` days: the last day that is still due soon.
+pub fn due_soon_horizon(day: NaiveDate, within: u32) -> NaiveDate {
+    crate::dates::add_days(day, within.into()).unwrap_or(NaiveDate::MAX)
+}
+
+/// On time: done on or before the *original* deadline; an extension does
+/// not make a late closure on time. Without a deadline, anything is.
+pub fn is_on_time(closed_on: NaiveDate, due_original: Option<NaiveDate>) -> bool {
+    due_original.map_or(true, |due| closed_on <= due)
+}
+
+pub fn on_time_sql(closed_on: &str, due_original: &str) -> String {
+    format!("({due_original} IS NULL OR {closed_on} <= {due_original})")
+}
+
+pub fn late_sql(closed_on: &str, due_original: &str) -> String {
+    format!("({due_original} IS NOT NULL AND {closed_on} > {due_original})")
+}
+
+/// A measure still open blocks its problem's close-out; an ongoing one
+/// (长期坚持) does not.
+pub fn blocks_close_out(status: Status) -> bool {
+    status == Status::Open
+}
+
+pub fn blocks_close_out_sql(status: &str) -> String {
+    format!("({status} = 'open')")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::Connection;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2023, 6, d).unwrap()
+    }
+
+    fn sql_says(conn: &Connection, fragment: &str, values: &[Option<String>]) -> bool {
+        let sql = format!("SELECT {fragment}");
+        let answer: Option<bool> = conn
+            .query_row(&sql, rusqlite::params_from_iter(values), |r| r.get(0))
+            .unwrap();
+        // NULL (no deadline) is false, as in a WHERE clause.
+        answer.unwrap_or(false)
+    }
+
+    #[test]
+    fn sql_and_rust_agree_case_by_case() {
+        let conn = Connection::open_in_memory().unwrap();
+        let statuses = [Status::Open, Status::Ongoing, Status::Closed];
+        let dues = [
+            None,
+            Some(day(5)),
+            Some(day(10)),
+            Some(day(17)),
+            Some(day(18)),
+        ];
+        let text = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+        for status in statuses {
+            for due in dues {
+                let today = day(10);
+                let horizon = due_soon_horizon(today, DUE_SOON_DAYS);
+                let s = Some(status.as_str().to_string());
+                assert_eq!(
+                    is_overdue(status, due, today),
+                    sql_says(
+                        &conn,
+                        &overdue_sql("?1", "?2", "?3"),
+                        &[s.clone(), text(due), text(Some(today))]
+                    ),
+                    "overdue {status:?} {due:?}"
+                );
+                assert_eq!(
+                    is_due_soon(status, due, today, horizon),
+                    sql_says(
+                        &conn,
+                        &due_soon_sql("?1", "?2", "?3", "?4"),
+                        &[s, text(due), text(Some(today)), text(Some(horizon))]
+                    ),
+                    "due soon {status:?} {due:?}"
+                );
+            }
+        }
+        for status in statuses {
+            let s = Some(status.as_str().to_string());
+            assert_eq!(
+                blocks_close_out(status),
+                sql_says(&conn, &blocks_close_out_sql("?1"), &[s]),
+                "blocks close-out {status:?}"
+            );
+        }
+        for original in dues {
+            for done in [day(5), day(10), day(11)] {
+                let values = [text(Some(done)), text(original)];
+                assert_eq!(
+                    is_on_time(done, original),
+                    sql_says(&conn, &on_time_sql("?1", "?2"), &values),
+                    "on time {done} {original:?}"
+                );
+                assert_eq!(
+                    !is_on_time(done, original),
+                    sql_says(&conn, &late_sql("?1", "?2"), &values),
+                    "late {done} {original:?}"
+                );
+            }
+        }
+    }
+}
