@@ -1,4 +1,4 @@
--- The rectify ledger, schema version 2 (PRAGMA user_version = 2).
+-- The rectify ledger, schema version 3 (PRAGMA user_version = 3).
 --
 -- Items live in typed, indexed columns: the deadline check and the reports
 -- are index lookups and GROUP BYs, never a scan over JSON blobs.
@@ -76,15 +76,20 @@ CREATE INDEX measure_by_owner ON measure (owner);
 -- index (schema 1 had one): each hash already depends on every event before
 -- it and verify checks every link, and an index of random 64-digit keys
 -- turned a large import into random writes all over the file.
+-- Schema 3 widens the kinds and actions: 'ledger' events hold settings of
+-- the whole ledger ('language': the office's interface language), and
+-- 'edit', 'void' and 'accept' are reserved for corrections, voiding and
+-- acceptance (验收). It also drops schema 2's unused `item` view.
 CREATE TABLE event (
     seq          INTEGER PRIMARY KEY,
     recorded_at  TEXT NOT NULL,
     actor        TEXT NOT NULL,
-    kind         TEXT NOT NULL CHECK (kind IN ('campaign', 'problem', 'measure')),
+    kind         TEXT NOT NULL CHECK (kind IN ('ledger', 'campaign', 'problem', 'measure')),
     item_id      INTEGER NOT NULL,
     item         TEXT NOT NULL,
     action       TEXT NOT NULL CHECK (action IN
-                   ('add', 'assign', 'extend', 'note', 'close', 'ongoing', 'reopen', 'campaign')),
+                   ('add', 'assign', 'extend', 'note', 'close', 'ongoing', 'reopen', 'campaign',
+                    'language', 'edit', 'void', 'accept')),
     effective_on TEXT NOT NULL,
     payload      TEXT NOT NULL,
     prev_hash    TEXT NOT NULL,
@@ -102,18 +107,3 @@ CREATE TRIGGER event_no_delete BEFORE DELETE ON event
 BEGIN
     SELECT RAISE(ABORT, 'the event history is append-only');
 END;
-
--- Problems and measures side by side; a measure carries its problem's
--- campaign, scope, source, subject and cause for filtering and export.
-CREATE VIEW item AS
-SELECT 'problem' AS kind, p.id, p.uuid, NULL AS problem_id, p.campaign_id,
-       p.title, p.scope, p.source, p.subject, p.cause,
-       p.leader, p.department, p.owner, p.raised_on, p.due_original, p.due_current,
-       p.status, p.closed_on, p.close_note, p.evidence, p.progress, p.recorded_at
-  FROM problem p
-UNION ALL
-SELECT 'measure' AS kind, m.id, m.uuid, m.problem_id, p.campaign_id,
-       m.title, p.scope, p.source, p.subject, p.cause,
-       m.leader, m.department, m.owner, m.raised_on, m.due_original, m.due_current,
-       m.status, m.closed_on, m.close_note, m.evidence, m.progress, m.recorded_at
-  FROM measure m JOIN problem p ON p.id = m.problem_id;

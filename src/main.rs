@@ -16,6 +16,20 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => return usage_error(err, lang),
     };
+    // Neither --lang nor RECTIFY_LANG: the office's language, recorded in
+    // the ledger (`init --lang zh`), comes before the locale, so cron and
+    // a bare shell speak it too.
+    let explicit =
+        cli.lang.is_some() || std::env::var_os("RECTIFY_LANG").is_some_and(|v| !v.is_empty());
+    let lang = match explicit {
+        true => lang,
+        false => ledger_path(&cli)
+            .ok()
+            .and_then(|db| rectify::ledger::Ledger::open_snapshot(&db).ok())
+            .and_then(|ledger| ledger.language().ok().flatten())
+            .and_then(|stored| Lang::parse(&stored))
+            .unwrap_or(lang),
+    };
     match run(cli, lang) {
         Ok(code) => ExitCode::from(code),
         Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
@@ -124,10 +138,7 @@ fn context(cli: &Cli, lang: Lang) -> Result<Context, Error> {
         Lang::parse(flag)
             .ok_or_else(|| Error::invalid_w(W::EBadLang, &[("value", format!("{flag:?}"))]))?;
     }
-    let db = match &cli.db {
-        Some(path) => path.clone(),
-        None => default_db(env)?,
-    };
+    let db = ledger_path(cli)?;
     // Colour only where a person reads it: never in pipes, files or cron,
     // and never when NO_COLOR (https://no-color.org) is set to anything.
     let paint = Paint {
@@ -152,9 +163,19 @@ fn context(cli: &Cli, lang: Lang) -> Result<Context, Error> {
         },
         lang,
         committed: std::cell::Cell::new(false),
+        lang_flag: cli.lang.as_deref().and_then(Lang::parse),
         // Today's offset of the local zone (TZ), for the history's times.
         zone: *chrono::Local::now().offset(),
     })
+}
+
+/// `--db`, else `RECTIFY_DB` (clap reads it), else the XDG data dir.
+fn ledger_path(cli: &Cli) -> Result<PathBuf, Error> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    match &cli.db {
+        Some(path) => Ok(path.clone()),
+        None => default_db(env),
+    }
 }
 
 fn default_db(env: impl Fn(&str) -> Option<String>) -> Result<PathBuf, Error> {

@@ -458,6 +458,7 @@ pub fn describe_event(e: &Event, lang: Lang) -> String {
             .collect::<Vec<_>>()
             .join("; "),
         "reopen" => reason.to_string(),
+        "language" => field(p, "after", "language"),
         _ => String::new(),
     }
 }
@@ -474,6 +475,7 @@ pub fn action_word(action: &str, item: &str, lang: Lang) -> String {
         "ongoing" => W::ActOngoing,
         "reopen" => W::ActReopen,
         "campaign" => W::ActCampaign,
+        "language" => W::ActLanguage,
         other => return other.to_string(),
     };
     lang.t(w).to_string()
@@ -518,7 +520,10 @@ pub fn events_table(
             e.actor.clone(),
         ];
         if with_item {
-            row.push(e.item.clone());
+            row.push(match e.item.as_str() {
+                "ledger" => lang.t(W::ObjLedger).to_string(),
+                item => item.to_string(),
+            });
         }
         row.push(action_word(&e.action, &e.item, lang));
         row.push(truncate(&describe_event(e, lang), 60));

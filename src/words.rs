@@ -138,6 +138,8 @@ catalogue! {
     ActOngoing: "ongoing", "长期坚持";
     ActReopen: "reopen", "驳回重开";
     ActCampaign: "campaign", "新建专项";
+    ActLanguage: "language", "界面语言";
+    ObjLedger: "ledger", "台账";
     // `check` summary.
     CheckOverdue: "overdue", "逾期";
     CheckDueSoon: "due within", "天内到期";
@@ -252,6 +254,7 @@ catalogue! {
         "已从 {file}（{encoding}）导入问题{problems}个、整改措施{measures}项；跳过与台账相同的行{skipped}行";
     SaidWouldImport: "dry run: would import {problems} problems and {measures} measures from {file} ({encoding}); {skipped} identical rows skipped",
         "试运行：将从 {file}（{encoding}）导入问题{problems}个、整改措施{measures}项；跳过与台账相同的行{skipped}行";
+    SaidLanguageSet: "the ledger's language is now English", "台账界面语言已设为中文";
     SaidNothingWritten: "nothing was written", "未写入任何内容";
     SaidBackedUp: "backed up {events} events to {path}; verified; fingerprint {hash}",
         "已备份 {events} 条历史记录至 {path}，校验通过；台账指纹 {hash}";

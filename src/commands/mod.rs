@@ -45,6 +45,8 @@ pub struct Context {
     /// Set once a change is committed: from then on, a failure to print
     /// its confirmation must not make the command look failed.
     pub committed: std::cell::Cell<bool>,
+    /// `--lang` as given on this command line, if it was.
+    pub lang_flag: Option<Lang>,
     /// The reader's time zone, for showing history times.
     pub zone: chrono::FixedOffset,
 }

@@ -109,3 +109,20 @@ pub(crate) fn append(
     ])?;
     Ok((seq, hash))
 }
+
+/// The language the last `language` event set, if any.
+pub(crate) fn language(conn: &Connection) -> Result<Option<String>> {
+    let payload: Option<String> = conn
+        .query_row(
+            "SELECT payload FROM event WHERE kind = 'ledger' AND action = 'language'
+              ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(payload.and_then(|p| {
+        serde_json::from_str::<serde_json::Value>(&p).ok()?["after"]["language"]
+            .as_str()
+            .map(str::to_string)
+    }))
+}

@@ -25,7 +25,7 @@ pub use store::{Detail, ItemFilter, SheetRow, EVENT_COLUMNS};
 use model::{Campaign, Event, Item, ItemId, ItemRef};
 
 pub const SCHEMA: &str = include_str!("../../schema.sql");
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 /// `PRAGMA application_id`: "RECT". Tells a rectify ledger from any other
 /// SQLite file a user might point `--db` at.
 pub const APPLICATION_ID: i64 = 0x5245_4354;
@@ -34,7 +34,7 @@ const BUSY_TIMEOUT_MS: u64 = 5_000;
 /// The upgrades, as taskchampion lists them: (the version a step upgrades
 /// from, the step). A ledger at version N runs every step from N on.
 type Migration = fn(&mut Ledger) -> Result<()>;
-const MIGRATIONS: &[(i64, Migration)] = &[(1, Ledger::upgrade_from_1)];
+const MIGRATIONS: &[(i64, Migration)] = &[(1, Ledger::upgrade_from_1), (2, Ledger::upgrade_from_2)];
 
 /// Whether opening may create the file. Commands that only read, or only
 /// change existing items, must not turn a typo'd path into an empty ledger.
@@ -300,6 +300,37 @@ impl Ledger {
         })
     }
 
+    /// Schema 2 to 3: rebuild the event table with the wider kind and
+    /// action lists (SQLite cannot alter a CHECK), copying every event as it
+    /// is, so the chain and the fingerprint are unchanged; put its index
+    /// and append-only triggers back exactly as schema.sql has them; drop
+    /// the unused `item` view.
+    fn upgrade_from_2(&mut self) -> Result<()> {
+        self.in_immediate(true, |tx| {
+            let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version != 2 {
+                return Ok(());
+            }
+            let create = schema_statement("CREATE TABLE event (");
+            let index = schema_statement("CREATE INDEX event_by_item");
+            tx.execute_batch(&format!(
+                "DROP VIEW IF EXISTS item;
+                 DROP TRIGGER IF EXISTS event_no_update;
+                 DROP TRIGGER IF EXISTS event_no_delete;
+                 ALTER TABLE event RENAME TO event_v2;
+                 {create};
+                 INSERT INTO event SELECT * FROM event_v2;
+                 DROP TABLE event_v2;
+                 {index};"
+            ))?;
+            for (_, trigger) in verify::schema_triggers() {
+                tx.execute_batch(&trigger)?;
+            }
+            tx.pragma_update(None, "user_version", 3)?;
+            Ok(())
+        })
+    }
+
     /// Run `work` in one `BEGIN IMMEDIATE` transaction, committed only
     /// when `commit` is set and `work` succeeds; otherwise rolled back.
     fn in_immediate<T>(
@@ -495,6 +526,11 @@ impl Ledger {
         Ok(report)
     }
 
+    /// The office's interface language, as `init --lang` last recorded it.
+    pub fn language(&self) -> Result<Option<String>> {
+        history::language(&self.conn)
+    }
+
     /// The fingerprint: the hash of the newest event.
     pub fn head(&self) -> Result<(i64, String)> {
         history::head(&self.conn)
@@ -520,6 +556,13 @@ fn copy_pages(source: &Connection, target: &mut Connection) -> rusqlite::Result<
         rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
         None,
     ))
+}
+
+/// One statement of schema.sql, from `start` to its semicolon.
+fn schema_statement(start: &str) -> String {
+    let from = SCHEMA.find(start).unwrap_or(0);
+    let rest = &SCHEMA[from..];
+    rest[..rest.find(';').unwrap_or(rest.len())].to_string()
 }
 
 /// Whether a ledger file is there; a directory, a FIFO or a device is not

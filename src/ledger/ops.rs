@@ -414,6 +414,20 @@ impl<'a> Writer<'a> {
         Ok(uuid)
     }
 
+    /// Record the office's interface language; false when it already is.
+    pub fn set_language(&mut self, language: &str) -> Result<bool> {
+        let before = history::language(self.conn)?;
+        if before.as_deref() == Some(language) {
+            return Ok(false);
+        }
+        let payload = json!({
+            "before": { "language": before },
+            "after": { "language": language },
+        });
+        self.record("ledger", 0, "ledger", "language", self.stamp.today, payload)?;
+        Ok(true)
+    }
+
     pub fn new_campaign(&mut self, c: NewCampaign) -> Result<Campaign> {
         let code = c.code.trim();
         if code.is_empty()

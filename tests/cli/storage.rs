@@ -94,7 +94,7 @@ fn a_newer_schema_is_refused() {
     drop(conn);
     let e = l.fails(&["list"], 5);
     assert!(
-        e.contains("schema version 99, newer than this rectify understands (2)"),
+        e.contains("schema version 99, newer than this rectify understands (3)"),
         "{e}"
     );
     l.fails(&["add", "problem", "x"], 5);
@@ -176,4 +176,76 @@ fn new_uuids_sort_in_the_order_items_were_added() {
     assert_eq!(uuids.len(), 41);
     assert!(uuids.iter().all(|u| u.as_bytes()[14] == b'7'), "{uuids:?}");
     assert!(uuids.windows(2).all(|w| w[0] < w[1]), "{uuids:?}");
+}
+
+/// A real schema 2 ledger, written by rectify before schema 3 (the
+/// previous release's binary made `tests/fixtures/schema2.db`), is upgraded
+/// in place by the first command: its history and fingerprint unchanged,
+/// the wider event kinds and actions usable, the unused view gone.
+#[test]
+fn a_schema_2_ledger_is_upgraded_in_place() {
+    const HEAD: &str = "66cf8065fc18ef20514d61776d5a99e8c4a33eb589a0ebecb516f059c1e30965";
+    let mut l = Ledger::empty();
+    l.at("2023-06-20");
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema2.db");
+    std::fs::copy(&fixture, &l.db).unwrap();
+    let events_before = crate::harness::dump(&l.db);
+    assert!(
+        events_before.starts_with("user_version Ok(2)"),
+        "{events_before}"
+    );
+
+    assert_eq!(l.ok(&["log", "--head"]).trim(), HEAD);
+    let after = l.dump();
+    assert!(after.starts_with("user_version Ok(3)"), "{after}");
+    // Every row, events included, is as it was.
+    assert_eq!(
+        events_before.replacen("user_version Ok(2)", "", 1),
+        after.replacen("user_version Ok(3)", "", 1)
+    );
+    assert!(l.ok(&["verify"]).starts_with("ok: 6 events"));
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    let views: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'view'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(views, 0);
+    drop(conn);
+    // The widened CHECK takes a ledger-wide event, and verify holds.
+    l.ok(&["init", "--lang", "zh"]);
+    assert!(l.ok(&["verify"]).contains("7 条历史记录"));
+}
+
+/// `init --lang zh` records the office's language in the ledger: later
+/// commands speak it with no environment (as under cron), `RECTIFY_LANG`
+/// and `--lang` still win for their run, and the setting is history.
+#[test]
+fn the_ledgers_language_is_recorded_and_used() {
+    let l = crate::harness::small_campaign();
+    assert_eq!(l.ok(&["check"]).trim(), "nothing overdue or due soon");
+    let said = l.ok(&["init", "--lang", "zh"]);
+    assert!(said.contains("台账界面语言已设为中文"), "{said}");
+    assert_eq!(l.ok(&["check"]).trim(), "无逾期或即将到期事项");
+    assert_eq!(
+        l.ok(&["--lang", "en", "check"]).trim(),
+        "nothing overdue or due soon"
+    );
+    let mut cmd = l.command(&["check"]);
+    cmd.env("RECTIFY_LANG", "en");
+    assert_eq!(
+        l.run_cmd(cmd, &["check"]).stdout.trim(),
+        "nothing overdue or due soon"
+    );
+    // Still zh: --lang on another command changed only that run.
+    assert_eq!(l.ok(&["check"]).trim(), "无逾期或即将到期事项");
+    assert!(l.ok(&["log"]).contains("界面语言"));
+    assert!(l.ok(&["verify"]).starts_with("一致"));
+    // Saying it again records nothing.
+    let head = l.ok(&["log", "--head"]);
+    l.ok(&["init", "--lang", "zh"]);
+    assert_eq!(head, l.ok(&["log", "--head"]));
 }
