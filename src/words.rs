@@ -258,6 +258,28 @@ catalogue! {
     SaidNothingWritten: "nothing was written", "未写入任何内容";
     SaidBackedUp: "backed up {events} events to {path}; verified; fingerprint {hash}",
         "已备份 {events} 条历史记录至 {path}，校验通过；台账指纹 {hash}";
+    VMissingEvent: "event {seq}: expected event {expected} here (an event is missing)",
+        "第 {seq} 条记录：此处应为第 {expected} 条（缺少记录）";
+    VBrokenLink: "event {seq} ({item} {action}): prev_hash does not match the event before it",
+        "第 {seq} 条记录（{item} {action}）：与前一条记录的哈希链接不上";
+    VBadHash: "event {seq} ({item} {action}): hash does not match its contents",
+        "第 {seq} 条记录（{item} {action}）：哈希与内容不符";
+    VBadPayload: "event {seq} ({item} {action}): payload is not JSON", "第 {seq} 条记录（{item} {action}）：内容不是 JSON";
+    VUnknownItem: "event {seq}: cannot tell which item {item} is", "第 {seq} 条记录：无法确定 {item} 是哪个事项";
+    VWrongColumns: "event {seq} ({item} {action}): its kind/item_id columns say {kind}",
+        "第 {seq} 条记录（{item} {action}）：其 kind/item_id 列却是 {kind}";
+    VNoAfter: "event {seq} ({item} {action}): payload has no \"after\"", "第 {seq} 条记录（{item} {action}）：内容缺少 after";
+    VNotReplayable: "event {seq} ({item} {action}): cannot be replayed: {why}",
+        "第 {seq} 条记录（{item} {action}）：无法重放：{why}";
+    VFingerprintMissing: "fingerprint {hash} is not the hash of any event in the history",
+        "台账指纹 {hash} 不是历史中任何一条记录的哈希";
+    VTriggerMissing: "trigger {name} is missing from the ledger", "台账缺少触发器 {name}";
+    VTriggerChanged: "trigger {name} differs from the one rectify creates", "触发器 {name} 与 rectify 创建的不同";
+    VTriggerForeign: "trigger {name} on the history is not rectify's", "历史表上的触发器 {name} 不是 rectify 创建的";
+    VNotInHistory: "{item}: in the ledger but not in its history", "{item}：在台账中，但历史中没有";
+    VNotInLedger: "{item}: in the history but missing from the ledger", "{item}：在历史中，但台账中缺失";
+    VFieldDiffers: "{item}: {column} is {live} in the ledger but {replayed} by its history",
+        "{item}：{column} 在台账中为 {live}，按历史应为 {replayed}";
     VerifyOk: "ok: {events} events, {found} problems found; fingerprint {hash}",
         "一致：共 {events} 条历史记录，发现异常 {found} 处；台账指纹 {hash}";
     VerifyTampered: "TAMPERED: {events} events, {found} problems found; fingerprint {hash}",

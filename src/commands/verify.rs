@@ -25,8 +25,8 @@ pub fn run(args: VerifyArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             &serde_json::json!({ "ok": report.ok(), "report": &report }),
         )?,
         ItemFormat::Table => {
-            for problem in &report.problems {
-                writeln!(out, "{problem}")?;
+            for finding in &report.findings {
+                writeln!(out, "{}", finding.in_lang(ctx.lang))?;
             }
             let lang = ctx.lang;
             for late in &report.late {

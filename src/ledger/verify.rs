@@ -10,7 +10,17 @@ use serde_json::Value;
 use super::history::{chain_hash, EventFields, GENESIS};
 use super::ops::{compared_columns, insert_row, settle, update_row};
 use super::{Ledger, EVENT_COLUMNS};
-use crate::error::Result;
+use crate::error::{Result, Said};
+use crate::words::W;
+
+/// `seq`, `item` and `action`, which most findings name.
+fn event_args(seq: i64, item: &str, action: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("seq", seq.to_string()),
+        ("item", item.to_string()),
+        ("action", action.to_string()),
+    ]
+}
 
 /// What `verify` is asked to check beyond the chain and the tables.
 #[derive(Debug, Default)]
@@ -27,8 +37,12 @@ pub struct Options {
 pub struct Report {
     pub events: i64,
     pub fingerprint: String,
-    /// One line per problem found, naming the item and field.
+    /// One line per problem found, naming the item and field (English:
+    /// the JSON contract).
     pub problems: Vec<String>,
+    /// The same findings, worded in both languages for the table.
+    #[serde(skip)]
+    pub findings: Vec<Said>,
     /// Closures recorded more than `--late` days after the date they claim.
     pub late: Vec<LateEntry>,
     /// Events recorded at an earlier time than the event before them: a
@@ -67,6 +81,12 @@ pub struct LateEntry {
 impl Report {
     pub fn ok(&self) -> bool {
         self.problems.is_empty()
+    }
+
+    fn find(&mut self, word: W, args: &[(&str, String)]) {
+        let said = Said::word(word, args);
+        self.problems.push(said.en.clone());
+        self.findings.push(said);
     }
 }
 
@@ -123,15 +143,17 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
         report.events += 1;
 
         if seq != expected_seq {
-            report.problems.push(format!(
-                "event {seq}: expected event {expected_seq} here (an event is missing)"
-            ));
+            report.find(
+                W::VMissingEvent,
+                &[
+                    ("seq", seq.to_string()),
+                    ("expected", expected_seq.to_string()),
+                ],
+            );
         }
         expected_seq = seq + 1;
         if prev_hash != prev {
-            report.problems.push(format!(
-                "event {seq} ({item} {action}): prev_hash does not match the event before it"
-            ));
+            report.find(W::VBrokenLink, &event_args(seq, &item, &action));
         }
         let fields = EventFields {
             seq,
@@ -143,9 +165,7 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
             payload: &payload_text,
         };
         if chain_hash(&prev_hash, &fields) != hash {
-            report.problems.push(format!(
-                "event {seq} ({item} {action}): hash does not match its contents"
-            ));
+            report.find(W::VBadHash, &event_args(seq, &item, &action));
         }
         if let Some(found) = expected.get_mut(&hash) {
             found.get_or_insert(seq);
@@ -170,22 +190,21 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
         let payload: Value = match serde_json::from_str(&payload_text) {
             Ok(v) => v,
             Err(_) => {
-                report.problems.push(format!(
-                    "event {seq} ({item} {action}): payload is not JSON"
-                ));
+                report.find(W::VBadPayload, &event_args(seq, &item, &action));
                 continue;
             }
         };
         let Some((table, id)) = target(&item, &action, &payload) else {
-            report
-                .problems
-                .push(format!("event {seq}: cannot tell which item {item:?} is"));
+            report.find(
+                W::VUnknownItem,
+                &[("seq", seq.to_string()), ("item", format!("{item:?}"))],
+            );
             continue;
         };
         if table != kind || id != item_id {
-            report.problems.push(format!(
-                "event {seq} ({item} {action}): its kind/item_id columns say {kind} {item_id}"
-            ));
+            let mut args = event_args(seq, &item, &action);
+            args.push(("kind", format!("{kind} {item_id}")));
+            report.find(W::VWrongColumns, &args);
         }
         if let Some(days) = late_days {
             note_late(
@@ -199,9 +218,7 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
             );
         }
         let Some(after) = payload["after"].as_object() else {
-            report.problems.push(format!(
-                "event {seq} ({item} {action}): payload has no \"after\""
-            ));
+            report.find(W::VNoAfter, &event_args(seq, &item, &action));
             continue;
         };
         let applied = match action.as_str() {
@@ -211,23 +228,20 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
         let applied =
             applied.and_then(|()| settle(scratch.conn(), table, id, &action, &effective_on));
         if let Err(err) = applied {
-            report.problems.push(format!(
-                "event {seq} ({item} {action}): cannot be replayed: {}",
-                crate::error::chain(&err)
-            ));
+            let mut args = event_args(seq, &item, &action);
+            args.push(("why", crate::error::chain(&err)));
+            report.find(W::VNotReplayable, &args);
         }
     }
     for table in ["campaign", "problem", "measure"] {
-        compare_table(conn, scratch.conn(), table, &mut report.problems)?;
+        compare_table(conn, scratch.conn(), table, &mut report)?;
     }
-    check_triggers(conn, &mut report.problems)?;
+    check_triggers(conn, &mut report)?;
     for fingerprint in &options.expect {
         let key = fingerprint.trim().to_ascii_lowercase();
         let seq = expected.get(&key).copied().flatten();
         if seq.is_none() {
-            report.problems.push(format!(
-                "fingerprint {key} is not the hash of any event in the history"
-            ));
+            report.find(W::VFingerprintMissing, &[("hash", key.clone())]);
         }
         report.expected.push(ExpectedEntry {
             fingerprint: key,
@@ -240,7 +254,7 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
 /// The append-only triggers, each as this schema creates it. Without them
 /// an event could be rewritten in place; a missing or altered trigger is
 /// reported even when the chain still holds.
-fn check_triggers(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+fn check_triggers(conn: &Connection, report: &mut Report) -> Result<()> {
     let wanted = schema_triggers();
     let mut stmt = conn.prepare(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'event'",
@@ -250,16 +264,16 @@ fn check_triggers(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
         .collect::<rusqlite::Result<_>>()?;
     for (name, sql) in &wanted {
         match found.iter().find(|(n, _)| n == name) {
-            None => problems.push(format!("trigger {name} is missing from the ledger")),
-            Some((_, live)) if live != sql => problems.push(format!(
-                "trigger {name} differs from the one rectify creates"
-            )),
+            None => report.find(W::VTriggerMissing, &[("name", name.clone())]),
+            Some((_, live)) if live != sql => {
+                report.find(W::VTriggerChanged, &[("name", name.clone())])
+            }
             Some(_) => {}
         }
     }
     for (name, _) in &found {
         if !wanted.iter().any(|(n, _)| n == name) {
-            problems.push(format!("trigger {name} on the history is not rectify's"));
+            report.find(W::VTriggerForeign, &[("name", name.clone())]);
         }
     }
     Ok(())
@@ -359,7 +373,7 @@ fn compare_table(
     live: &Connection,
     replayed: &Connection,
     table: &str,
-    problems: &mut Vec<String>,
+    report: &mut Report,
 ) -> Result<()> {
     let cols = compared_columns(table).expect("known table");
     let live_rows = load(live, table)?;
@@ -369,41 +383,32 @@ fn compare_table(
         match (a.peek(), b.peek()) {
             (None, None) => break,
             (Some((id, row)), None) => {
-                problems.push(format!(
-                    "{}: in the ledger but not in its history",
-                    label(table, *id, row)
-                ));
+                report.find(W::VNotInHistory, &[("item", label(table, *id, row))]);
                 a.next();
             }
             (None, Some((id, row))) => {
-                problems.push(format!(
-                    "{}: in the history but missing from the ledger",
-                    label(table, *id, row)
-                ));
+                report.find(W::VNotInLedger, &[("item", label(table, *id, row))]);
                 b.next();
             }
             (Some((ia, ra)), Some((ib, rb))) => {
                 if ia < ib {
-                    problems.push(format!(
-                        "{}: in the ledger but not in its history",
-                        label(table, *ia, ra)
-                    ));
+                    report.find(W::VNotInHistory, &[("item", label(table, *ia, ra))]);
                     a.next();
                 } else if ib < ia {
-                    problems.push(format!(
-                        "{}: in the history but missing from the ledger",
-                        label(table, *ib, rb)
-                    ));
+                    report.find(W::VNotInLedger, &[("item", label(table, *ib, rb))]);
                     b.next();
                 } else {
                     for (i, col) in cols.iter().enumerate() {
                         if ra[i] != rb[i] {
-                            problems.push(format!(
-                                "{}: {col} is {} in the ledger but {} by its history",
-                                label(table, *ia, ra),
-                                show(&ra[i]),
-                                show(&rb[i])
-                            ));
+                            report.find(
+                                W::VFieldDiffers,
+                                &[
+                                    ("item", label(table, *ia, ra)),
+                                    ("column", col.to_string()),
+                                    ("live", show(&ra[i])),
+                                    ("replayed", show(&rb[i])),
+                                ],
+                            );
                         }
                     }
                     a.next();

@@ -598,3 +598,39 @@ fn history_in_chinese_and_local_time() {
         "{json}"
     );
 }
+
+/// `verify`'s findings are worded in the interface language; JSON keeps
+/// the English lines of its contract.
+#[test]
+fn verify_findings_in_chinese() {
+    let l = crate::harness::small_campaign();
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    conn.execute_batch(
+        "UPDATE measure SET owner = '王五' WHERE id = 1; DROP TRIGGER event_no_update;",
+    )
+    .unwrap();
+    drop(conn);
+    let mut cmd = l.command(&["verify"]);
+    cmd.env("RECTIFY_LANG", "zh");
+    let run = l.run_cmd(cmd, &["verify"]);
+    assert_eq!(run.code, Some(6), "{run}");
+    assert!(
+        run.stdout
+            .contains("M1：owner 在台账中为 \"王五\"，按历史应为 \"张三\""),
+        "{run}"
+    );
+    assert!(
+        run.stdout.contains("台账缺少触发器 event_no_update"),
+        "{run}"
+    );
+    assert!(
+        run.stderr.starts_with("error: 台账与其历史记录不一致"),
+        "{run}"
+    );
+    let json = l.run(&["verify", "--format", "json"]);
+    assert!(
+        json.stdout
+            .contains("M1: owner is \\\"王五\\\" in the ledger"),
+        "{json}"
+    );
+}
