@@ -38,13 +38,6 @@ impl Said {
         }
     }
 
-    pub fn plain(en: impl Into<String>) -> Said {
-        Said {
-            en: en.into(),
-            zh: None,
-        }
-    }
-
     /// A catalogue template filled in both languages.
     pub fn word(word: W, args: &[(&str, String)]) -> Said {
         Said {
@@ -158,14 +151,10 @@ pub enum Error {
     Tampered(String),
 }
 
+/// Errors are made from catalogue words only (`invalid_w`, `refused_w`,
+/// `invalid_field`): there is no constructor that takes an English
+/// sentence, so no message can escape the catalogue.
 impl Error {
-    pub fn invalid(message: impl Into<String>) -> Self {
-        Error::Invalid {
-            message: Said::plain(message),
-            hint: None,
-        }
-    }
-
     /// The message in both languages, for a caller that words it later.
     pub fn said(&self) -> Said {
         Said {
@@ -194,13 +183,6 @@ impl Error {
     pub fn invalid_w(word: W, args: &[(&str, String)]) -> Self {
         Error::Invalid {
             message: Said::word(word, args),
-            hint: None,
-        }
-    }
-
-    pub fn refused(message: impl Into<String>) -> Self {
-        Error::Refused {
-            message: Said::plain(message),
             hint: None,
         }
     }
@@ -240,11 +222,6 @@ impl Error {
             path: path.into(),
             source,
         }
-    }
-
-    /// Attach a `hint:` line to the errors that carry one.
-    pub fn with_hint(self, text: impl Into<String>) -> Self {
-        self.with_said_hint(Said::plain(text))
     }
 
     /// Attach a catalogue hint, in both languages.

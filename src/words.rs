@@ -426,6 +426,12 @@ catalogue! {
     ENotADirectory: "{path} is not a directory", "{path} 不是目录";
     HintMkdirMan: "create it first, for example mkdir -p ~/.local/share/man/man1", "请先创建该目录，例如 mkdir -p ~/.local/share/man/man1";
     SaidManWritten: "wrote man pages to {path}", "已将 man 手册写入 {path}";
+    ETooManyRows: "more than {max} rows do not fit in one worksheet", "超过 {max} 行，一个工作表放不下";
+    HintTooManyRows: "export with --format csv, or narrow it with --campaign", "请用 --format csv 导出，或用 --campaign 缩小范围";
+    EXlsx: "xlsx: {why}", "xlsx 文件出错：{why}";
+    ECsv: "csv: {why}", "CSV 出错：{why}";
+    EBinaryToTerminal: "a workbook is binary; it is not written to a terminal", "工作簿是二进制文件，不能输出到终端";
+    HintBinaryOut: "name a file with --out ledger.xlsx, or redirect the output", "请用 --out 台账.xlsx 指定文件，或重定向输出";
     ECampaignExists: "campaign {code} already exists", "专项 {code} 已存在";
     HintNoLedger: "run `rectify init` first, or point --db / RECTIFY_DB at your ledger",
         "请先运行 `rectify init`，或用 --db / RECTIFY_DB 指向台账文件";

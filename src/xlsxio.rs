@@ -125,10 +125,10 @@ impl LedgerBook {
     /// One row of cells in `COLUMNS` order, as `csvio::sheet_cells` gives it.
     pub fn add_row(&mut self, cells: &[String]) -> Result<()> {
         if self.rows == MAX_DATA_ROWS {
-            return Err(Error::invalid(format!(
-                "more than {MAX_DATA_ROWS} rows do not fit in one worksheet"
-            ))
-            .with_hint("export with --format csv, or narrow it with --campaign"));
+            return Err(
+                Error::invalid_w(W::ETooManyRows, &[("max", MAX_DATA_ROWS.to_string())])
+                    .with_hint_w(W::HintTooManyRows),
+            );
         }
         self.rows += 1;
         let row = self.rows;
@@ -240,6 +240,6 @@ impl LedgerBook {
 fn xlsx(err: XlsxError) -> Error {
     match err {
         XlsxError::IoError(io) => io.into(),
-        other => Error::invalid(format!("xlsx: {other}")),
+        other => Error::invalid_w(W::EXlsx, &[("why", other.to_string())]),
     }
 }

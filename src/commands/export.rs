@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::ledger::{Ledger, SheetRow};
 use crate::progress::Progress;
 use crate::report;
-use crate::words::Lang;
+use crate::words::{Lang, W};
 use crate::xlsxio::LedgerBook;
 
 pub fn run(args: ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
@@ -21,10 +21,7 @@ pub fn run(args: ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let to_stdout = matches!(args.out.as_deref(), None | Some("-"));
     if args.format == ExportFormat::Xlsx {
         if to_stdout && std::io::stdout().is_terminal() {
-            return Err(
-                Error::invalid("a workbook is binary; it is not written to a terminal")
-                    .with_hint("name a file with --out ledger.xlsx, or redirect the output"),
-            );
+            return Err(Error::invalid_w(W::EBinaryToTerminal, &[]).with_hint_w(W::HintBinaryOut));
         }
         if let Some(path) = args.out.as_deref().filter(|_| !to_stdout) {
             let book = xlsx_book(&ledger, &args, ctx, headers)?;
@@ -135,7 +132,7 @@ fn write_sheet(
 fn csv_io(err: csv::Error) -> Error {
     match err.into_kind() {
         csv::ErrorKind::Io(io) => io.into(),
-        other => Error::invalid(format!("csv: {other:?}")),
+        other => Error::invalid_w(W::ECsv, &[("why", format!("{other:?}"))]),
     }
 }
 

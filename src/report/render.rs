@@ -120,7 +120,7 @@ fn group_csv(out: &mut dyn Write, rows: &[GroupRow], group: GroupBy, lang: Lang)
 fn csv_error(err: csv::Error) -> Error {
     match err.into_kind() {
         csv::ErrorKind::Io(io) => io.into(),
-        other => Error::invalid(format!("csv: {other:?}")),
+        other => Error::invalid_w(W::ECsv, &[("why", format!("{other:?}"))]),
     }
 }
 
