@@ -190,6 +190,9 @@ fn a_schema_2_ledger_is_upgraded_in_place() {
     let fixture =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema2.db");
     std::fs::copy(&fixture, &l.db).unwrap();
+    // A checkout gives the fixture the umask's mode; a ledger is private.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&l.db, std::fs::Permissions::from_mode(0o600)).unwrap();
     let events_before = crate::harness::dump(&l.db);
     assert!(
         events_before.starts_with("user_version Ok(2)"),
