@@ -38,6 +38,22 @@ impl Said {
         }
     }
 
+    /// A template whose `{hole}` lists several findings, each in the
+    /// template's own language.
+    pub fn joined(word: W, hole: &str, parts: &[Said]) -> Said {
+        let list = |lang: Lang, sep: &str| {
+            parts
+                .iter()
+                .map(|p| p.in_lang(lang))
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        Said {
+            en: fill(word.en(), &[(hole, list(Lang::En, "; "))]),
+            zh: Some(fill(word.zh(), &[(hole, list(Lang::Zh, "；"))])),
+        }
+    }
+
     /// A catalogue template filled in both languages.
     pub fn word(word: W, args: &[(&str, String)]) -> Said {
         Said {
@@ -148,7 +164,7 @@ pub enum Error {
 
     /// `verify` found the history and the tables disagree.
     #[error("{0}")]
-    Tampered(String),
+    Tampered(Said),
 }
 
 /// Errors are made from catalogue words only (`invalid_w`, `refused_w`,
@@ -294,7 +310,7 @@ impl Error {
                 &[("path", path(p)), ("side", path(side))],
             ),
             Error::NeedsUpgrade { path: p } => fill(lang.t(W::ENeedsUpgrade), &[("path", path(p))]),
-            Error::Corrupt(said) => said.in_lang(lang).to_string(),
+            Error::Corrupt(said) | Error::Tampered(said) => said.in_lang(lang).to_string(),
             Error::BadRows(rows) => rows
                 .iter()
                 .map(|r| r.in_lang(lang))

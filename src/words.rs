@@ -280,6 +280,9 @@ catalogue! {
     VNotInLedger: "{item}: in the history but missing from the ledger", "{item}：在历史中，但台账中缺失";
     VFieldDiffers: "{item}: {column} is {live} in the ledger but {replayed} by its history",
         "{item}：{column} 在台账中为 {live}，按历史应为 {replayed}";
+    VUnknownTable: "unknown table {table} in history", "历史中有未知的表 {table}";
+    VUnknownColumn: "unknown column {column} in history", "历史中有未知的列 {column}";
+    EBackupUnverified: "the backup does not verify: {findings}", "备份未通过校验：{findings}";
     VerifyOk: "ok: {events} events, {found} problems found; fingerprint {hash}",
         "一致：共 {events} 条历史记录，发现异常 {found} 处；台账指纹 {hash}";
     VerifyTampered: "TAMPERED: {events} events, {found} problems found; fingerprint {hash}",

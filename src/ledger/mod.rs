@@ -510,9 +510,10 @@ impl Ledger {
         let report = verify::verify(&copy, &verify::Options::default())?;
         drop(copy);
         if !report.ok() {
-            return Err(Error::Tampered(format!(
-                "the backup does not verify: {}",
-                report.problems.join("; ")
+            return Err(Error::Tampered(crate::error::Said::joined(
+                crate::words::W::EBackupUnverified,
+                "findings",
+                &report.findings,
             )));
         }
         temp.as_file().sync_all().map_err(|e| Error::io(dest, e))?;

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 use super::history::{self, NewEvent};
 use super::model::{Campaign, Item, ItemId, Kind, Scope, Status};
 use super::{store, Stamp};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Said};
 use crate::words::W;
 
 /// Longest free text accepted in any field, in characters. Real problem
@@ -130,14 +130,20 @@ fn sql_value(value: &Value) -> SqlValue {
 }
 
 fn checked_columns<'m>(table: &str, row: &'m Map<String, Value>) -> Result<Vec<&'m String>> {
-    let allowed = columns_of(table)
-        .ok_or_else(|| Error::Tampered(format!("unknown table {table:?} in history")))?;
+    let allowed = columns_of(table).ok_or_else(|| {
+        Error::Tampered(Said::word(
+            W::VUnknownTable,
+            &[("table", format!("{table:?}"))],
+        ))
+    })?;
     row.keys()
         .map(|k| {
-            allowed
-                .contains(&k.as_str())
-                .then_some(k)
-                .ok_or_else(|| Error::Tampered(format!("unknown column {table}.{k} in history")))
+            allowed.contains(&k.as_str()).then_some(k).ok_or_else(|| {
+                Error::Tampered(Said::word(
+                    W::VUnknownColumn,
+                    &[("column", format!("{table}.{k}"))],
+                ))
+            })
         })
         .collect()
 }
@@ -907,7 +913,7 @@ fn check_due(due: Option<NaiveDate>, raised: NaiveDate) -> Result<()> {
 }
 
 fn fmt_date(d: Option<NaiveDate>) -> String {
-    d.map_or_else(|| "an unknown date".into(), |d| d.to_string())
+    d.map_or_else(|| "-".into(), |d| d.to_string())
 }
 
 /// An item's current value of one column, as the history records it.
