@@ -523,3 +523,99 @@ mod tests {
         );
     }
 }
+
+/// No sentence reaches the user from outside this catalogue: every
+/// literal printed by `write!`/`writeln!`/`eprintln!`/`println!` in the
+/// modules that talk to the user holds only placeholders and punctuation.
+/// (Errors need no scan: `Error` has no constructor that takes a sentence.)
+#[cfg(test)]
+mod no_stray_words {
+    fn literals_after(source: &str, macro_name: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rest = source;
+        while let Some(at) = rest.find(macro_name) {
+            rest = &rest[at + macro_name.len()..];
+            // The first string literal of the call, if it opens before `;`.
+            let Some(quote) = rest.find('"') else { break };
+            if rest[..quote].contains(';') {
+                continue;
+            }
+            let mut literal = String::new();
+            let mut escaped = false;
+            for c in rest[quote + 1..].chars() {
+                match c {
+                    '\\' if !escaped => escaped = true,
+                    '"' if !escaped => break,
+                    // An escape (`\n`) is no letter of a word.
+                    _ if escaped => {
+                        literal.push(' ');
+                        escaped = false;
+                    }
+                    _ => literal.push(c),
+                }
+            }
+            out.push(literal);
+        }
+        out
+    }
+
+    fn words_outside_placeholders(literal: &str) -> bool {
+        let mut depth = 0;
+        let mut run = 0;
+        for c in literal.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth > 0 => depth -= 1,
+                c if depth == 0 && c.is_ascii_alphabetic() => {
+                    run += 1;
+                    if run >= 2 {
+                        return true;
+                    }
+                }
+                _ => run = 0,
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn printed_literals_hold_no_words() {
+        // Markup, not words: a Markdown code fence.
+        const ALLOWED: &[&str] = &[" ```text"];
+        // The house prefixes stay English in both languages, for scripts.
+        const PREFIXES: &[&str] = &["error: ", "hint: ", "warning: "];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        for dir in ["commands", "report", "ledger"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                files.push(entry.unwrap().path());
+            }
+        }
+        for file in ["main.rs", "output.rs", "xlsxio.rs", "csvio.rs"] {
+            files.push(root.join(file));
+        }
+        let mut stray = Vec::new();
+        for file in files {
+            let source = std::fs::read_to_string(&file).unwrap();
+            // Unit tests may say what they like.
+            let source = source.split("#[cfg(test)]").next().unwrap_or_default();
+            // `println!(` also finds `eprintln!(`.
+            for name in ["writeln!(", "write!(", "println!("] {
+                for literal in literals_after(source, name) {
+                    let text = PREFIXES
+                        .iter()
+                        .find_map(|p| literal.strip_prefix(p))
+                        .unwrap_or(&literal);
+                    if words_outside_placeholders(text) && !ALLOWED.contains(&text) {
+                        stray.push(format!("{}: {literal:?}", file.display()));
+                    }
+                }
+            }
+        }
+        assert!(
+            stray.is_empty(),
+            "printed words outside the catalogue:\n{}",
+            stray.join("\n")
+        );
+    }
+}
