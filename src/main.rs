@@ -25,8 +25,7 @@ fn main() -> ExitCode {
         true => lang,
         false => ledger_path(&cli)
             .ok()
-            .and_then(|db| rectify::ledger::Ledger::open_snapshot(&db).ok())
-            .and_then(|ledger| ledger.language().ok().flatten())
+            .and_then(|db| rectify::ledger::stored_language(&db))
             .and_then(|stored| Lang::parse(&stored))
             .unwrap_or(lang),
     };

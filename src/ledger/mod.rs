@@ -566,6 +566,31 @@ fn schema_statement(start: &str) -> String {
     rest[..rest.find(';').unwrap_or(rest.len())].to_string()
 }
 
+/// The office's language as the ledger records it, looked up before any
+/// command runs, so it must be cheap and must never fail the command: one
+/// read-only query, and nothing at all where a read could leave a file
+/// (the `-wal`/`-shm` files missing) or the file is not a ledger.
+pub fn stored_language(path: &Path) -> Option<String> {
+    if !matches!(regular_file(path), Ok(true)) {
+        return None;
+    }
+    let sidecars_ready = ["-wal", "-shm"]
+        .iter()
+        .all(|side| sidecar(path, side).exists());
+    if !sidecars_ready && wal_mode(path).unwrap_or(true) {
+        return None;
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).ok()?;
+    let app: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .ok()?;
+    if app != APPLICATION_ID {
+        return None;
+    }
+    history::language(&conn).ok().flatten()
+}
+
 /// Whether a ledger file is there; a directory, a FIFO or a device is not
 /// a ledger, and opening one to test it could block or change it.
 fn regular_file(path: &Path) -> Result<bool> {
