@@ -527,11 +527,6 @@ impl Ledger {
         Ok(report)
     }
 
-    /// The office's interface language, as `init --lang` last recorded it.
-    pub fn language(&self) -> Result<Option<String>> {
-        history::language(&self.conn)
-    }
-
     /// The fingerprint: the hash of the newest event.
     pub fn head(&self) -> Result<(i64, String)> {
         history::head(&self.conn)
