@@ -135,7 +135,7 @@ pub enum Error {
     /// Another user's ledger whose `-wal`/`-shm` files are missing: SQLite
     /// would create them, owned by this user, and lock the owner out.
     #[error(
-        "cannot read {} as another user: its {} file is missing, and creating it would lock the owner out",
+        "cannot read {} as another user: its {} file is missing or unreadable, and creating it would lock the owner out",
         path.display(),
         side.display()
     )]

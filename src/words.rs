@@ -299,8 +299,8 @@ catalogue! {
     ERead: "cannot read the ledger {path}", "无法读取台账 {path}";
     EWrite: "cannot write to the ledger {path}", "无法写入台账 {path}";
     EReadOnly: "cannot write to the ledger {path}: it is read-only", "无法写入台账 {path}：文件只读";
-    ESharedNotReady: "cannot read {path} as another user: its {side} file is missing, and creating it would lock the owner out",
-        "无法以其他用户身份读取 {path}：缺少 {side} 文件，若由本用户创建会使台账所有者无法写入";
+    ESharedNotReady: "cannot read {path} as another user: its {side} file is missing or unreadable, and creating it would lock the owner out",
+        "无法以其他用户身份读取 {path}：{side} 文件缺失或不可读，若由本用户创建会使台账所有者无法写入";
     ENeedsUpgrade: "{path} needs a schema upgrade, which only a user who can write it may run",
         "{path} 需要升级台账结构，只有对其有写权限的用户才能进行";
     HintOwnerRuns: "ask the ledger's owner to run any rectify command on it once, e.g. `rectify log --head`",
