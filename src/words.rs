@@ -219,6 +219,8 @@ catalogue! {
     TMonthText: "In {year}-{month}, {raised} measures were raised and {closed} were done ({on_time} on time, {late} late); {extensions} extensions were granted. At month end {open} measures remain open, {overdue} of them overdue; the cumulative completion rate is {rate}.",
         "{year}年{month}月，新增整改措施{raised}项，完成{closed}项（按期{on_time}项、逾期完成{late}项），批准延期{extensions}次；截至月末，尚有{open}项未完成，其中逾期{overdue}项，累计完成率{rate}。";
     TFingerprint: "fingerprint: {hash}", "台账指纹：{hash}";
+    WarnReadable: "{path} is readable by other users (mode {mode}); run `chmod 600` on it",
+        "{path} 可被其他用户读取（权限 {mode}）；请运行 `chmod 600`";
     WarnRecordedNotPrinted: "the change was recorded, but its output could not be written",
         "修改已记入台账，但其输出未能写出";
     // Confirmations and summaries.

@@ -30,7 +30,7 @@ use crate::cli::{Command, FilterArgs};
 use crate::error::{Access, Result};
 use crate::ledger::model::{ItemId, ItemRef};
 use crate::ledger::{ItemFilter, Ledger, OpenMode, Stamp};
-use crate::words::Lang;
+use crate::words::{say, Lang, W};
 
 /// Everything resolved once in `main`: the ledger path, the clock, the
 /// actor, the language. Nothing below reads the environment or the clock.
@@ -59,14 +59,14 @@ impl Context {
     /// The ledger, to change it.
     pub fn open(&self, mode: OpenMode) -> Result<Ledger> {
         let ledger = Ledger::open(&self.db, mode)?;
-        warn_if_shared(&ledger);
+        warn_if_shared(&ledger, self.lang);
         Ok(ledger)
     }
 
     /// The ledger as one snapshot, for a command that only reads.
     pub fn read(&self) -> Result<Ledger> {
         let ledger = Ledger::open_snapshot(&self.db)?;
-        warn_if_shared(&ledger);
+        warn_if_shared(&ledger, self.lang);
         Ok(ledger)
     }
 
@@ -83,9 +83,13 @@ impl Context {
     }
 }
 
-fn warn_if_shared(ledger: &Ledger) {
-    if let Some(warning) = &ledger.permission_warning {
-        eprintln!("{warning}");
+fn warn_if_shared(ledger: &Ledger, lang: Lang) {
+    if let Some(mode) = ledger.shared_mode {
+        let args = [
+            ("path", ledger.path().display().to_string()),
+            ("mode", format!("{mode:o}")),
+        ];
+        eprintln!("warning: {}", say(lang, W::WarnReadable, &args));
     }
 }
 

@@ -171,6 +171,10 @@ fn a_readable_ledger_draws_a_warning() {
         run.stderr.starts_with("warning: ") && run.stderr.contains("chmod 600"),
         "{run}"
     );
+    let mut cmd = l.command(&["list"]);
+    cmd.env("RECTIFY_LANG", "zh");
+    let run = l.run_cmd(cmd, &["list"]);
+    assert!(run.stderr.contains("可被其他用户读取（权限 644）"), "{run}");
 }
 
 #[test]
