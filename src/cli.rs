@@ -631,13 +631,10 @@ fn within_arg(s: &str) -> Result<u32, crate::error::Error> {
         .ok()
         .filter(|d| *d <= crate::ledger::MAX_CAMPAIGN_DAYS)
         .ok_or_else(|| {
-            crate::error::Error::invalid_w(
-                crate::words::W::EBadDays,
-                &[
-                    ("value", format!("{s:?}")),
-                    ("max", crate::ledger::MAX_CAMPAIGN_DAYS.to_string()),
-                ],
-            )
+            crate::error::Error::from(crate::error::Input::BadDays {
+                value: s.to_string(),
+                max: crate::ledger::MAX_CAMPAIGN_DAYS,
+            })
         })
 }
 
@@ -646,10 +643,10 @@ fn fingerprint_arg(s: &str) -> Result<String, crate::error::Error> {
     if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(hex)
     } else {
-        Err(crate::error::Error::invalid_w(
-            crate::words::W::EBadFingerprint,
-            &[("value", format!("{s:?}"))],
-        ))
+        Err(crate::error::Input::BadFingerprint {
+            value: s.to_string(),
+        }
+        .into())
     }
 }
 

@@ -2,8 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::error::{Error, Result};
-use crate::words::W;
+use crate::error::{Error, Input, Result};
 
 /// The ledger refuses dates outside this window: anything earlier or later is
 /// a typo (an extra digit, a two-digit year) rather than a real deadline.
@@ -14,7 +13,9 @@ pub const LATEST: (i32, u32, u32) = (2100, 12, 31);
 pub fn parse_date(text: &str) -> Result<NaiveDate> {
     let raw = text.trim();
     parse_parts(raw).ok_or_else(|| {
-        Error::invalid_w(W::EBadDate, &[("value", format!("{raw:?}"))]).with_hint_w(W::HintDate)
+        Error::from(Input::BadDate {
+            value: raw.to_string(),
+        })
     })
 }
 
@@ -92,7 +93,11 @@ pub fn parse_month(text: &str) -> Result<NaiveDate> {
         .filter(|(y, m)| y.len() == 4 && (1..=2).contains(&m.len()))
         .and_then(|(y, m)| NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1))
         .filter(|d| in_range(*d));
-    first.ok_or_else(|| Error::invalid_w(W::EBadMonth, &[("value", format!("{raw:?}"))]))
+    first.ok_or_else(|| {
+        Error::from(Input::BadMonth {
+            value: raw.to_string(),
+        })
+    })
 }
 
 /// Last day of the month that `first` starts.

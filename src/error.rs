@@ -1,13 +1,19 @@
 //! Errors and the exit codes they map to.
 //!
-//! Every failure a user can cause is one of these variants, so `main` can
-//! turn it into a single `error: …` line (plus an optional `hint: …`) and
-//! the documented exit code.
+//! Every failure a user can cause is a typed value here: bad input is an
+//! [`Input`], a ledger rule's refusal a [`Rule`], and so on. None of them
+//! holds a sentence. `crate::wording` is the one module that turns them into
+//! words, from the catalogue, in the interface language; `main` prints that
+//! as a single `error: …` line (plus an optional `hint: …`) and exits with
+//! the documented code.
 
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::words::{fill, Lang, W};
+use chrono::NaiveDate;
+
+use crate::ledger::model::ItemId;
+use crate::words::{Lang, W};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -22,215 +28,421 @@ pub mod exit {
     pub const TAMPERED: u8 = 6;
 }
 
-/// A message a user reads: English, and Chinese where the catalogue has it.
-#[derive(Debug, Clone)]
-pub struct Said {
-    pub en: String,
-    pub zh: Option<String>,
+/// Bad input (exit 2): a malformed value, an impossible date, a sheet that
+/// cannot be read. Field names are catalogue keys (`W::FieldTitle`), worded
+/// in the interface language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    BadDate {
+        value: String,
+    },
+    BadMonth {
+        value: String,
+    },
+    BadDays {
+        value: String,
+        max: u32,
+    },
+    BadFingerprint {
+        value: String,
+    },
+    BadId {
+        value: String,
+    },
+    UnknownKind {
+        value: String,
+    },
+    UnknownScope {
+        value: String,
+    },
+    UnknownStatus {
+        value: String,
+    },
+    BadActor {
+        name: String,
+    },
+    BadLang {
+        value: String,
+    },
+    BadNow {
+        value: String,
+    },
+    NoHome,
+    FieldEmpty {
+        field: W,
+    },
+    FieldTooLong {
+        field: W,
+        max: usize,
+    },
+    FieldControl {
+        field: W,
+        code: char,
+    },
+    BidiControl {
+        field: W,
+        code: char,
+    },
+    BadCampaignCode {
+        code: String,
+    },
+    DaysOutOfRange {
+        days: u32,
+        max: u32,
+    },
+    CampaignTooLate {
+        start: NaiveDate,
+        days: u32,
+        latest: NaiveDate,
+    },
+    SeveralCampaigns {
+        codes: Vec<String>,
+    },
+    NotAProblem {
+        id: ItemId,
+    },
+    RaisedAfterToday {
+        on: NaiveDate,
+        today: NaiveDate,
+    },
+    MeasureBeforeProblem {
+        on: NaiveDate,
+        problem: ItemId,
+        raised: NaiveDate,
+    },
+    DueBeforeRaised {
+        due: NaiveDate,
+        raised: NaiveDate,
+    },
+    DeadlineNotLater {
+        to: NaiveDate,
+        due: NaiveDate,
+    },
+    DeadlineBeforeRaised {
+        to: NaiveDate,
+        id: ItemId,
+        raised: NaiveDate,
+    },
+    OngoingProblem {
+        id: ItemId,
+    },
+    ClosedAfterToday {
+        on: NaiveDate,
+        today: NaiveDate,
+    },
+    ClosedBeforeRaised {
+        on: NaiveDate,
+        id: ItemId,
+        raised: NaiveDate,
+    },
+    ClosedBeforeReopen {
+        on: NaiveDate,
+        id: ItemId,
+        reopened: NaiveDate,
+    },
+    CloseBeforeMeasure {
+        id: ItemId,
+        on: NaiveDate,
+        measure: ItemId,
+        done: NaiveDate,
+    },
+    NothingToAssign,
+    TextNotForBy,
+    BinaryToTerminal,
+    NotADirectory {
+        path: PathBuf,
+    },
+    TooManyRows {
+        max: u32,
+    },
+    Xlsx {
+        why: String,
+    },
+    Csv {
+        why: String,
+    },
+    MixedEncoding {
+        file: String,
+        line: u64,
+    },
+    LineTooLong {
+        file: String,
+        line: u64,
+        max_bytes: usize,
+    },
+    HeaderUnreadable {
+        file: String,
+        why: String,
+    },
+    TooManyColumns {
+        file: String,
+        n: usize,
+        max: usize,
+    },
+    ColumnTwice {
+        file: String,
+        header: String,
+    },
+    UnknownColumns {
+        file: String,
+        columns: Vec<String>,
+    },
+    NoProblemColumn {
+        file: String,
+    },
+    CsvUnequal {
+        file: String,
+        line: u64,
+        n: u64,
+        header: u64,
+    },
+    MalformedCsv {
+        file: String,
+        line: u64,
+        why: String,
+    },
+    ImportStopped {
+        file: String,
+        n: usize,
+    },
+    /// One cell of an imported sheet.
+    Cell {
+        header: Header,
+        value: String,
+        fault: CellFault,
+    },
 }
 
-impl Said {
-    /// The same words in front of both languages' text: `file:line: …`.
-    pub fn prefixed(&self, prefix: &str) -> Said {
-        Said {
-            en: format!("{prefix}{}", self.en),
-            zh: self.zh.as_ref().map(|zh| format!("{prefix}{zh}")),
-        }
-    }
-
-    /// A template whose `{hole}` lists several findings, each in the
-    /// template's own language.
-    pub fn joined(word: W, hole: &str, parts: &[Said]) -> Said {
-        let list = |lang: Lang, sep: &str| {
-            parts
-                .iter()
-                .map(|p| p.in_lang(lang))
-                .collect::<Vec<_>>()
-                .join(sep)
-        };
-        Said {
-            en: fill(word.en(), &[(hole, list(Lang::En, "; "))]),
-            zh: Some(fill(word.zh(), &[(hole, list(Lang::Zh, "；"))])),
-        }
-    }
-
-    /// A catalogue template filled in both languages.
-    pub fn word(word: W, args: &[(&str, String)]) -> Said {
-        Said {
-            en: fill(word.en(), args),
-            zh: Some(fill(word.zh(), args)),
-        }
-    }
-
-    pub fn in_lang(&self, lang: Lang) -> &str {
-        match (lang, &self.zh) {
-            (Lang::Zh, Some(zh)) => zh,
-            _ => &self.en,
-        }
-    }
+/// A sheet's column as the error names it: by the sheet's own header, or,
+/// for a column the sheet lacks, by the column's catalogue name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Header {
+    Sheet(String),
+    Column(W),
 }
 
-impl fmt::Display for Said {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CellFault {
+    NotDate,
+    NotScope,
+    NotStatus,
+    NotUuid,
+    NoProblem,
+    NoCampaign,
+    BeforeRaised {
+        raised: NaiveDate,
+    },
+    BeforeDue {
+        due: NaiveDate,
+    },
+    NoClosedOn,
+    UuidOfMeasure,
+    UuidOfProblem,
+    /// The ledger holds another value for an item the sheet names by `what`.
+    Differs {
+        ledger: String,
+        what: W,
+    },
+}
+
+/// A ledger rule's refusal (exit 4): the input is well formed, but the
+/// ledger's state does not allow the change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    UuidTaken {
+        uuid: String,
+    },
+    CampaignExists {
+        code: String,
+    },
+    ClosedNoMeasures {
+        problem: ItemId,
+        on: Option<NaiveDate>,
+    },
+    ClosedNoExtend {
+        id: ItemId,
+        on: Option<NaiveDate>,
+    },
+    AlreadyClosed {
+        id: ItemId,
+        on: Option<NaiveDate>,
+    },
+    AlreadyOngoing {
+        id: ItemId,
+    },
+    OpenMeasures {
+        problem: ItemId,
+        measures: Vec<ItemId>,
+    },
+    NotClosed {
+        id: ItemId,
+    },
+    BackupExists {
+        path: PathBuf,
+    },
+}
+
+/// What was looked for and not found (exit 3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    /// An id (M3, P12) or a UUID, the same in both languages.
+    Item(String),
+    Campaign {
+        code: String,
+    },
+    /// A report with no campaign named, in a ledger that has none.
+    NoCampaign,
+}
+
+/// A stored value no date or count can hold: a ledger edited by hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Corrupt {
+    CampaignDays { stored: i64, max: u32 },
+}
+
+impl fmt::Display for Corrupt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.en)
+        f.write_str(&crate::wording::corrupt(self, Lang::En))
     }
+}
+
+/// Raised inside a row read, where only a `rusqlite::Error` can travel;
+/// `Error::from` takes it back out.
+impl std::error::Error for Corrupt {}
+
+/// What the history holds that the ledger cannot make sense of, or a backup
+/// that does not verify (exit 6).
+#[derive(Debug, Clone)]
+pub enum Tamper {
+    UnknownTable { table: String },
+    UnknownColumn { column: String },
+    BackupUnverified { findings: Vec<Finding> },
+}
+
+/// One thing `verify` found: a catalogue template and its values, worded
+/// at the edge.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub word: W,
+    pub args: Vec<(&'static str, String)>,
+}
+
+/// Where in an imported file a bad row is.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub file: String,
+    pub line: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Bad input: a malformed date, id, empty title, conflicting flags.
-    #[error("{message}")]
-    Invalid { message: Said, hint: Option<Said> },
+    #[error("{}", english(self))]
+    Invalid(Input),
 
-    #[error("{what} not found")]
-    NotFound { what: Said, hint: Option<Said> },
+    #[error("{}", english(self))]
+    NotFound(Missing),
 
-    /// A ledger rule refused the change.
-    #[error("{message}")]
-    Refused { message: Said, hint: Option<Said> },
+    #[error("{}", english(self))]
+    Refused(Rule),
 
-    #[error("no ledger at {}", path.display())]
+    #[error("{}", english(self))]
     NoLedger { path: PathBuf },
 
-    #[error("{} is not a rectify ledger", path.display())]
+    #[error("{}", english(self))]
     NotALedger { path: PathBuf },
 
-    #[error(
-        "{} has schema version {found}, newer than this rectify understands ({supported})",
-        path.display()
-    )]
+    #[error("{}", english(self))]
     TooNew {
         path: PathBuf,
         found: i64,
         supported: i64,
     },
 
-    #[error("the ledger is locked by another rectify; gave up after the busy timeout")]
+    #[error("{}", english(self))]
     Busy,
 
-    #[error("cannot open ledger {}", path.display())]
+    #[error("{}", english(self))]
     Open {
         path: PathBuf,
         #[source]
         source: rusqlite::Error,
     },
 
-    #[error("cannot read the ledger {}", path.display())]
+    #[error("{}", english(self))]
     Read {
         path: PathBuf,
         #[source]
         source: rusqlite::Error,
     },
 
-    #[error("cannot write to the ledger {}", path.display())]
+    #[error("{}", english(self))]
     Write {
         path: PathBuf,
         #[source]
         source: rusqlite::Error,
     },
 
-    #[error("cannot write to the ledger {}: it is read-only", path.display())]
+    #[error("{}", english(self))]
     ReadOnly { path: PathBuf },
 
     /// Another user's ledger whose `-wal`/`-shm` files are missing: SQLite
     /// would create them, owned by this user, and lock the owner out.
-    #[error(
-        "cannot read {} as another user: its {} file is missing or unreadable, and creating it would lock the owner out",
-        path.display(),
-        side.display()
-    )]
+    #[error("{}", english(self))]
     SharedNotReady { path: PathBuf, side: PathBuf },
 
-    #[error("{} needs a schema upgrade, which only a user who can write it may run", path.display())]
+    #[error("{}", english(self))]
     NeedsUpgrade { path: PathBuf },
 
-    /// A stored value no date or count can hold (a ledger edited by hand).
-    #[error("{0}")]
-    Corrupt(Said),
+    #[error("{}", english(self))]
+    Corrupt(Corrupt),
 
-    #[error("ledger storage error")]
-    Sqlite(#[from] rusqlite::Error),
+    #[error("{}", english(self))]
+    Sqlite(#[source] rusqlite::Error),
 
-    #[error("{}", path.display())]
+    #[error("{}", english(self))]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
 
-    /// An import's bad rows, each `file:line: …`; nothing was imported.
-    #[error("{}", .0.iter().map(|s| s.en.as_str()).collect::<Vec<_>>().join("\nerror: "))]
-    BadRows(Vec<Said>),
+    /// An import's bad rows; nothing was imported.
+    #[error("{}", english(self))]
+    BadRows(Vec<(Option<Place>, Error)>),
 
     /// `verify` found the history and the tables disagree.
-    #[error("{0}")]
-    Tampered(Said),
+    #[error("{}", english(self))]
+    Tampered(Tamper),
 }
 
-/// Errors are made from catalogue words only (`invalid_w`, `refused_w`,
-/// `invalid_field`): there is no constructor that takes an English
-/// sentence, so no message can escape the catalogue.
+fn english(err: &Error) -> String {
+    crate::wording::head(err, Lang::En)
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Self {
+        match corrupt_inside(&err) {
+            Some(corrupt) => Error::Corrupt(corrupt),
+            None => Error::Sqlite(err),
+        }
+    }
+}
+
+impl From<Input> for Error {
+    fn from(input: Input) -> Self {
+        Error::Invalid(input)
+    }
+}
+
+impl From<Rule> for Error {
+    fn from(rule: Rule) -> Self {
+        Error::Refused(rule)
+    }
+}
+
 impl Error {
-    /// The message in both languages, for a caller that words it later.
-    pub fn said(&self) -> Said {
-        Said {
-            en: self.message_in(Lang::En),
-            zh: Some(self.message_in(Lang::Zh)),
-        }
-    }
-
-    /// Bad input about one field, the field named in each language.
-    pub fn invalid_field(word: W, field: W, args: &[(&str, String)]) -> Self {
-        let with = |name: &'static str| {
-            let mut all = args.to_vec();
-            all.push(("field", name.to_string()));
-            all
-        };
-        Error::Invalid {
-            message: Said {
-                en: fill(word.en(), &with(field.en())),
-                zh: Some(fill(word.zh(), &with(field.zh()))),
-            },
-            hint: None,
-        }
-    }
-
-    /// Bad input, worded from the catalogue in both languages.
-    pub fn invalid_w(word: W, args: &[(&str, String)]) -> Self {
-        Error::Invalid {
-            message: Said::word(word, args),
-            hint: None,
-        }
-    }
-
-    /// A ledger rule's refusal, worded from the catalogue.
-    pub fn refused_w(word: W, args: &[(&str, String)]) -> Self {
-        Error::Refused {
-            message: Said::word(word, args),
-            hint: None,
-        }
-    }
-
-    /// `what` is an id (M3, P12) or a UUID, the same in both languages.
     pub fn not_found(what: impl Into<String>) -> Self {
-        let what = what.into();
-        Error::NotFound {
-            what: Said {
-                zh: Some(what.clone()),
-                en: what,
-            },
-            hint: None,
-        }
-    }
-
-    pub fn campaign_not_found(code: &str) -> Self {
-        Error::NotFound {
-            what: Said {
-                en: format!("campaign {code:?}"),
-                zh: Some(format!("专项 {code:?}")),
-            },
-            hint: None,
-        }
+        Error::NotFound(Missing::Item(what.into()))
     }
 
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
@@ -240,106 +452,20 @@ impl Error {
         }
     }
 
-    /// Attach a catalogue hint, in both languages.
-    pub fn with_hint_w(self, word: W) -> Self {
-        self.with_said_hint(Said::word(word, &[]))
-    }
-
-    fn with_said_hint(mut self, said: Said) -> Self {
-        match &mut self {
-            Error::Invalid { hint, .. }
-            | Error::Refused { hint, .. }
-            | Error::NotFound { hint, .. } => *hint = Some(said),
-            _ => {}
-        }
-        self
+    /// The message in the interface language, with its causes: `a: b: c`.
+    pub fn message_in(&self, lang: Lang) -> String {
+        crate::wording::message(self, lang)
     }
 
     pub fn hint_in(&self, lang: Lang) -> Option<String> {
-        let word = match self {
-            Error::Invalid { hint, .. }
-            | Error::Refused { hint, .. }
-            | Error::NotFound { hint, .. } => {
-                return hint.as_ref().map(|h| h.in_lang(lang).to_string())
-            }
-            Error::NoLedger { .. } => W::HintNoLedger,
-            Error::SharedNotReady { .. } | Error::NeedsUpgrade { .. } => W::HintOwnerRuns,
-            Error::BadRows(_) => W::HintBadRows,
-            Error::Busy => W::HintBusy,
-            Error::Tampered(_) => W::HintTampered,
-            _ => return None,
-        };
-        Some(lang.t(word).to_string())
-    }
-
-    /// The message in the interface language, with its causes: `a: b: c`.
-    pub fn message_in(&self, lang: Lang) -> String {
-        if lang == Lang::En {
-            return chain(self);
-        }
-        let path = |p: &std::path::Path| p.display().to_string();
-        let head = match self {
-            Error::Invalid { message, .. } | Error::Refused { message, .. } => {
-                message.in_lang(lang).to_string()
-            }
-            Error::NotFound { what, .. } => fill(
-                lang.t(W::ENotFound),
-                &[("what", what.in_lang(lang).to_string())],
-            ),
-            Error::NoLedger { path: p } => fill(lang.t(W::ENoLedger), &[("path", path(p))]),
-            Error::NotALedger { path: p } => fill(lang.t(W::ENotALedger), &[("path", path(p))]),
-            Error::TooNew {
-                path: p,
-                found,
-                supported,
-            } => fill(
-                lang.t(W::ETooNew),
-                &[
-                    ("path", path(p)),
-                    ("found", found.to_string()),
-                    ("supported", supported.to_string()),
-                ],
-            ),
-            Error::Busy => lang.t(W::EBusy).to_string(),
-            Error::Open { path: p, .. } => fill(lang.t(W::EOpen), &[("path", path(p))]),
-            Error::Read { path: p, .. } => fill(lang.t(W::ERead), &[("path", path(p))]),
-            Error::Write { path: p, .. } => fill(lang.t(W::EWrite), &[("path", path(p))]),
-            Error::ReadOnly { path: p } => fill(lang.t(W::EReadOnly), &[("path", path(p))]),
-            Error::SharedNotReady { path: p, side } => fill(
-                lang.t(W::ESharedNotReady),
-                &[("path", path(p)), ("side", path(side))],
-            ),
-            Error::NeedsUpgrade { path: p } => fill(lang.t(W::ENeedsUpgrade), &[("path", path(p))]),
-            Error::Corrupt(said) | Error::Tampered(said) => said.in_lang(lang).to_string(),
-            Error::BadRows(rows) => rows
-                .iter()
-                .map(|r| r.in_lang(lang))
-                .collect::<Vec<_>>()
-                .join("\nerror: "),
-            // The OS's words for a file error are English: name the kind.
-            Error::Io { path: p, source } => {
-                return fill(
-                    lang.t(W::EIo),
-                    &[
-                        ("path", path(p)),
-                        ("why", lang.t(io_word(source)).to_string()),
-                    ],
-                )
-            }
-            _ => return chain(self),
-        };
-        // Causes (an OS or SQLite message) stay as the system words them.
-        match std::error::Error::source(self) {
-            Some(cause) => format!("{head}: {}", chain(cause)),
-            None => head,
-        }
+        crate::wording::hint(self, lang)
     }
 
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Invalid { .. } | Error::BadRows(_) => exit::USAGE,
-            Error::NotFound { .. } => exit::NOT_FOUND,
-            Error::Refused { .. } => exit::REFUSED,
+            Error::Invalid(_) | Error::BadRows(_) => exit::USAGE,
+            Error::NotFound(_) => exit::NOT_FOUND,
+            Error::Refused(_) => exit::REFUSED,
             Error::Tampered(_) => exit::TAMPERED,
             Error::NoLedger { .. }
             | Error::NotALedger { .. }
@@ -396,10 +522,22 @@ pub fn classify_sqlite(err: rusqlite::Error, path: &std::path::Path, access: Acc
             _ => {}
         }
     }
+    if let Some(corrupt) = corrupt_inside(&err) {
+        return Error::Corrupt(corrupt);
+    }
     match access {
         Access::Open => Error::Open { path, source: err },
         Access::Read => Error::Read { path, source: err },
         Access::Write => Error::Write { path, source: err },
+    }
+}
+
+fn corrupt_inside(err: &rusqlite::Error) -> Option<Corrupt> {
+    match err {
+        rusqlite::Error::FromSqlConversionFailure(_, _, inner) => {
+            inner.downcast_ref::<Corrupt>().cloned()
+        }
+        _ => None,
     }
 }
 
@@ -419,22 +557,6 @@ impl From<std::io::Error> for Error {
             path: PathBuf::from("<stdout>"),
             source,
         }
-    }
-}
-
-fn io_word(err: &std::io::Error) -> W {
-    use std::io::ErrorKind as K;
-    // Linux errno values, for kinds that are newer than our rust-version.
-    match (err.kind(), err.raw_os_error()) {
-        (K::NotFound, _) => W::IoNotFound,
-        (K::PermissionDenied, _) => W::IoDenied,
-        (K::AlreadyExists, _) => W::IoExists,
-        (K::BrokenPipe, _) => W::IoPipe,
-        (_, Some(28)) => W::IoFull,
-        (_, Some(21)) => W::IoIsDir,
-        (_, Some(20)) => W::IoNotDir,
-        (_, Some(30)) => W::IoReadOnly,
-        _ => W::IoOther,
     }
 }
 

@@ -15,5 +15,6 @@ pub mod outfile;
 pub mod output;
 pub mod progress;
 pub mod report;
+pub mod wording;
 pub mod words;
 pub mod xlsxio;

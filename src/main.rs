@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use rectify::cli::{Cli, ColorChoice};
 use rectify::commands::{self, Context};
-use rectify::error::{exit, Error};
+use rectify::error::{exit, Error, Input};
 use rectify::ledger::Stamp;
 use rectify::output::Paint;
 use rectify::words::{Lang, W};
@@ -109,7 +109,9 @@ fn context(cli: &Cli, lang: Lang) -> Result<Context, Error> {
     // tests and reproductions get the same history hashes.
     let now = match env("RECTIFY_NOW") {
         Some(text) => chrono::DateTime::parse_from_rfc3339(&text)
-            .map_err(|_| Error::invalid_w(W::EBadNow, &[("value", format!("{text:?}"))]))?
+            .map_err(|_| Input::BadNow {
+                value: text.to_string(),
+            })?
             .with_timezone(&chrono::Utc),
         None => chrono::Utc::now(),
     };
@@ -128,14 +130,15 @@ fn context(cli: &Cli, lang: Lang) -> Result<Context, Error> {
             .chars()
             .any(|c| c.is_control() || rectify::ledger::is_bidi_control(c))
     {
-        return Err(Error::invalid_w(
-            W::EBadActor,
-            &[("name", format!("{actor:?}"))],
-        ));
+        return Err(Input::BadActor {
+            name: actor.to_string(),
+        }
+        .into());
     }
     if let Some(flag) = &cli.lang {
-        Lang::parse(flag)
-            .ok_or_else(|| Error::invalid_w(W::EBadLang, &[("value", format!("{flag:?}"))]))?;
+        Lang::parse(flag).ok_or_else(|| Input::BadLang {
+            value: flag.to_string(),
+        })?;
     }
     let db = ledger_path(cli)?;
     // Colour only where a person reads it: never in pipes, files or cron,
@@ -184,8 +187,7 @@ fn default_db(env: impl Fn(&str) -> Option<String>) -> Result<PathBuf, Error> {
     {
         return Ok(xdg.join("rectify").join("ledger.db"));
     }
-    let home =
-        env("HOME").ok_or_else(|| Error::invalid_w(W::ENoHome, &[]).with_hint_w(W::HintNoHome))?;
+    let home = env("HOME").ok_or(Input::NoHome)?;
     Ok(PathBuf::from(home).join(".local/share/rectify/ledger.db"))
 }
 
@@ -201,13 +203,13 @@ fn usage_error(err: clap::Error, lang: Lang) -> ExitCode {
     // interface language.
     if let (Lang::Zh, ErrorKind::ValueValidation, Some(e)) = (lang, err.kind(), ours(&err)) {
         let arg = match err.get(ContextKind::InvalidArg) {
-            Some(ContextValue::String(arg)) => flag_only(arg),
+            Some(ContextValue::String(arg)) => rectify::wording::arg_name(arg),
             _ => String::new(),
         };
         eprintln!("error: {arg}：{}", e.message_in(lang));
         let hint = e
             .hint_in(lang)
-            .unwrap_or_else(|| lang.t(W::HintUsage).into());
+            .unwrap_or_else(|| rectify::wording::usage_hint(lang).into());
         eprintln!("hint: {hint}");
         return ExitCode::from(exit::USAGE);
     }
@@ -221,14 +223,14 @@ fn usage_error(err: clap::Error, lang: Lang) -> ExitCode {
             ExitCode::from(exit::USAGE)
         }
         _ => {
-            let line = usage_line(&err, lang).unwrap_or_else(|| {
+            let line = rectify::wording::usage(&err, lang).unwrap_or_else(|| {
                 // A kind not worded here: clap's own first line.
                 let text = err.render().to_string();
                 let first = text.lines().next().unwrap_or("error: invalid usage");
                 first.strip_prefix("error: ").unwrap_or(first).to_string()
             });
             eprintln!("error: {line}");
-            eprintln!("hint: {}", lang.t(W::HintUsage));
+            eprintln!("hint: {}", rectify::wording::usage_hint(lang));
             ExitCode::from(exit::USAGE)
         }
     }
@@ -247,70 +249,4 @@ fn print_help(err: &clap::Error, lang: Lang, to_stderr: bool) {
     } else {
         std::io::stdout().write_all(text.as_bytes())
     };
-}
-
-/// `--due <DATE>` as `--due`; a positional `<ID>` by its Chinese name.
-fn flag_only(arg: &str) -> String {
-    match arg.split_whitespace().next() {
-        Some(flag) if flag.starts_with('-') => flag.to_string(),
-        _ => {
-            let bare = arg.trim_matches(|c| matches!(c, '<' | '>' | '[' | ']' | '.'));
-            rectify::help_zh::positional_name(bare)
-                .unwrap_or(bare)
-                .to_string()
-        }
-    }
-}
-
-/// The usage errors people make, worded from the catalogue with every
-/// detail on the one line: clap lists missing arguments on the lines after
-/// its first, which the house format would cut off.
-fn usage_line(err: &clap::Error, lang: Lang) -> Option<String> {
-    use clap::error::{ContextKind, ContextValue, ErrorKind};
-    // In Chinese an argument is named by its flag alone: clap's value
-    // names (`<DATE>`) are English.
-    let name = |s: &String| match lang {
-        Lang::En => s.clone(),
-        Lang::Zh => flag_only(s),
-    };
-    let text = |kind| match err.get(kind) {
-        Some(ContextValue::String(s)) => Some(name(s)),
-        Some(ContextValue::Strings(v)) => Some(v.iter().map(name).collect::<Vec<_>>().join(", ")),
-        _ => None,
-    };
-    let (word, args) = match err.kind() {
-        ErrorKind::MissingRequiredArgument => (
-            W::EMissingArgs,
-            vec![("args", text(ContextKind::InvalidArg)?)],
-        ),
-        ErrorKind::UnknownArgument => (
-            W::EUnknownArg,
-            vec![("arg", text(ContextKind::InvalidArg)?)],
-        ),
-        ErrorKind::InvalidSubcommand => (
-            W::EUnknownCommand,
-            vec![("command", text(ContextKind::InvalidSubcommand)?)],
-        ),
-        ErrorKind::ArgumentConflict => (
-            W::EArgConflict,
-            vec![
-                ("arg", text(ContextKind::InvalidArg)?),
-                ("other", text(ContextKind::PriorArg)?),
-            ],
-        ),
-        ErrorKind::InvalidValue => {
-            let arg = text(ContextKind::InvalidArg)?;
-            let value = text(ContextKind::InvalidValue).unwrap_or_default();
-            match text(ContextKind::ValidValue).filter(|v| !v.is_empty()) {
-                _ if value.is_empty() => (W::EMissingValue, vec![("arg", arg)]),
-                Some(valid) => (
-                    W::EInvalidValueOf,
-                    vec![("value", value), ("arg", arg), ("valid", valid)],
-                ),
-                None => (W::EInvalidValue, vec![("value", value), ("arg", arg)]),
-            }
-        }
-        _ => return None,
-    };
-    Some(rectify::words::fill(lang.t(word), &args))
 }

@@ -274,7 +274,7 @@ catalogue! {
     VerifyClockBack: "clock: event {seq} {item} {action} was recorded {at}, before the event ahead of it ({previous})",
         "时钟：第 {seq} 条记录 {item} {action} 记录于 {at}，早于前一条记录（{previous}）";
     VerifyExpected: "expected: {hash} is event {seq}", "指纹核对：{hash} 为第 {seq} 条记录";
-    EDoesNotVerify: "the ledger does not match its history ({found} problems)",
+    VerifyMismatch: "the ledger does not match its history ({found} problems)",
         "台账与其历史记录不一致（异常 {found} 处）";
     // Field names, for the errors about them.
     FCampaignName: "campaign name", "专项名称";
@@ -291,6 +291,12 @@ catalogue! {
     FEvidence: "evidence", "佐证材料";
     // Error messages and hints.
     ENotFound: "{what} not found", "未找到 {what}";
+    ECampaignNotFound: "campaign {code} not found", "未找到专项 {code}";
+    SaidBlankColumn: "(blank)", "（空白列）";
+    ENoCampaign: "the ledger has no campaign yet", "台账中还没有专项";
+    ECampaignDaysCorrupt: "campaign length {stored} days is out of range (1 to {max})",
+        "专项期限 {stored} 天超出范围（1 至 {max}）";
+    EStorage: "ledger storage error", "台账存储出错";
     ENoLedger: "no ledger at {path}", "{path} 处没有台账";
     ENotALedger: "{path} is not a rectify ledger", "{path} 不是 rectify 台账";
     ETooNew: "{path} has schema version {found}, newer than this rectify understands ({supported})",
@@ -509,9 +515,32 @@ mod tests {
 /// No sentence reaches the user from outside this catalogue: every
 /// literal printed by `write!`/`writeln!`/`eprintln!`/`println!` in the
 /// modules that talk to the user holds only placeholders and punctuation.
-/// (Errors need no scan: `Error` has no constructor that takes a sentence.)
+/// Errors are typed and worded only in `wording.rs`; two more tests hold that.
 #[cfg(test)]
 mod no_stray_words {
+    /// Every string literal in `code`, escapes blanked.
+    fn all_literals(code: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut chars = code.chars();
+        while chars.any(|c| c == '"') {
+            let mut literal = String::new();
+            let mut escaped = false;
+            for c in chars.by_ref() {
+                match c {
+                    '\\' if !escaped => escaped = true,
+                    '"' if !escaped => break,
+                    _ if escaped => {
+                        literal.push(' ');
+                        escaped = false;
+                    }
+                    _ => literal.push(c),
+                }
+            }
+            out.push(literal);
+        }
+        out
+    }
+
     fn literals_after(source: &str, macro_name: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut rest = source;
@@ -588,6 +617,101 @@ mod no_stray_words {
             })
             .collect();
         assert!(unused.is_empty(), "catalogue keys nobody uses: {unused:?}");
+    }
+
+    /// Every `.rs` file under `src/`, but for its unit tests.
+    fn sources() -> Vec<(std::path::PathBuf, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut out = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+                    out.push((path, code.to_string()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Errors are typed where they happen and worded in one module: no
+    /// other file picks an error's or a hint's template.
+    #[test]
+    fn errors_are_worded_in_one_module() {
+        let mut stray = Vec::new();
+        for (path, code) in sources() {
+            let name = path.file_name().unwrap().to_string_lossy();
+            if name == "words.rs" || name == "wording.rs" {
+                continue;
+            }
+            for (at, _) in code.match_indices("W::") {
+                let key = &code[at + 3..];
+                let error = key.starts_with('E') && key[1..].starts_with(char::is_uppercase);
+                if error || key.starts_with("Hint") {
+                    let end = key
+                        .find(|c: char| !c.is_alphanumeric())
+                        .unwrap_or(key.len());
+                    stray.push(format!("{}: W::{}", path.display(), &key[..end]));
+                }
+            }
+        }
+        assert!(
+            stray.is_empty(),
+            "error words picked outside src/wording.rs:\n{}",
+            stray.join("\n")
+        );
+    }
+
+    /// A typed error carries values, never a sentence: no string literal
+    /// with a word in it is passed to one.
+    #[test]
+    fn typed_errors_hold_no_sentences() {
+        let mut stray = Vec::new();
+        for (path, code) in sources() {
+            for ty in ["Input::", "Rule::", "Missing::", "Tamper::", "Corrupt::"] {
+                for (at, _) in code.match_indices(ty) {
+                    // The constructor's fields: from the variant name to the
+                    // bracket that closes the first one opened.
+                    let rest = &code[at..];
+                    let Some(open) = rest.find(['{', '(', ',', ';', '=']) else {
+                        continue;
+                    };
+                    if !matches!(rest.as_bytes()[open], b'{' | b'(') {
+                        continue;
+                    }
+                    let mut depth = 0;
+                    let mut end = rest.len();
+                    for (i, c) in rest[open..].char_indices() {
+                        match c {
+                            '{' | '(' => depth += 1,
+                            '}' | ')' => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    end = open + i;
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    for literal in all_literals(&rest[open..end]) {
+                        if words_outside_placeholders(&literal) {
+                            stray.push(format!("{}: {literal:?}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            stray.is_empty(),
+            "sentences inside typed errors:\n{}",
+            stray.join("\n")
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError
 use unicode_width::UnicodeWidthStr;
 
 use crate::csvio::{Column, COLUMNS};
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Result};
 use crate::report::SummarySheet;
 use crate::words::{Lang, W};
 
@@ -125,10 +125,7 @@ impl LedgerBook {
     /// One row of cells in `COLUMNS` order, as `csvio::sheet_cells` gives it.
     pub fn add_row(&mut self, cells: &[String]) -> Result<()> {
         if self.rows == MAX_DATA_ROWS {
-            return Err(
-                Error::invalid_w(W::ETooManyRows, &[("max", MAX_DATA_ROWS.to_string())])
-                    .with_hint_w(W::HintTooManyRows),
-            );
+            return Err(Input::TooManyRows { max: MAX_DATA_ROWS }.into());
         }
         self.rows += 1;
         let row = self.rows;
@@ -240,6 +237,9 @@ impl LedgerBook {
 fn xlsx(err: XlsxError) -> Error {
     match err {
         XlsxError::IoError(io) => io.into(),
-        other => Error::invalid_w(W::EXlsx, &[("why", other.to_string())]),
+        other => Input::Xlsx {
+            why: other.to_string(),
+        }
+        .into(),
     }
 }

@@ -2,14 +2,14 @@ use std::io::Write;
 
 use super::{resolve_all, Context};
 use crate::cli::AssignArgs;
-use crate::error::{Error, Result};
+use crate::error::{Input, Result};
 use crate::ledger::{AssignFields, OpenMode};
 use crate::words::{say, W};
 
 pub fn run(args: AssignArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let r = args.responsible;
     if r.leader.is_none() && r.dept.is_none() && r.owner.is_none() {
-        return Err(Error::invalid_w(W::ENothingToAssign, &[]));
+        return Err(Input::NothingToAssign.into());
     }
     let fields = AssignFields {
         leader: r.leader,

@@ -5,11 +5,11 @@ use std::path::Path;
 use super::Context;
 use crate::cli::{ExportArgs, ExportFormat, SheetLayout};
 use crate::csvio::{self, Column, COLUMNS};
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Result};
 use crate::ledger::{Ledger, SheetRow};
 use crate::progress::Progress;
 use crate::report;
-use crate::words::{Lang, W};
+use crate::words::Lang;
 use crate::xlsxio::LedgerBook;
 
 pub fn run(args: ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
@@ -21,7 +21,7 @@ pub fn run(args: ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let to_stdout = matches!(args.out.as_deref(), None | Some("-"));
     if args.format == ExportFormat::Xlsx {
         if to_stdout && std::io::stdout().is_terminal() {
-            return Err(Error::invalid_w(W::EBinaryToTerminal, &[]).with_hint_w(W::HintBinaryOut));
+            return Err(Input::BinaryToTerminal.into());
         }
         if let Some(path) = args.out.as_deref().filter(|_| !to_stdout) {
             let book = xlsx_book(&ledger, &args, ctx, headers)?;
@@ -132,7 +132,10 @@ fn write_sheet(
 fn csv_io(err: csv::Error) -> Error {
     match err.into_kind() {
         csv::ErrorKind::Io(io) => io.into(),
-        other => Error::invalid_w(W::ECsv, &[("why", format!("{other:?}"))]),
+        other => Input::Csv {
+            why: format!("{other:?}"),
+        }
+        .into(),
     }
 }
 

@@ -15,7 +15,7 @@ use super::Context;
 use crate::cli::ImportArgs;
 use crate::csvio::{self, clean_cell, Column, COLUMNS};
 use crate::dates::parse_date;
-use crate::error::Said;
+use crate::error::{CellFault, Header, Input, Place};
 use crate::error::{Error, Result};
 use crate::ledger::model::{Campaign, ItemId, ItemRef, Kind, Scope, Status};
 use crate::ledger::{
@@ -102,12 +102,12 @@ pub fn import(
 /// that is spooled to a temp file in the same pass that tells its
 /// encoding, since a stream cannot be read twice.
 pub struct Source {
-    input: Input,
+    input: Origin,
     path: std::path::PathBuf,
     name: String,
 }
 
-enum Input {
+enum Origin {
     File(std::fs::File),
     Stream(Box<dyn Read>),
 }
@@ -116,7 +116,7 @@ impl Source {
     pub fn open(file: &str) -> Result<Source> {
         if file == "-" {
             return Ok(Source {
-                input: Input::Stream(Box::new(std::io::stdin())),
+                input: Origin::Stream(Box::new(std::io::stdin())),
                 path: "<stdin>".into(),
                 name: "<stdin>".into(),
             });
@@ -129,9 +129,9 @@ impl Source {
             .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned());
         Ok(Source {
             input: if regular {
-                Input::File(opened)
+                Origin::File(opened)
             } else {
-                Input::Stream(Box::new(opened))
+                Origin::Stream(Box::new(opened))
             },
             path: path.to_path_buf(),
             name,
@@ -141,7 +141,7 @@ impl Source {
     /// A sheet held in memory, as the fuzz target feeds it.
     pub fn from_bytes(bytes: &[u8], name: &str) -> Result<Source> {
         Ok(Source {
-            input: Input::Stream(Box::new(std::io::Cursor::new(bytes.to_vec()))),
+            input: Origin::Stream(Box::new(std::io::Cursor::new(bytes.to_vec()))),
             path: name.into(),
             name: name.into(),
         })
@@ -162,28 +162,26 @@ impl Source {
         let sniffed = |result: std::result::Result<csvio::Encoding, csvio::Sniffed>| {
             result.map_err(|e| match e {
                 csvio::Sniffed::Io(e) => Error::io(&path, e),
-                csvio::Sniffed::Mixed { line } => Error::invalid_w(
-                    W::EMixedEncoding,
-                    &[("file", name.clone()), ("line", line.to_string())],
-                )
-                .with_hint_w(W::HintMixedEncoding),
-                csvio::Sniffed::TooLong { line } => Error::invalid_w(
-                    W::ELineTooLong,
-                    &[
-                        ("file", name.clone()),
-                        ("line", line.to_string()),
-                        ("max", "1 MiB".to_string()),
-                    ],
-                ),
+                csvio::Sniffed::Mixed { line } => Input::MixedEncoding {
+                    file: name.clone(),
+                    line,
+                }
+                .into(),
+                csvio::Sniffed::TooLong { line } => Input::LineTooLong {
+                    file: name.clone(),
+                    line,
+                    max_bytes: csvio::MAX_LINE_BYTES,
+                }
+                .into(),
             })
         };
         let (mut file, encoding) = match input {
-            Input::File(mut file) => {
+            Origin::File(mut file) => {
                 let encoding = sniffed(csvio::sniff(BufReader::new(&mut file), |_| Ok(())))?;
                 file.seek(SeekFrom::Start(0)).map_err(io)?;
                 (file, encoding)
             }
-            Input::Stream(stream) => {
+            Origin::Stream(stream) => {
                 let mut spool = tempfile::tempfile().map_err(|e| Error::io("temp file", e))?;
                 let mut writer = std::io::BufWriter::new(&mut spool);
                 let encoding = sniffed(csvio::sniff(stream, |bytes| writer.write_all(bytes)))?;
@@ -235,52 +233,43 @@ impl SheetReader {
             .from_reader(counter);
         let headers = reader
             .headers()
-            .map_err(|e| {
-                Error::invalid_w(
-                    W::EHeaderUnreadable,
-                    &[("file", name.clone()), ("why", e.to_string())],
-                )
+            .map_err(|e| Input::HeaderUnreadable {
+                file: name.clone(),
+                why: e.to_string(),
             })?
             .clone();
         if headers.len() > MAX_COLUMNS {
-            return Err(Error::invalid_w(
-                W::ETooManyColumns,
-                &[
-                    ("file", name),
-                    ("n", headers.len().to_string()),
-                    ("max", MAX_COLUMNS.to_string()),
-                ],
-            ));
+            return Err(Input::TooManyColumns {
+                file: name,
+                n: headers.len(),
+                max: MAX_COLUMNS,
+            }
+            .into());
         }
         let mut columns = Vec::new();
         let mut unknown = Vec::new();
         for header in headers.iter() {
             match Column::from_header(header) {
                 Some(c) if columns.iter().any(|(seen, _)| *seen == c) => {
-                    return Err(Error::invalid_w(
-                        W::EColumnTwice,
-                        &[("file", name), ("header", format!("{header:?}"))],
-                    ))
+                    return Err(Input::ColumnTwice {
+                        file: name,
+                        header: header.to_string(),
+                    }
+                    .into())
                 }
                 Some(c) => columns.push((c, header.trim().to_string())),
-                None if header.trim().is_empty() => unknown.push("(blank)".to_string()),
-                None => unknown.push(format!("{:?}", header.trim())),
+                None => unknown.push(header.trim().to_string()),
             }
         }
-        if unknown.len() > 10 {
-            let more = unknown.len() - 10;
-            unknown.truncate(10);
-            unknown.push(format!("… (+{more})"));
-        }
         if !unknown.is_empty() {
-            return Err(Error::invalid_w(
-                W::EUnknownColumns,
-                &[("file", name), ("columns", unknown.join(", "))],
-            )
-            .with_hint_w(W::HintHeaders));
+            return Err(Input::UnknownColumns {
+                file: name,
+                columns: unknown,
+            }
+            .into());
         }
         if !columns.iter().any(|(c, _)| *c == Column::Problem) {
-            return Err(Error::invalid_w(W::ENoProblemColumn, &[("file", name)]));
+            return Err(Input::NoProblemColumn { file: name }.into());
         }
         Ok(SheetReader {
             name,
@@ -381,22 +370,23 @@ impl<R: Read> Read for LineCounter<R> {
 }
 
 fn csv_error(file: &str, line: u64, e: &csv::Error) -> Error {
-    let at = [("file", file.to_string()), ("line", line.to_string())];
+    let file = file.to_string();
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => {
-            let mut args = at.to_vec();
-            args.push(("n", len.to_string()));
-            args.push(("header", expected_len.to_string()));
-            Error::invalid_w(W::ECsvUnequal, &args)
-        }
-        other => {
-            let mut args = at.to_vec();
-            args.push(("why", format!("{other:?}")));
-            Error::invalid_w(W::EMalformedCsv, &args)
-        }
+        } => Input::CsvUnequal {
+            file,
+            line,
+            n: *len,
+            header: *expected_len,
+        },
+        other => Input::MalformedCsv {
+            file,
+            line,
+            why: format!("{other:?}"),
+        },
     }
+    .into()
 }
 
 #[derive(Default)]
@@ -452,7 +442,7 @@ struct Import<'n> {
     name: &'n str,
     default_campaign: Option<&'n str>,
     today: NaiveDate,
-    errors: Vec<Said>,
+    errors: Vec<(Option<Place>, Error)>,
     problems: HashMap<String, Slot>,
     campaigns: HashMap<String, Option<Campaign>>,
     /// Problems to close out once all their rows are in: closing date, line.
@@ -480,48 +470,43 @@ impl<'n> Import<'n> {
         }
     }
 
-    fn fail(&mut self, line: u64, message: Said) {
+    fn fail(&mut self, line: u64, error: Error) {
         if self.errors.len() < MAX_REPORTED {
-            self.errors
-                .push(message.prefixed(&format!("{}:{line}: ", self.name)));
+            let at = Place {
+                file: self.name.to_string(),
+                line,
+            };
+            self.errors.push((Some(at), error));
         } else if self.errors.len() == MAX_REPORTED {
-            self.errors.push(Said::word(
-                W::EImportStopped,
-                &[
-                    ("file", self.name.to_string()),
-                    ("n", MAX_REPORTED.to_string()),
-                ],
-            ));
+            let stopped = Input::ImportStopped {
+                file: self.name.to_string(),
+                n: MAX_REPORTED,
+            };
+            self.errors.push((None, stopped.into()));
         }
     }
 
-    fn fail_raw(&mut self, message: Said) {
+    fn fail_raw(&mut self, error: Error) {
         if self.errors.len() < MAX_REPORTED {
-            self.errors.push(message);
+            self.errors.push((None, error));
         }
     }
 
     /// A cell's error: `header: "value" …`, the header as the sheet has it
     /// (or the column's own name, for a column the sheet lacks).
-    fn cell_error(&mut self, row: &Row<'_>, c: Column, word: W, args: &[(&str, String)]) {
+    fn cell_error(&mut self, row: &Row<'_>, c: Column, fault: CellFault) {
         let (value, header) = row.cells.get(&c).cloned().unwrap_or_default();
-        let mut all = args.to_vec();
-        all.push(("value", format!("{value:?}")));
-        let said = |lang: Lang| {
-            let header = if header.is_empty() {
-                c.header(lang)
-            } else {
-                header
-            };
-            let mut all = all.clone();
-            all.push(("header", header.to_string()));
-            say(lang, word, &all)
+        let header = if header.is_empty() {
+            Header::Column(c.word())
+        } else {
+            Header::Sheet(header.to_string())
         };
-        let message = Said {
-            en: said(Lang::En),
-            zh: Some(said(Lang::Zh)),
+        let error = Input::Cell {
+            header,
+            value: value.to_string(),
+            fault,
         };
-        self.fail(row.line, message);
+        self.fail(row.line, error.into());
     }
 
     fn apply(
@@ -539,7 +524,7 @@ impl<'n> Import<'n> {
                 Err(e) => {
                     // A broken record ends the reading; what was found so far
                     // is reported with it.
-                    self.fail_raw(e.said());
+                    self.fail_raw(e);
                     break;
                 }
             };
@@ -554,7 +539,7 @@ impl<'n> Import<'n> {
             if let Err(e) = self.apply_row(w, &row) {
                 match e {
                     Error::Invalid { .. } | Error::Refused { .. } | Error::NotFound { .. } => {
-                        self.fail(row.line, e.said())
+                        self.fail(row.line, e)
                     }
                     other => return Err(other),
                 }
@@ -571,7 +556,7 @@ impl<'n> Import<'n> {
                     ..CloseRequest::default()
                 },
             ) {
-                self.fail(line, e.said());
+                self.fail(line, e);
             }
         }
         if !self.errors.is_empty() {
@@ -586,7 +571,7 @@ impl<'n> Import<'n> {
             Some(text) => match parse_date(text) {
                 Ok(d) => Ok(Some(d)),
                 Err(_) => {
-                    self.cell_error(row, c, W::ECellNotDate, &[]);
+                    self.cell_error(row, c, CellFault::NotDate);
                     Err(())
                 }
             },
@@ -624,7 +609,7 @@ impl<'n> Import<'n> {
         let closed_on = self.date(row, Column::ClosedOn);
         let scope = match row.text(Column::Scope).map(str::parse::<Scope>) {
             Some(Err(_)) => {
-                self.cell_error(row, Column::Scope, W::ECellNotScope, &[]);
+                self.cell_error(row, Column::Scope, CellFault::NotScope);
                 None
             }
             other => other.and_then(|r| r.ok()),
@@ -634,7 +619,7 @@ impl<'n> Import<'n> {
             Some(text) => match parse_status(text) {
                 Some(s) => Some(s),
                 None => {
-                    self.cell_error(row, Column::Status, W::ECellNotStatus, &[]);
+                    self.cell_error(row, Column::Status, CellFault::NotStatus);
                     None
                 }
             },
@@ -644,7 +629,7 @@ impl<'n> Import<'n> {
             match text.parse::<ItemRef>() {
                 Ok(ItemRef::Uuid(u)) => Some(u),
                 _ => {
-                    self.cell_error(row, c, W::ECellNotUuid, &[]);
+                    self.cell_error(row, c, CellFault::NotUuid);
                     None
                 }
             }
@@ -652,7 +637,7 @@ impl<'n> Import<'n> {
         let problem_uuid = uuid(Column::ProblemUuid);
         let measure_uuid = uuid(Column::MeasureUuid);
         if row.text(Column::Problem).is_none() {
-            self.cell_error(row, Column::Problem, W::ECellNoProblem, &[]);
+            self.cell_error(row, Column::Problem, CellFault::NoProblem);
         }
         let code = row
             .text(Column::Campaign)
@@ -663,7 +648,7 @@ impl<'n> Import<'n> {
                 Some(c) => Some(c),
                 None => {
                     if row.text(Column::Campaign).is_some() {
-                        self.cell_error(row, Column::Campaign, W::ECellNoCampaign, &[]);
+                        self.cell_error(row, Column::Campaign, CellFault::NoCampaign);
                     }
                     None
                 }
@@ -678,27 +663,17 @@ impl<'n> Import<'n> {
         let raised = raised.unwrap_or(campaign.as_ref().map_or(self.today, |c| c.start));
         if let Some(due) = due_original.or(due_current) {
             if due < raised {
-                self.cell_error(
-                    row,
-                    Column::DueOriginal,
-                    W::ECellBeforeRaised,
-                    &[("raised", raised.to_string())],
-                );
+                self.cell_error(row, Column::DueOriginal, CellFault::BeforeRaised { raised });
             }
         }
         if let (Some(o), Some(c)) = (due_original, due_current) {
             if c < o {
-                self.cell_error(
-                    row,
-                    Column::DueCurrent,
-                    W::ECellBeforeDue,
-                    &[("due", o.to_string())],
-                );
+                self.cell_error(row, Column::DueCurrent, CellFault::BeforeDue { due: o });
             }
         }
         let closing = matches!(status, Some(SheetStatus::Done | SheetStatus::ClosedOut));
         if closing && closed_on.is_none() {
-            self.cell_error(row, Column::ClosedOn, W::ECellNoClosedOn, &[]);
+            self.cell_error(row, Column::ClosedOn, CellFault::NoClosedOn);
         }
         if self.errors.len() > before {
             // Rows of a problem whose first row failed would only repeat it.
@@ -725,7 +700,7 @@ impl<'n> Import<'n> {
                     Some(u) => match w.resolve(&ItemRef::Uuid(u.clone())) {
                         Ok(id) if id.kind == Kind::Problem => Some(id),
                         Ok(_) => {
-                            self.cell_error(row, Column::ProblemUuid, W::ECellUuidOfMeasure, &[]);
+                            self.cell_error(row, Column::ProblemUuid, CellFault::UuidOfMeasure);
                             return Ok(());
                         }
                         Err(Error::NotFound { .. }) => None,
@@ -795,7 +770,7 @@ impl<'n> Import<'n> {
             match w.resolve(&ItemRef::Uuid(u.clone())) {
                 Ok(id) => {
                     if id.kind != Kind::Measure {
-                        self.cell_error(row, Column::MeasureUuid, W::ECellUuidOfProblem, &[]);
+                        self.cell_error(row, Column::MeasureUuid, CellFault::UuidOfProblem);
                     } else if self.same_as_ledger(w, row, problem, Some(id), true)? {
                         self.counts.skipped += 1;
                     }
@@ -931,11 +906,10 @@ impl<'n> Import<'n> {
                 self.cell_error(
                     row,
                     *column,
-                    W::ECellDiffers,
-                    &[
-                        ("ledger", format!("{:?}", ledger_cells[i])),
-                        ("what", what.header(Lang::Zh).to_string()),
-                    ],
+                    CellFault::Differs {
+                        ledger: ledger_cells[i].to_string(),
+                        what: what.word(),
+                    },
                 );
                 return Ok(false);
             }

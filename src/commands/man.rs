@@ -7,7 +7,7 @@ use std::path::Path;
 use clap::CommandFactory;
 
 use crate::cli::Cli;
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Result};
 use crate::words::{say, Lang, W};
 
 pub fn run(dir: Option<&Path>, lang: Lang, out: &mut dyn Write) -> Result<u8> {
@@ -19,11 +19,10 @@ pub fn run(dir: Option<&Path>, lang: Lang, out: &mut dyn Write) -> Result<u8> {
         None => out.write_all(&page(cmd, lang)?.1)?,
         Some(dir) => {
             if !dir.is_dir() {
-                return Err(Error::invalid_w(
-                    W::ENotADirectory,
-                    &[("path", dir.display().to_string())],
-                )
-                .with_hint_w(W::HintMkdirMan));
+                return Err(Input::NotADirectory {
+                    path: dir.to_path_buf(),
+                }
+                .into());
             }
             // As clap_mangen::generate_to does: one page per command.
             let mut cmd = cmd.disable_help_subcommand(true);

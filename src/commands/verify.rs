@@ -26,7 +26,7 @@ pub fn run(args: VerifyArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         )?,
         ItemFormat::Table => {
             for finding in &report.findings {
-                writeln!(out, "{}", finding.in_lang(ctx.lang))?;
+                writeln!(out, "{}", crate::wording::finding(finding, ctx.lang))?;
             }
             let lang = ctx.lang;
             for late in &report.late {
@@ -66,15 +66,15 @@ pub fn run(args: VerifyArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             };
             let args = [
                 ("events", report.events.to_string()),
-                ("found", report.problems.len().to_string()),
+                ("found", report.findings.len().to_string()),
                 ("hash", report.fingerprint.clone()),
             ];
             writeln!(out, "{}", say(lang, word, &args))?;
         }
     }
     if !report.ok() {
-        let args = [("found", report.problems.len().to_string())];
-        eprintln!("error: {}", say(ctx.lang, W::EDoesNotVerify, &args));
+        let args = [("found", report.findings.len().to_string())];
+        eprintln!("error: {}", say(ctx.lang, W::VerifyMismatch, &args));
     }
     Ok(code)
 }

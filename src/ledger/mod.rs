@@ -476,10 +476,9 @@ impl Ledger {
     /// not exist yet, not even as a dangling link.
     pub fn backup_to(&self, dest: &Path) -> Result<verify::Report> {
         let exists = || {
-            Error::refused_w(
-                crate::words::W::EBackupExists,
-                &[("path", dest.display().to_string())],
-            )
+            Error::from(crate::error::Rule::BackupExists {
+                path: dest.to_path_buf(),
+            })
         };
         if dest.symlink_metadata().is_ok() {
             return Err(exists());
@@ -511,11 +510,9 @@ impl Ledger {
         let report = verify::verify(&copy, &verify::Options::default())?;
         drop(copy);
         if !report.ok() {
-            return Err(Error::Tampered(crate::error::Said::joined(
-                crate::words::W::EBackupUnverified,
-                "findings",
-                &report.findings,
-            )));
+            return Err(Error::Tampered(crate::error::Tamper::BackupUnverified {
+                findings: report.findings,
+            }));
         }
         temp.as_file().sync_all().map_err(|e| Error::io(dest, e))?;
         temp.persist_noclobber(dest).map_err(|e| {

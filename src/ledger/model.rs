@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Result};
 use crate::words::{Lang, W};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -39,10 +39,10 @@ impl FromStr for Kind {
         match s.trim().to_lowercase().as_str() {
             "problem" | "p" | "问题" => Ok(Kind::Problem),
             "measure" | "m" | "措施" | "整改措施" => Ok(Kind::Measure),
-            other => Err(Error::invalid_w(
-                W::EUnknownKind,
-                &[("value", format!("{other:?}"))],
-            )),
+            other => Err(Input::UnknownKind {
+                value: other.to_string(),
+            }
+            .into()),
         }
     }
 }
@@ -95,8 +95,11 @@ impl FromStr for ItemRef {
         if let Some(uuid) = parse_uuid(raw) {
             return Ok(ItemRef::Uuid(uuid));
         }
-        let bad =
-            || Error::invalid_w(W::EBadId, &[("value", format!("{raw:?}"))]).with_hint_w(W::HintId);
+        let bad = || {
+            Error::from(Input::BadId {
+                value: raw.to_string(),
+            })
+        };
         let mut chars = raw.chars();
         let kind = match chars.next().map(|c| c.to_ascii_uppercase()) {
             Some('P') => Kind::Problem,
@@ -160,10 +163,10 @@ impl FromStr for Scope {
         match s.trim().to_lowercase().as_str() {
             "group" | "班子" | "班子问题" | "领导班子" => Ok(Scope::Group),
             "individual" | "个人" | "个人问题" => Ok(Scope::Individual),
-            other => Err(Error::invalid_w(
-                W::EUnknownScope,
-                &[("value", format!("{other:?}"))],
-            )),
+            other => Err(Input::UnknownScope {
+                value: other.to_string(),
+            }
+            .into()),
         }
     }
 }
@@ -227,10 +230,10 @@ impl FromStr for StatusFilter {
             "overdue" | "逾期" => StatusFilter::Overdue,
             "due-soon" | "due_soon" | "duesoon" | "即将到期" => StatusFilter::DueSoon,
             other => {
-                return Err(Error::invalid_w(
-                    W::EUnknownStatus,
-                    &[("value", format!("{other:?}"))],
-                ))
+                return Err(Input::UnknownStatus {
+                    value: other.to_string(),
+                }
+                .into())
             }
         })
     }

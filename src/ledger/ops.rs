@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 use super::history::{self, NewEvent};
 use super::model::{Campaign, Item, ItemId, Kind, Scope, Status};
 use super::{store, Stamp};
-use crate::error::{Error, Result, Said};
+use crate::error::{Error, Input, Result, Rule, Tamper};
 use crate::words::W;
 
 /// Longest free text accepted in any field, in characters. Real problem
@@ -131,18 +131,16 @@ fn sql_value(value: &Value) -> SqlValue {
 
 fn checked_columns<'m>(table: &str, row: &'m Map<String, Value>) -> Result<Vec<&'m String>> {
     let allowed = columns_of(table).ok_or_else(|| {
-        Error::Tampered(Said::word(
-            W::VUnknownTable,
-            &[("table", format!("{table:?}"))],
-        ))
+        Error::Tampered(Tamper::UnknownTable {
+            table: table.to_string(),
+        })
     })?;
     row.keys()
         .map(|k| {
             allowed.contains(&k.as_str()).then_some(k).ok_or_else(|| {
-                Error::Tampered(Said::word(
-                    W::VUnknownColumn,
-                    &[("column", format!("{table}.{k}"))],
-                ))
+                Error::Tampered(Tamper::UnknownColumn {
+                    column: format!("{table}.{k}"),
+                })
             })
         })
         .collect()
@@ -199,31 +197,23 @@ pub fn clean_text(field: W, text: &str, required: bool) -> Result<String> {
         .chars()
         .any(|c| !c.is_whitespace() && !INVISIBLE.contains(&c));
     if required && !visible {
-        return Err(Error::invalid_field(W::EFieldEmpty, field, &[]));
+        return Err(Input::FieldEmpty { field }.into());
     }
     if trimmed.chars().count() > MAX_TEXT_CHARS {
-        return Err(Error::invalid_field(
-            W::EFieldTooLong,
+        return Err(Input::FieldTooLong {
             field,
-            &[("max", MAX_TEXT_CHARS.to_string())],
-        ));
+            max: MAX_TEXT_CHARS,
+        }
+        .into());
     }
     if let Some(c) = trimmed
         .chars()
         .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
     {
-        return Err(Error::invalid_field(
-            W::EFieldControl,
-            field,
-            &[("code", format!("U+{:04X}", c as u32))],
-        ));
+        return Err(Input::FieldControl { field, code: c }.into());
     }
     if let Some(c) = trimmed.chars().find(|&c| is_bidi_control(c)) {
-        return Err(Error::invalid_field(
-            W::EBidiControl,
-            field,
-            &[("code", format!("U+{:04X}", c as u32))],
-        ));
+        return Err(Input::BidiControl { field, code: c }.into());
     }
     // Spreadsheets and Windows editors leave CRLF inside cells; store one form.
     Ok(trimmed.replace("\r\n", "\n").replace('\r', "\n"))
@@ -386,13 +376,11 @@ impl<'a> Writer<'a> {
 
     fn check_raised(&self, raised: NaiveDate) -> Result<()> {
         if raised > self.stamp.today {
-            return Err(Error::invalid_w(
-                W::ERaisedAfterToday,
-                &[
-                    ("on", raised.to_string()),
-                    ("today", self.stamp.today.to_string()),
-                ],
-            ));
+            return Err(Input::RaisedAfterToday {
+                on: raised,
+                today: self.stamp.today,
+            }
+            .into());
         }
         Ok(())
     }
@@ -414,7 +402,7 @@ impl<'a> Writer<'a> {
                 .query_row([&uuid], |_| Ok(()))
                 .optional()?;
             if taken.is_some() {
-                return Err(Error::refused_w(W::EUuidTaken, &[("uuid", uuid)]));
+                return Err(Rule::UuidTaken { uuid }.into());
             }
         }
         Ok(uuid)
@@ -442,42 +430,38 @@ impl<'a> Writer<'a> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
-            return Err(Error::invalid_w(
-                W::EBadCampaignCode,
-                &[("code", format!("{code:?}"))],
-            ));
+            return Err(Input::BadCampaignCode {
+                code: code.to_string(),
+            }
+            .into());
         }
         let name = clean_text(W::FCampaignName, &c.name, true)?;
         let source = opt_text(W::FSource, c.source.as_deref())?;
         if c.days == 0 || c.days > MAX_CAMPAIGN_DAYS {
-            return Err(Error::invalid_w(
-                W::EDaysOutOfRange,
-                &[
-                    ("days", c.days.to_string()),
-                    ("max", MAX_CAMPAIGN_DAYS.to_string()),
-                ],
-            ));
+            return Err(Input::DaysOutOfRange {
+                days: c.days,
+                max: MAX_CAMPAIGN_DAYS,
+            }
+            .into());
         }
         match Campaign::end_for(c.start, c.days) {
             Some(end) if end <= crate::dates::latest() => {}
             _ => {
-                return Err(Error::invalid_w(
-                    W::ECampaignTooLate,
-                    &[
-                        ("start", c.start.to_string()),
-                        ("days", c.days.to_string()),
-                        ("latest", crate::dates::latest().to_string()),
-                    ],
-                ))
+                return Err(Input::CampaignTooLate {
+                    start: c.start,
+                    days: c.days,
+                    latest: crate::dates::latest(),
+                }
+                .into())
             }
         }
         // Codes are one namespace whatever their case: ZT2023 and zt2023
         // are the same campaign to a clerk.
         if let Ok(existing) = store::campaign(self.conn, code) {
-            return Err(Error::refused_w(
-                W::ECampaignExists,
-                &[("code", existing.code)],
-            ));
+            return Err(Rule::CampaignExists {
+                code: existing.code,
+            }
+            .into());
         }
         let id = self.next_id("campaign")?;
         let row = json!({
@@ -587,8 +571,7 @@ impl<'a> Writer<'a> {
     /// The problem a new measure goes under: `--problem` must name a
     /// problem, which is said before looking the id up.
     pub fn measure_parent(&self, reference: &super::model::ItemRef) -> Result<ItemId> {
-        let not_a_problem =
-            |id: ItemId| Error::invalid_w(W::ENotAProblem, &[("id", id.to_string())]);
+        let not_a_problem = |id: ItemId| Error::from(Input::NotAProblem { id });
         if let super::model::ItemRef::Id(id) = reference {
             if id.kind != Kind::Problem {
                 return Err(not_a_problem(*id));
@@ -603,33 +586,26 @@ impl<'a> Writer<'a> {
 
     pub fn add_measure(&mut self, m: NewMeasure) -> Result<ItemId> {
         if m.problem.kind != Kind::Problem {
-            return Err(Error::invalid_w(
-                W::ENotAProblem,
-                &[("id", m.problem.to_string())],
-            ));
+            return Err(Input::NotAProblem { id: m.problem }.into());
         }
         let problem = self.item(m.problem)?;
         if problem.status == Status::Closed {
-            return Err(Error::refused_w(
-                W::EClosedNoMeasures,
-                &[
-                    ("id", problem.id.to_string()),
-                    ("on", fmt_date(problem.closed_on)),
-                ],
-            ));
+            return Err(Rule::ClosedNoMeasures {
+                problem: problem.id,
+                on: problem.closed_on,
+            }
+            .into());
         }
         let title = clean_text(W::FMeasureTitle, &m.title, true)?;
         let raised = m.raised.unwrap_or(self.stamp.today);
         self.check_raised(raised)?;
         if raised < problem.raised_on {
-            return Err(Error::invalid_w(
-                W::EMeasureBeforeProblem,
-                &[
-                    ("on", raised.to_string()),
-                    ("problem", problem.id.to_string()),
-                    ("raised", problem.raised_on.to_string()),
-                ],
-            ));
+            return Err(Input::MeasureBeforeProblem {
+                on: raised,
+                problem: problem.id,
+                raised: problem.raised_on,
+            }
+            .into());
         }
         let due = m.assignee.due.or(problem.due_current);
         check_due(due, raised)?;
@@ -731,27 +707,21 @@ impl<'a> Writer<'a> {
         let item = self.item(id)?;
         let reason = clean_text(W::FReason, reason, true)?;
         if item.status == Status::Closed {
-            return Err(Error::refused_w(
-                W::EClosedNoExtend,
-                &[("id", id.to_string()), ("on", fmt_date(item.closed_on))],
-            ));
+            return Err(Rule::ClosedNoExtend {
+                id,
+                on: item.closed_on,
+            }
+            .into());
         }
         match item.due_current {
-            Some(due) if to <= due => {
-                return Err(Error::invalid_w(
-                    W::EDeadlineNotLater,
-                    &[("to", to.to_string()), ("due", due.to_string())],
-                ))
-            }
+            Some(due) if to <= due => return Err(Input::DeadlineNotLater { to, due }.into()),
             None if to < item.raised_on => {
-                return Err(Error::invalid_w(
-                    W::EDeadlineBeforeRaised,
-                    &[
-                        ("to", to.to_string()),
-                        ("id", id.to_string()),
-                        ("raised", item.raised_on.to_string()),
-                    ],
-                ))
+                return Err(Input::DeadlineBeforeRaised {
+                    to,
+                    id,
+                    raised: item.raised_on,
+                }
+                .into())
             }
             _ => {}
         }
@@ -775,52 +745,33 @@ impl<'a> Writer<'a> {
         let today = self.stamp.today;
         let on = req.on.unwrap_or(today);
         if req.ongoing && item.kind == Kind::Problem {
-            return Err(Error::invalid_w(
-                W::EOngoingProblem,
-                &[("id", id.to_string())],
-            ));
+            return Err(Input::OngoingProblem { id }.into());
         }
         if on > today {
-            return Err(Error::invalid_w(
-                W::EClosedAfterToday,
-                &[("on", on.to_string()), ("today", today.to_string())],
-            ));
+            return Err(Input::ClosedAfterToday { on, today }.into());
         }
         if on < item.raised_on {
-            return Err(Error::invalid_w(
-                W::EClosedBeforeRaised,
-                &[
-                    ("on", on.to_string()),
-                    ("id", id.to_string()),
-                    ("raised", item.raised_on.to_string()),
-                ],
-            ));
+            return Err(Input::ClosedBeforeRaised {
+                on,
+                id,
+                raised: item.raised_on,
+            }
+            .into());
         }
         if let Some(reopened) = store::last_reopen(self.conn, id)? {
             if on < reopened {
-                return Err(Error::invalid_w(
-                    W::EClosedBeforeReopen,
-                    &[
-                        ("on", on.to_string()),
-                        ("id", id.to_string()),
-                        ("reopened", reopened.to_string()),
-                    ],
-                ));
+                return Err(Input::ClosedBeforeReopen { on, id, reopened }.into());
             }
         }
         match item.status {
             Status::Closed => {
-                return Err(Error::refused_w(
-                    W::EAlreadyClosed,
-                    &[("id", id.to_string()), ("on", fmt_date(item.closed_on))],
-                ))
+                return Err(Rule::AlreadyClosed {
+                    id,
+                    on: item.closed_on,
+                }
+                .into())
             }
-            Status::Ongoing if req.ongoing => {
-                return Err(Error::refused_w(
-                    W::EAlreadyOngoing,
-                    &[("id", id.to_string())],
-                ))
-            }
+            Status::Ongoing if req.ongoing => return Err(Rule::AlreadyOngoing { id }.into()),
             _ => {}
         }
         if item.kind == Kind::Problem && !req.ongoing {
@@ -828,27 +779,24 @@ impl<'a> Writer<'a> {
             // import's day), so only completed measures bound the date.
             if let Some((measure, done)) = store::last_done_measure(self.conn, id.n)? {
                 if on < done {
-                    return Err(Error::invalid_w(
-                        W::ECloseBeforeMeasure,
-                        &[
-                            ("id", id.to_string()),
-                            ("on", on.to_string()),
-                            ("measure", measure.to_string()),
-                            ("done", done.to_string()),
-                        ],
-                    ));
+                    return Err(Input::CloseBeforeMeasure {
+                        id,
+                        on,
+                        measure,
+                        done,
+                    }
+                    .into());
                 }
             }
         }
         if item.kind == Kind::Problem {
             let open = store::open_measures(self.conn, id.n)?;
             if !open.is_empty() {
-                let ids: Vec<String> = open.iter().map(ToString::to_string).collect();
-                return Err(Error::refused_w(
-                    W::EOpenMeasures,
-                    &[("id", id.to_string()), ("ids", ids.join(", "))],
-                )
-                .with_hint_w(W::HintOpenMeasures));
+                return Err(Rule::OpenMeasures {
+                    problem: id,
+                    measures: open,
+                }
+                .into());
             }
         }
         let (status, closed_on, action) = if req.ongoing {
@@ -876,7 +824,7 @@ impl<'a> Writer<'a> {
         let item = self.item(id)?;
         let reason = clean_text(W::FReason, reason, true)?;
         if item.status == Status::Open {
-            return Err(Error::refused_w(W::ENotClosed, &[("id", id.to_string())]));
+            return Err(Rule::NotClosed { id }.into());
         }
         self.reopen_item(&item, reason.clone())?;
         let mut reopened = vec![id];
@@ -904,16 +852,9 @@ impl<'a> Writer<'a> {
 
 fn check_due(due: Option<NaiveDate>, raised: NaiveDate) -> Result<()> {
     match due {
-        Some(due) if due < raised => Err(Error::invalid_w(
-            W::EDueBeforeRaised,
-            &[("due", due.to_string()), ("raised", raised.to_string())],
-        )),
+        Some(due) if due < raised => Err(Input::DueBeforeRaised { due, raised }.into()),
         _ => Ok(()),
     }
-}
-
-fn fmt_date(d: Option<NaiveDate>) -> String {
-    d.map_or_else(|| "-".into(), |d| d.to_string())
 }
 
 /// An item's current value of one column, as the history records it.

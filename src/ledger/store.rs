@@ -8,7 +8,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use super::model::{Campaign, Event, Item, ItemId, ItemRef, Kind, Scope, Status, StatusFilter};
 use super::ops::MAX_CAMPAIGN_DAYS;
 use super::rules;
-use crate::error::{Error, Result};
+use crate::error::{Corrupt, Error, Missing, Result};
 
 pub const EVENT_COLUMNS: &str =
     "seq, recorded_at, actor, item, action, effective_on, payload, prev_hash, hash";
@@ -85,8 +85,10 @@ fn campaign_from_row(row: &Row<'_>) -> rusqlite::Result<Campaign> {
         rusqlite::Error::FromSqlConversionFailure(
             4,
             rusqlite::types::Type::Integer,
-            format!("campaign length {stored} days is out of range (1 to {MAX_CAMPAIGN_DAYS})")
-                .into(),
+            Box::new(Corrupt::CampaignDays {
+                stored,
+                max: MAX_CAMPAIGN_DAYS,
+            }),
         )
     };
     let days = u32::try_from(stored)
@@ -532,7 +534,9 @@ pub fn campaign_id(conn: &Connection, code: &str) -> Result<i64> {
 }
 
 fn campaign_not_found(code: &str) -> Error {
-    Error::campaign_not_found(code).with_hint_w(crate::words::W::HintCampaignList)
+    Error::NotFound(Missing::Campaign {
+        code: code.to_string(),
+    })
 }
 
 pub fn events_of(conn: &Connection, kind: &str, item_id: i64) -> Result<Vec<Event>> {

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::history::{chain_hash, EventFields, GENESIS};
 use super::ops::{compared_columns, insert_row, settle, update_row};
 use super::{Ledger, EVENT_COLUMNS};
-use crate::error::{Result, Said};
+use crate::error::{Finding, Result};
 use crate::words::W;
 
 /// `seq`, `item` and `action`, which most findings name.
@@ -37,12 +37,13 @@ pub struct Options {
 pub struct Report {
     pub events: i64,
     pub fingerprint: String,
-    /// One line per problem found, naming the item and field (English:
-    /// the JSON contract).
-    pub problems: Vec<String>,
-    /// The same findings, worded in both languages for the table.
-    #[serde(skip)]
-    pub findings: Vec<Said>,
+    /// One per problem found, naming the item and field. In JSON they are
+    /// `problems`, in English: the JSON contract.
+    #[serde(
+        rename = "problems",
+        serialize_with = "crate::wording::english_findings"
+    )]
+    pub findings: Vec<Finding>,
     /// Closures recorded more than `--late` days after the date they claim.
     pub late: Vec<LateEntry>,
     /// Events recorded at an earlier time than the event before them: a
@@ -80,13 +81,14 @@ pub struct LateEntry {
 
 impl Report {
     pub fn ok(&self) -> bool {
-        self.problems.is_empty()
+        self.findings.is_empty()
     }
 
-    fn find(&mut self, word: W, args: &[(&str, String)]) {
-        let said = Said::word(word, args);
-        self.problems.push(said.en.clone());
-        self.findings.push(said);
+    fn find(&mut self, word: W, args: &[(&'static str, String)]) {
+        self.findings.push(Finding {
+            word,
+            args: args.to_vec(),
+        });
     }
 }
 

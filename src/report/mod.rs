@@ -11,10 +11,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Missing, Result};
 use crate::ledger::model::Campaign;
 use crate::ledger::Ledger;
-use crate::words::W;
 pub use figures::GroupBy;
 use figures::{Counts, OverdueMeasure, ProblemCounts, Query};
 pub use render::{render, render_by, summary_sheet, Summary, SummarySheet};
@@ -101,14 +100,11 @@ pub fn pick_campaign(ledger: &Ledger, code: Option<&str>) -> Result<Campaign> {
     }
     let all = ledger.campaigns()?;
     match all.as_slice() {
-        [] => Err(Error::campaign_not_found("").with_hint_w(W::HintCampaignNew)),
+        [] => Err(Error::NotFound(Missing::NoCampaign)),
         [only] => Ok(only.clone()),
         several => {
-            let codes: Vec<&str> = several.iter().map(|c| c.code.as_str()).collect();
-            Err(Error::invalid_w(
-                W::ESeveralCampaigns,
-                &[("n", codes.len().to_string()), ("codes", codes.join(", "))],
-            ))
+            let codes = several.iter().map(|c| c.code.clone()).collect();
+            Err(Input::SeveralCampaigns { codes }.into())
         }
     }
 }

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::{percent, CampaignReport, GroupBy, GroupRow, MonthReport, ReportFormat};
 use crate::csvio;
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Result};
 use crate::output;
 use crate::words::{fill, Lang, W};
 
@@ -120,7 +120,10 @@ fn group_csv(out: &mut dyn Write, rows: &[GroupRow], group: GroupBy, lang: Lang)
 fn csv_error(err: csv::Error) -> Error {
     match err.into_kind() {
         csv::ErrorKind::Io(io) => io.into(),
-        other => Error::invalid_w(W::ECsv, &[("why", format!("{other:?}"))]),
+        other => Input::Csv {
+            why: format!("{other:?}"),
+        }
+        .into(),
     }
 }
 
@@ -527,7 +530,7 @@ pub fn render_by(
         ReportFormat::Csv => group_csv(out, rows, group, lang),
         ReportFormat::Table => group_table(out, rows, group, lang),
         ReportFormat::Markdown => md_group_table(out, rows, group, lang),
-        ReportFormat::Text => Err(Error::invalid_w(W::ETextNotForBy, &[])),
+        ReportFormat::Text => Err(Input::TextNotForBy.into()),
     }
 }
 

@@ -235,6 +235,6 @@ proptest! {
         }
         // And the history replays to the same tables.
         let check = rectify::ledger::verify::verify(&ledger, &Default::default()).unwrap();
-        prop_assert!(check.ok(), "{:?}", check.problems);
+        prop_assert!(check.ok(), "{:?}", check.findings);
     }
 }
