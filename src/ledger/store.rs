@@ -13,45 +13,224 @@ use crate::error::{Corrupt, Error, Missing, Result};
 pub const EVENT_COLUMNS: &str =
     "seq, recorded_at, actor, item, action, effective_on, payload, prev_hash, hash";
 
+/// The fields of an `Item`, in the order every item SELECT lists them.
+/// This one list drives the SELECT lists (`select`) and the row reads
+/// (`item_from_row_at`), so the two cannot drift apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Kind,
+    Id,
+    Uuid,
+    Problem,
+    Campaign,
+    Title,
+    Scope,
+    Source,
+    Subject,
+    Cause,
+    Leader,
+    Department,
+    Owner,
+    RaisedOn,
+    DueOriginal,
+    DueCurrent,
+    Status,
+    ClosedOn,
+    CloseNote,
+    Evidence,
+    Progress,
+    RecordedAt,
+}
+
+const FIELDS: [Field; 22] = [
+    Field::Kind,
+    Field::Id,
+    Field::Uuid,
+    Field::Problem,
+    Field::Campaign,
+    Field::Title,
+    Field::Scope,
+    Field::Source,
+    Field::Subject,
+    Field::Cause,
+    Field::Leader,
+    Field::Department,
+    Field::Owner,
+    Field::RaisedOn,
+    Field::DueOriginal,
+    Field::DueCurrent,
+    Field::Status,
+    Field::ClosedOn,
+    Field::CloseNote,
+    Field::Evidence,
+    Field::Progress,
+    Field::RecordedAt,
+];
+
+impl Field {
+    /// The SQL that reads this field for an item of `kind`, with the
+    /// problem as `p`, the measure as `m` and the campaign as `c`.
+    fn expr(self, kind: Kind) -> String {
+        let own = match kind {
+            Kind::Problem => "p",
+            Kind::Measure => "m",
+        };
+        match self {
+            Field::Kind => format!("'{}'", kind.table()),
+            Field::Problem if kind == Kind::Problem => "NULL".into(),
+            Field::Problem => "m.problem_id".into(),
+            Field::Campaign => "c.code".into(),
+            // What the problem is (its scope, source, subject and cause)
+            // is its measures' too.
+            Field::Scope | Field::Source | Field::Subject | Field::Cause => {
+                format!("p.{}", self.column())
+            }
+            _ => format!("{own}.{}", self.column()),
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            Field::Kind => "kind",
+            Field::Id => "id",
+            Field::Uuid => "uuid",
+            Field::Problem => "problem_id",
+            Field::Campaign => "code",
+            Field::Title => "title",
+            Field::Scope => "scope",
+            Field::Source => "source",
+            Field::Subject => "subject",
+            Field::Cause => "cause",
+            Field::Leader => "leader",
+            Field::Department => "department",
+            Field::Owner => "owner",
+            Field::RaisedOn => "raised_on",
+            Field::DueOriginal => "due_original",
+            Field::DueCurrent => "due_current",
+            Field::Status => "status",
+            Field::ClosedOn => "closed_on",
+            Field::CloseNote => "close_note",
+            Field::Evidence => "evidence",
+            Field::Progress => "progress",
+            Field::RecordedAt => "recorded_at",
+        }
+    }
+
+    /// Whether a listing (`list`, `check`) reads it; the rest come back
+    /// blank there.
+    fn in_listing(self) -> bool {
+        matches!(
+            self,
+            Field::Kind
+                | Field::Id
+                | Field::Problem
+                | Field::Title
+                | Field::Department
+                | Field::Owner
+                | Field::RaisedOn
+                | Field::DueCurrent
+                | Field::Status
+        )
+    }
+
+    /// A listing's stand-in for a field it does not read.
+    fn blank(self) -> &'static str {
+        match self {
+            Field::Campaign | Field::Scope | Field::DueOriginal | Field::ClosedOn => "NULL",
+            _ => "''",
+        }
+    }
+
+    fn at(self, base: usize) -> usize {
+        base + self as usize
+    }
+}
+
+/// The SELECT list and FROM clause for items of `kind`.
+fn select(kind: Kind, detail: Detail) -> String {
+    let list: Vec<String> = FIELDS
+        .iter()
+        .map(|f| match detail {
+            Detail::Listing if !f.in_listing() => f.blank().to_string(),
+            _ => f.expr(kind),
+        })
+        .collect();
+    let from = match (kind, detail) {
+        (Kind::Problem, Detail::Full) => {
+            "FROM problem p LEFT JOIN campaign c ON c.id = p.campaign_id"
+        }
+        (Kind::Problem, Detail::Listing) => "FROM problem p",
+        (Kind::Measure, Detail::Full) => {
+            "FROM problem p JOIN measure m ON m.problem_id = p.id
+  LEFT JOIN campaign c ON c.id = p.campaign_id"
+        }
+        (Kind::Measure, Detail::Listing) => "FROM problem p JOIN measure m ON m.problem_id = p.id",
+    };
+    format!("SELECT {}\n  {from}", list.join(", "))
+}
+
+/// The four item SELECTs, built once.
+fn item_select(kind: Kind, detail: Detail) -> &'static str {
+    static BUILT: std::sync::OnceLock<[String; 4]> = std::sync::OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        [
+            select(Kind::Problem, Detail::Full),
+            select(Kind::Measure, Detail::Full),
+            select(Kind::Problem, Detail::Listing),
+            select(Kind::Measure, Detail::Listing),
+        ]
+    });
+    &built[match (kind, detail) {
+        (Kind::Problem, Detail::Full) => 0,
+        (Kind::Measure, Detail::Full) => 1,
+        (Kind::Problem, Detail::Listing) => 2,
+        (Kind::Measure, Detail::Listing) => 3,
+    }]
+}
+
 fn item_from_row(row: &Row<'_>) -> rusqlite::Result<Item> {
     item_from_row_at(row, 0)
 }
 
-fn item_from_row_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Item> {
-    let kind = match row.get_ref(at)?.as_str()? {
+/// An item from the row's columns from `base` on, in `FIELDS` order.
+fn item_from_row_at(row: &Row<'_>, base: usize) -> rusqlite::Result<Item> {
+    let at = |f: Field| f.at(base);
+    let kind = match row.get_ref(at(Field::Kind))?.as_str()? {
         "problem" => Kind::Problem,
         _ => Kind::Measure,
     };
-    let n: i64 = row.get(at + 1)?;
+    let n: i64 = row.get(at(Field::Id))?;
     Ok(Item {
         id: ItemId { kind, n },
         kind,
-        uuid: row.get(at + 2)?,
-        problem: row.get::<_, Option<i64>>(at + 3)?.map(ItemId::problem),
-        campaign: row.get(at + 4)?,
-        title: row.get(at + 5)?,
-        scope: row.get::<_, Option<Scope>>(at + 6)?,
-        source: row.get(at + 7)?,
-        subject: row.get(at + 8)?,
-        cause: row.get(at + 9)?,
-        leader: row.get(at + 10)?,
-        department: row.get(at + 11)?,
-        owner: row.get(at + 12)?,
-        raised_on: day_at(row, at + 13)?.ok_or_else(|| {
+        uuid: row.get(at(Field::Uuid))?,
+        problem: row
+            .get::<_, Option<i64>>(at(Field::Problem))?
+            .map(ItemId::problem),
+        campaign: row.get(at(Field::Campaign))?,
+        title: row.get(at(Field::Title))?,
+        scope: row.get::<_, Option<Scope>>(at(Field::Scope))?,
+        source: row.get(at(Field::Source))?,
+        subject: row.get(at(Field::Subject))?,
+        cause: row.get(at(Field::Cause))?,
+        leader: row.get(at(Field::Leader))?,
+        department: row.get(at(Field::Department))?,
+        owner: row.get(at(Field::Owner))?,
+        raised_on: day_at(row, at(Field::RaisedOn))?.ok_or_else(|| {
             rusqlite::Error::InvalidColumnType(
-                at + 13,
-                "raised_on".into(),
+                at(Field::RaisedOn),
+                Field::RaisedOn.column().into(),
                 rusqlite::types::Type::Null,
             )
         })?,
-        due_original: day_at(row, at + 14)?,
-        due_current: day_at(row, at + 15)?,
-        status: row.get::<_, Status>(at + 16)?,
-        closed_on: day_at(row, at + 17)?,
-        close_note: row.get(at + 18)?,
-        evidence: row.get(at + 19)?,
-        progress: row.get(at + 20)?,
-        recorded_at: row.get(at + 21)?,
+        due_original: day_at(row, at(Field::DueOriginal))?,
+        due_current: day_at(row, at(Field::DueCurrent))?,
+        status: row.get::<_, Status>(at(Field::Status))?,
+        closed_on: day_at(row, at(Field::ClosedOn))?,
+        close_note: row.get(at(Field::CloseNote))?,
+        evidence: row.get(at(Field::Evidence))?,
+        progress: row.get(at(Field::Progress))?,
+        recorded_at: row.get(at(Field::RecordedAt))?,
     })
 }
 
@@ -218,13 +397,7 @@ impl ItemFilter {
             (_, "status" | "due_current") => format!("{index_off}{t}.{c}"),
             (_, c) => format!("{t}.{c}"),
         });
-        let mut sql = match (kind, detail) {
-            (Kind::Problem, Detail::Full) => PROBLEM_SELECT,
-            (Kind::Measure, Detail::Full) => MEASURE_SELECT,
-            (Kind::Problem, Detail::Listing) => PROBLEM_LISTING,
-            (Kind::Measure, Detail::Listing) => MEASURE_LISTING,
-        }
-        .to_string();
+        let mut sql = item_select(kind, detail).to_string();
         if detail == Detail::Listing && self.campaign.is_some() {
             sql.push_str(" JOIN campaign c ON c.id = p.campaign_id");
         }
@@ -265,19 +438,6 @@ impl ItemFilter {
     }
 }
 
-const PROBLEM_SELECT: &str = "SELECT 'problem', p.id, p.uuid, NULL, c.code, p.title, p.scope,
-       p.source, p.subject, p.cause, p.leader, p.department, p.owner, p.raised_on,
-       p.due_original, p.due_current, p.status, p.closed_on, p.close_note, p.evidence,
-       p.progress, p.recorded_at
-  FROM problem p LEFT JOIN campaign c ON c.id = p.campaign_id";
-
-const MEASURE_SELECT: &str = "SELECT 'measure', m.id, m.uuid, m.problem_id, c.code, m.title,
-       p.scope, p.source, p.subject, p.cause, m.leader, m.department, m.owner, m.raised_on,
-       m.due_original, m.due_current, m.status, m.closed_on, m.close_note, m.evidence,
-       m.progress, m.recorded_at
-  FROM problem p JOIN measure m ON m.problem_id = p.id
-  LEFT JOIN campaign c ON c.id = p.campaign_id";
-
 /// How much of each item to read. A listing (the `list` and `check`
 /// tables) needs the id, status, deadline, owner, department and title;
 /// the other fields come back empty, and the campaign is not joined unless
@@ -287,16 +447,6 @@ pub enum Detail {
     Full,
     Listing,
 }
-
-const PROBLEM_LISTING: &str = "SELECT 'problem', p.id, '', NULL, NULL, p.title, NULL,
-       '', '', '', '', p.department, p.owner, p.raised_on,
-       NULL, p.due_current, p.status, NULL, '', '', '', ''
-  FROM problem p";
-
-const MEASURE_LISTING: &str = "SELECT 'measure', m.id, '', m.problem_id, NULL, m.title, NULL,
-       '', '', '', '', m.department, m.owner, m.raised_on,
-       NULL, m.due_current, m.status, NULL, '', '', '', ''
-  FROM problem p JOIN measure m ON m.problem_id = p.id";
 
 /// One spreadsheet row: a measure with its problem, or a problem that has
 /// no measures (yet).
@@ -309,13 +459,16 @@ pub struct SheetRow {
 /// The problem's id, then its measure (or NULLs). The problem's own
 /// columns come from a second cursor walking the problems in step, so they
 /// are read once per problem, not once per measure.
-const SHEET_SELECT: &str = "SELECT p.id,
-       'measure', m.id, m.uuid, m.problem_id, c.code, m.title, p.scope, p.source, p.subject,
-       p.cause, m.leader, m.department, m.owner, m.raised_on, m.due_original, m.due_current,
-       m.status, m.closed_on, m.close_note, m.evidence, m.progress, m.recorded_at
+fn sheet_select() -> String {
+    let measure: Vec<String> = FIELDS.iter().map(|f| f.expr(Kind::Measure)).collect();
+    format!(
+        "SELECT p.id, {}
   FROM problem p
   LEFT JOIN measure m ON m.problem_id = p.id
-  LEFT JOIN campaign c ON c.id = p.campaign_id";
+  LEFT JOIN campaign c ON c.id = p.campaign_id",
+        measure.join(", ")
+    )
+}
 
 /// Stream export rows in ledger order. Filters look at the measure's
 /// fields where there is a measure, else the problem's. A problem's
@@ -332,7 +485,7 @@ pub fn each_sheet_row(
         "problem_id" => "m.problem_id".into(),
         _ => format!("COALESCE(m.{c}, p.{c})"),
     });
-    let mut sql = SHEET_SELECT.to_string();
+    let mut sql = sheet_select();
     if !clauses.is_empty() {
         sql.push_str(" WHERE ");
         sql.push_str(&clauses.join(" AND "));
@@ -341,12 +494,13 @@ pub fn each_sheet_row(
     let _snapshot = one_snapshot(conn)?;
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(params_from_iter(values))?;
-    let mut problem_stmt = conn.prepare(&format!("{PROBLEM_SELECT} ORDER BY p.id"))?;
+    let problems_sql = item_select(Kind::Problem, Detail::Full);
+    let mut problem_stmt = conn.prepare(&format!("{problems_sql} ORDER BY p.id"))?;
     let mut problems = problem_stmt.query([])?;
     let mut current: Option<SheetRow> = None;
     while let Some(row) = rows.next()? {
         let problem_id: i64 = row.get(0)?;
-        let measure = match row.get::<_, Option<i64>>(2)? {
+        let measure = match row.get::<_, Option<i64>>(Field::Id.at(1))? {
             Some(_) => Some(item_from_row_at(row, 1)?),
             None => None,
         };
@@ -358,7 +512,7 @@ pub fn each_sheet_row(
                     let Some(p) = problems.next()? else {
                         return Err(Error::not_found(format!("P{problem_id}")));
                     };
-                    if p.get::<_, i64>(1)? == problem_id {
+                    if p.get::<_, i64>(Field::Id.at(0))? == problem_id {
                         break item_from_row(p)?;
                     }
                 };
@@ -446,8 +600,8 @@ pub fn item(conn: &Connection, id: ItemId) -> Result<Item> {
     // Straight from the item's own table: through the union view, every
     // write (an import makes several per row) paid for both arms.
     let sql = match id.kind {
-        Kind::Problem => format!("{PROBLEM_SELECT} WHERE p.id = ?1"),
-        Kind::Measure => format!("{MEASURE_SELECT} WHERE m.id = ?1"),
+        Kind::Problem => format!("{} WHERE p.id = ?1", item_select(id.kind, Detail::Full)),
+        Kind::Measure => format!("{} WHERE m.id = ?1", item_select(id.kind, Detail::Full)),
     };
     conn.prepare_cached(&sql)?
         .query_row(params![id.n], item_from_row)
@@ -581,4 +735,30 @@ pub fn campaign_counts(conn: &Connection, code: &str) -> Result<(i64, i64)> {
               WHERE c.code = ?1 COLLATE NOCASE",
         )?
         .query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Field::X as usize` is where X sits in every SELECT.
+    #[test]
+    fn fields_are_listed_in_declaration_order() {
+        for (i, field) in FIELDS.iter().enumerate() {
+            assert_eq!(*field as usize, i, "{field:?}");
+        }
+    }
+
+    #[test]
+    fn every_item_select_reads_every_field() {
+        let ledger = super::super::Ledger::scratch().unwrap();
+        for kind in [Kind::Problem, Kind::Measure] {
+            for detail in [Detail::Full, Detail::Listing] {
+                let stmt = ledger.conn().prepare(item_select(kind, detail)).unwrap();
+                assert_eq!(stmt.column_count(), FIELDS.len(), "{kind:?} {detail:?}");
+            }
+        }
+        let stmt = ledger.conn().prepare(&sheet_select()).unwrap();
+        assert_eq!(stmt.column_count(), FIELDS.len() + 1);
+    }
 }
