@@ -6,15 +6,15 @@
 
 pub mod cli;
 pub mod commands;
-pub mod csvio;
-pub mod dates;
+pub(crate) mod csvio;
+pub(crate) mod dates;
 pub mod error;
 pub mod help_zh;
 pub mod ledger;
-pub mod outfile;
+pub(crate) mod outfile;
 pub mod output;
-pub mod progress;
+pub(crate) mod progress;
 pub mod report;
 pub mod wording;
 pub mod words;
-pub mod xlsxio;
+pub(crate) mod xlsxio;

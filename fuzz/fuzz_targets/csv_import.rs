@@ -17,6 +17,6 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(sheet) = source.prepare() {
         let _ = import(&mut ledger, &stamp, sheet, None, true, false);
     }
-    let report = verify(&ledger, None).expect("verify runs");
+    let report = verify(&ledger, &Default::default()).expect("verify runs");
     assert!(report.ok(), "history and tables disagree after an import");
 });

@@ -44,7 +44,16 @@ pub fn run(args: ShowArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         .map(|()| 0);
     }
 
-    let rows = details(&item, problem.as_ref(), today, lang)
+    let mut rows = details(&item, problem.as_ref(), today, lang);
+    if item.status != crate::ledger::model::Status::Closed {
+        let blocking: Vec<String> = measures
+            .iter()
+            .filter(|m| m.blocks_close_out())
+            .map(|m| m.id.to_string())
+            .collect();
+        rows.push((W::HBlocking, blocking.join(", ")));
+    }
+    let rows = rows
         .into_iter()
         .filter(|(_, value)| !value.is_empty())
         .map(|(label, value)| (lang.t(label).to_string(), value))
@@ -83,6 +92,13 @@ fn details(
             lang.t(W::Days)
         );
     }
+    let closed_on = match (item.closed_on, item.closed_on_time()) {
+        (Some(on), Some(on_time)) => {
+            let word = if on_time { W::ROnTime } else { W::RLate };
+            format!("{on} ({})", lang.t(word))
+        }
+        (on, _) => on.map_or(String::new(), |d| d.to_string()),
+    };
     vec![
         (W::HId, format!("{} ({})", item.id, item.uuid)),
         (W::HTitle, item.title.clone()),
@@ -112,10 +128,7 @@ fn details(
         (W::HRaised, item.raised_on.to_string()),
         (W::HDue, due),
         (W::HStatus, status),
-        (
-            W::HClosedOn,
-            item.closed_on.map_or(String::new(), |d| d.to_string()),
-        ),
+        (W::HClosedOn, closed_on),
         (W::HNote, item.close_note.clone()),
         (W::HEvidence, item.evidence.clone()),
         (W::HProgress, item.progress.clone()),

@@ -4,7 +4,7 @@
 mod history;
 pub mod model;
 mod ops;
-pub mod rules;
+pub(crate) mod rules;
 mod store;
 pub mod verify;
 
@@ -15,7 +15,6 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{classify_sqlite, Access, Error, Result};
 
-pub use history::{canonical_encoding, chain_hash, GENESIS};
 pub use ops::{
     clean_text, is_bidi_control, AssignFields, CloseRequest, NewCampaign, NewMeasure, NewProblem,
     ProblemDefaults, Writer, MAX_CAMPAIGN_DAYS,

@@ -299,6 +299,17 @@ impl Item {
         super::rules::is_due_soon(self.status, self.due_current, today, horizon)
     }
 
+    /// For a closed measure, whether it was done by its original deadline.
+    pub fn closed_on_time(&self) -> Option<bool> {
+        let on = self.closed_on.filter(|_| self.kind == Kind::Measure)?;
+        Some(super::rules::is_on_time(on, self.due_original))
+    }
+
+    /// A measure that keeps its problem from being closed out (销号).
+    pub fn blocks_close_out(&self) -> bool {
+        self.kind == Kind::Measure && super::rules::blocks_close_out(self.status)
+    }
+
     pub fn days_overdue(&self, today: NaiveDate) -> i64 {
         match self.due_current {
             Some(d) if self.is_overdue(today) => (today - d).num_days(),

@@ -3,7 +3,7 @@
 //! this module shapes them for table, Markdown, CSV, JSON and prose.
 
 mod chart;
-pub mod figures;
+pub(crate) mod figures;
 mod render;
 
 use std::collections::BTreeMap;
@@ -28,7 +28,7 @@ pub enum ReportFormat {
     Text,
 }
 
-pub use crate::ledger::rules::DUE_SOON_DAYS;
+pub(crate) use crate::ledger::rules::DUE_SOON_DAYS;
 
 #[derive(Debug, Serialize)]
 pub struct CampaignHead {
