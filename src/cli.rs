@@ -43,7 +43,7 @@ pub struct Cli {
     #[arg(long, global = true, env = "RECTIFY_TODAY", hide_env_values = true, value_name = "DATE", value_parser = date_arg, display_order = 901)]
     pub today: Option<NaiveDate>,
 
-    /// Who is making the change, for the history (else RECTIFY_USER, else USER).
+    /// Who is making the change, for the history (else RECTIFY_USER, USER, LOGNAME).
     /// Also accepted after a command that writes.
     #[arg(long, value_name = "NAME")]
     pub by: Option<String>,
@@ -598,8 +598,13 @@ pub struct ImportArgs {
     pub actor: Actor,
 }
 
-fn lang_arg(s: &str) -> Result<Lang, String> {
-    Lang::parse(s).ok_or_else(|| format!("unknown language {s:?}: use zh or en"))
+fn lang_arg(s: &str) -> Result<Lang, crate::error::Error> {
+    Lang::parse(s).ok_or_else(|| {
+        crate::error::Input::BadLang {
+            value: s.to_string(),
+        }
+        .into()
+    })
 }
 
 #[derive(Debug, Args)]

@@ -12,7 +12,7 @@ pub const HELP_ZH: &[(&str, &str)] = &[
     ("#today", "以该日期为“今天”（时限、默认值与报告）"),
     (
         "#by",
-        "操作人，记入历史（默认 RECTIFY_USER，其次 USER）；写操作命令后也可使用",
+        "操作人，记入历史（默认 RECTIFY_USER，其次 USER、LOGNAME）；写操作命令后也可使用",
     ),
     (
         "#lang",

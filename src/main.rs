@@ -73,6 +73,12 @@ fn parse(args: &[std::ffi::OsString], lang: Lang) -> Result<Cli, clap::Error> {
 }
 
 fn run(cli: Cli, lang: Lang) -> Result<u8, Error> {
+    // Checked before any command, `man` and `completions` included.
+    if let Some(flag) = &cli.lang {
+        Lang::parse(flag).ok_or_else(|| Input::BadLang {
+            value: flag.to_string(),
+        })?;
+    }
     let mut out = BufWriter::new(std::io::stdout().lock());
     if let Some(result) = commands::run_without_ledger(&cli.command, lang, &mut out) {
         let code = result?;
@@ -122,7 +128,8 @@ fn context(cli: &Cli, lang: Lang) -> Result<Context, Error> {
         .map(str::to_string)
         .or_else(|| env("RECTIFY_USER"))
         .or_else(|| env("USER"))
-        .unwrap_or_else(|| "unknown".to_string());
+        .or_else(|| env("LOGNAME"))
+        .unwrap_or_else(account_id);
     let actor = actor.trim().to_string();
     if actor.is_empty()
         || actor.chars().count() > 100
@@ -134,11 +141,6 @@ fn context(cli: &Cli, lang: Lang) -> Result<Context, Error> {
             name: actor.to_string(),
         }
         .into());
-    }
-    if let Some(flag) = &cli.lang {
-        Lang::parse(flag).ok_or_else(|| Input::BadLang {
-            value: flag.to_string(),
-        })?;
     }
     let db = ledger_path(cli)?;
     // Colour only where a person reads it: never in pipes, files or cron,
@@ -169,6 +171,17 @@ fn context(cli: &Cli, lang: Lang) -> Result<Context, Error> {
         // Today's offset of the local zone (TZ), for the history's times.
         zone: *chrono::Local::now().offset(),
     })
+}
+
+/// Who is acting when nothing names them (cron may set neither `USER` nor
+/// `LOGNAME`): the account's number, which names the same person in any
+/// language, rather than a word such as "unknown".
+fn account_id() -> String {
+    use std::os::unix::fs::MetadataExt;
+    match std::fs::metadata("/proc/self") {
+        Ok(meta) => format!("uid:{}", meta.uid()),
+        Err(_) => "uid:?".to_string(),
+    }
 }
 
 /// `--db`, else `RECTIFY_DB` (clap reads it), else the XDG data dir.

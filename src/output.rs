@@ -282,7 +282,7 @@ pub fn truncate(text: &str, max: usize) -> String {
 }
 
 use crate::ledger::model::{Event, Item};
-use crate::words::{Lang, W};
+use crate::words::{fill, Lang, W};
 
 /// An item as JSON: its stored fields plus the states derived from today.
 #[derive(Serialize)]
@@ -457,7 +457,16 @@ pub fn describe_event(e: &Event, lang: Lang) -> String {
             .filter(|v| !v.is_empty() && v != "-")
             .collect::<Vec<_>>()
             .join("; "),
-        "reopen" => reason.to_string(),
+        "reopen" => match p["measure"].as_str() {
+            Some(measure) => fill(
+                lang.t(W::LogReopenedWith),
+                &[
+                    ("measure", measure.to_string()),
+                    ("reason", reason.to_string()),
+                ],
+            ),
+            None => reason.to_string(),
+        },
         "language" => field(p, "after", "language"),
         _ => String::new(),
     }

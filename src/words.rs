@@ -102,6 +102,7 @@ catalogue! {
     HRaised: "RAISED", "提出时间";
     HDueOriginal: "DUE (ORIGINAL)", "原定时限";
     HClosedOn: "CLOSED ON", "完成时间";
+    LogReopenedWith: "{measure} reopened: {reason}", "因 {measure} 被驳回：{reason}";
     HBlocking: "OPEN MEASURES", "未完成措施";
     HNote: "NOTE", "备注";
     HEvidence: "EVIDENCE", "佐证材料";

@@ -826,19 +826,21 @@ impl<'a> Writer<'a> {
         if item.status == Status::Open {
             return Err(Rule::NotClosed { id }.into());
         }
-        self.reopen_item(&item, reason.clone())?;
+        self.reopen_item(&item, &reason, None)?;
         let mut reopened = vec![id];
         if let Some(problem_id) = item.problem {
             let problem = self.item(problem_id)?;
             if problem.status == Status::Closed {
-                self.reopen_item(&problem, format!("{id} reopened: {reason}"))?;
+                self.reopen_item(&problem, &reason, Some(id))?;
                 reopened.push(problem_id);
             }
         }
         Ok(reopened)
     }
 
-    fn reopen_item(&mut self, item: &Item, reason: String) -> Result<()> {
+    /// `because`: the measure whose reopening reopens this problem; the
+    /// history names it, and `log` words it.
+    fn reopen_item(&mut self, item: &Item, reason: &str, because: Option<ItemId>) -> Result<()> {
         let mut after = Map::new();
         after.insert("status".into(), "open".into());
         after.insert("closed_on".into(), Value::Null);
@@ -846,6 +848,9 @@ impl<'a> Writer<'a> {
         after.insert("evidence".into(), "".into());
         let mut extra = Map::new();
         extra.insert("reason".into(), reason.into());
+        if let Some(measure) = because {
+            extra.insert("measure".into(), measure.to_string().into());
+        }
         self.change(item, "reopen", self.stamp.today, after, extra)
     }
 }

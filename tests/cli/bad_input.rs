@@ -92,6 +92,9 @@ fn bad_inputs_are_refused_cleanly() {
         (vec!["check", "--within", "96000000"], 2),
         (vec!["verify", "--expect", "not-a-hash"], 2),
         (vec!["--lang", "fr", "list"], 2),
+        (vec!["man", "--lang", "fr"], 2),
+        (vec!["completions", "bash", "--lang", "fr"], 2),
+        (vec!["init", "--lang", "fr"], 2),
         (vec!["report", "by", "dept", "--format", "text"], 2),
         (vec!["list", "--status", "半完成"], 2),
         // State rules.

@@ -200,6 +200,33 @@ fn actor_comes_from_by_then_rectify_user() {
     let v = show_json(&l, "M1");
     assert_eq!(v["history"][1]["actor"], "王科长");
     assert_eq!(v["history"][0]["actor"], "tester");
+
+    // Then USER, then LOGNAME; with none (as under some crons) the
+    // account's number, never an English word.
+    let by = |vars: &[(&str, &str)], text: &str| {
+        let args = ["note", "M1", text];
+        let mut cmd = l.command(&args);
+        cmd.env_remove("RECTIFY_USER");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let run = l.run_cmd(cmd, &args);
+        assert_eq!(run.code, Some(0), "{run}");
+        let v = show_json(&l, "M1");
+        let history = v["history"].as_array().unwrap();
+        history.last().unwrap()["actor"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(by(&[("USER", "li"), ("LOGNAME", "wang")], "a"), "li");
+    assert_eq!(by(&[("LOGNAME", "wang")], "b"), "wang");
+    let uid = by(&[], "c");
+    assert!(
+        uid.strip_prefix("uid:")
+            .is_some_and(|n| n.parse::<u32>().is_ok()),
+        "{uid}"
+    );
 }
 
 #[test]
@@ -248,6 +275,13 @@ fn reopening_a_measure_reopens_its_closed_problem() {
     let last = p["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["action"], "reopen");
     assert_eq!(last["effective_on"], "2023-06-25");
+    // The problem's history names the measure, worded in each language.
+    assert_eq!(last["payload"]["reason"], "佐证材料不全");
+    assert_eq!(last["payload"]["measure"], "M2");
+    assert!(l.ok(&["log", "P1"]).contains("M2 reopened: 佐证材料不全"));
+    assert!(l
+        .ok(&["log", "P1", "--lang", "zh"])
+        .contains("因 M2 被驳回：佐证材料不全"));
     let m = show_json(&l, "M2");
     assert_eq!(m["item"]["status"], "open");
     // M1 stays closed.

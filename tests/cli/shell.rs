@@ -475,6 +475,7 @@ fn every_help_page_speaks_chinese() {
             "help",
             "NO_COLOR",
             "USER",
+            "LOGNAME",
             "roff",
             "man",
             "RECTIFY_LANG",
