@@ -520,29 +520,36 @@ mod tests {
 /// Errors are typed and worded only in `wording.rs`; two more tests hold that.
 #[cfg(test)]
 mod no_stray_words {
-    /// Every string literal in `code`, escapes blanked.
+    /// The literal whose opening quote `chars` has just passed, with
+    /// escapes blanked (an escape such as `\n` is no letter of a word).
+    fn read_literal(chars: &mut std::str::Chars<'_>) -> String {
+        let mut literal = String::new();
+        let mut escaped = false;
+        for c in chars.by_ref() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => break,
+                _ if escaped => {
+                    literal.push(' ');
+                    escaped = false;
+                }
+                _ => literal.push(c),
+            }
+        }
+        literal
+    }
+
+    /// Every string literal in `code`.
     fn all_literals(code: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut chars = code.chars();
         while chars.any(|c| c == '"') {
-            let mut literal = String::new();
-            let mut escaped = false;
-            for c in chars.by_ref() {
-                match c {
-                    '\\' if !escaped => escaped = true,
-                    '"' if !escaped => break,
-                    _ if escaped => {
-                        literal.push(' ');
-                        escaped = false;
-                    }
-                    _ => literal.push(c),
-                }
-            }
-            out.push(literal);
+            out.push(read_literal(&mut chars));
         }
         out
     }
 
+    /// The first literal of each call to `macro_name`.
     fn literals_after(source: &str, macro_name: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut rest = source;
@@ -553,21 +560,7 @@ mod no_stray_words {
             if rest[..quote].contains(';') {
                 continue;
             }
-            let mut literal = String::new();
-            let mut escaped = false;
-            for c in rest[quote + 1..].chars() {
-                match c {
-                    '\\' if !escaped => escaped = true,
-                    '"' if !escaped => break,
-                    // An escape (`\n`) is no letter of a word.
-                    _ if escaped => {
-                        literal.push(' ');
-                        escaped = false;
-                    }
-                    _ => literal.push(c),
-                }
-            }
-            out.push(literal);
+            out.push(read_literal(&mut rest[quote + 1..].chars()));
         }
         out
     }

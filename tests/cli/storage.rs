@@ -109,6 +109,20 @@ fn init_is_idempotent() {
     assert_eq!(before, l.dump());
 }
 
+/// A copy of a ledger in `tests/fixtures`, as its owner keeps it.
+fn from_fixture(name: &str, today: &str) -> Ledger {
+    let mut l = Ledger::empty();
+    l.at(today);
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::copy(&fixture, &l.db).unwrap();
+    // A checkout gives the fixture the umask's mode; a ledger is private.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&l.db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    l
+}
+
 /// A real schema 1 ledger (no `measure.settled_on`), written by the last
 /// rectify with schema 1 (`tests/fixtures/make-schema1.sh` says how), is
 /// upgraded in place by the first command that opens it: the column is
@@ -121,13 +135,7 @@ fn a_schema_1_ledger_is_upgraded_in_place() {
     // the schema 1 rectify printed them for the fixture.
     const HEAD: &str = "de1836e77bd8c41ebb43e0989ff8520947a57c784021a2388efda441b63f501b";
     const MEASURES: &str = r#"{"closed":2,"due_soon":0,"extended":1,"late":1,"ongoing":1,"on_time":1,"open":3,"overdue":1,"total":6}"#;
-    let mut l = Ledger::empty();
-    l.at("2023-07-26");
-    let fixture =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema1.db");
-    std::fs::copy(&fixture, &l.db).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&l.db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let l = from_fixture("schema1.db", "2023-07-26");
     let has_settled_on = |l: &Ledger| {
         let conn = rusqlite::Connection::open(&l.db).unwrap();
         let stmt = conn.prepare("SELECT * FROM measure").unwrap();
@@ -194,14 +202,7 @@ fn new_uuids_sort_in_the_order_items_were_added() {
 #[test]
 fn a_schema_2_ledger_is_upgraded_in_place() {
     const HEAD: &str = "66cf8065fc18ef20514d61776d5a99e8c4a33eb589a0ebecb516f059c1e30965";
-    let mut l = Ledger::empty();
-    l.at("2023-06-20");
-    let fixture =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema2.db");
-    std::fs::copy(&fixture, &l.db).unwrap();
-    // A checkout gives the fixture the umask's mode; a ledger is private.
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&l.db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let l = from_fixture("schema2.db", "2023-06-20");
     let events_before = crate::harness::dump(&l.db);
     assert!(
         events_before.starts_with("user_version Ok(2)"),
