@@ -366,6 +366,35 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
+    /// A new item's row: its own fields, then the state every item starts
+    /// in (open, its first deadline both original and current).
+    fn as_new(
+        &self,
+        fields: Value,
+        raised: NaiveDate,
+        due: Option<NaiveDate>,
+    ) -> Map<String, Value> {
+        let mut row = match fields {
+            Value::Object(fields) => fields,
+            _ => Map::new(),
+        };
+        let start = json!({
+            "raised_on": raised.to_string(),
+            "due_original": date_json(due),
+            "due_current": date_json(due),
+            "status": "open",
+            "closed_on": null,
+            "close_note": "",
+            "evidence": "",
+            "progress": "",
+            "recorded_at": self.stamp.now,
+        });
+        if let Value::Object(start) = start {
+            row.extend(start);
+        }
+        row
+    }
+
     fn next_id(&self, table: &str) -> Result<i64> {
         let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
         Ok(self
@@ -533,18 +562,9 @@ impl<'a> Writer<'a> {
             "leader": leader,
             "department": department,
             "owner": owner,
-            "raised_on": raised.to_string(),
-            "due_original": date_json(due),
-            "due_current": date_json(due),
-            "status": "open",
-            "closed_on": null,
-            "close_note": "",
-            "evidence": "",
-            "progress": "",
-            "recorded_at": self.stamp.now,
         });
-        let row = row.as_object().expect("object literal");
-        insert_row(self.conn, "problem", row)?;
+        let row = self.as_new(row, raised, due);
+        insert_row(self.conn, "problem", &row)?;
         let problem = ItemId::problem(id);
         self.record(
             "problem",
@@ -624,18 +644,9 @@ impl<'a> Writer<'a> {
             "leader": inherit(m.assignee.leader.as_deref(), W::FLeader, &problem.leader)?,
             "department": inherit(m.assignee.department.as_deref(), W::FDepartment, &problem.department)?,
             "owner": inherit(m.assignee.owner.as_deref(), W::FOwner, &problem.owner)?,
-            "raised_on": raised.to_string(),
-            "due_original": date_json(due),
-            "due_current": date_json(due),
-            "status": "open",
-            "closed_on": null,
-            "close_note": "",
-            "evidence": "",
-            "progress": "",
-            "recorded_at": self.stamp.now,
         });
-        let row = row.as_object().expect("object literal");
-        insert_row(self.conn, "measure", row)?;
+        let row = self.as_new(row, raised, due);
+        insert_row(self.conn, "measure", &row)?;
         let measure = ItemId::measure(id);
         self.record(
             "measure",
