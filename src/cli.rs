@@ -519,7 +519,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "CODE")]
     pub campaign: Option<String>,
     /// How many days ahead counts as due soon (0 to 3660).
-    #[arg(long, default_value_t = 7, value_name = "DAYS", value_parser = within_arg)]
+    #[arg(long, default_value_t = crate::ledger::rules::DUE_SOON_DAYS, value_name = "DAYS", value_parser = within_arg)]
     pub within: u32,
     /// Output format: table or json.
     #[arg(long, value_enum, default_value_t)]

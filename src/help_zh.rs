@@ -119,7 +119,7 @@ pub const HELP_ZH: &[(&str, &str)] = &[
         "时限检查：逾期和即将到期的事项；有逾期时退出码为 1",
     ),
     ("check#campaign", "只查该专项"),
-    ("check#within", "即将到期的天数（默认 7 天）"),
+    ("check#within", "多少天内到期算作即将到期（0 至 3660）"),
     ("check#format", "输出格式：table 或 json"),
     ("log", "台账或单个事项的历史记录"),
     ("log#id", "只看该问题或措施"),
