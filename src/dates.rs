@@ -9,7 +9,10 @@ use crate::error::{Error, Input, Result};
 pub const EARLIEST: (i32, u32, u32) = (1990, 1, 1);
 pub const LATEST: (i32, u32, u32) = (2100, 12, 31);
 
-/// Parse `YYYY-MM-DD`, `YYYY-M-D` or `YYYY/M/D` (what Excel writes back).
+/// Parse a date as clerks and spreadsheets write it: `YYYY-MM-DD`,
+/// `YYYY-M-D`, `YYYY/M/D` (what Excel writes back), `YYYY.M.D`,
+/// `YYYY年M月D日`, and any of these followed by a zero time (`2023/6/30
+/// 0:00`, `2023-06-30 00:00:00`), which is how a date cell reads as text.
 pub fn parse_date(text: &str) -> Result<NaiveDate> {
     let raw = text.trim();
     parse_parts(raw).ok_or_else(|| {
@@ -20,7 +23,23 @@ pub fn parse_date(text: &str) -> Result<NaiveDate> {
 }
 
 fn parse_parts(raw: &str) -> Option<NaiveDate> {
-    let sep = if raw.contains('/') { '/' } else { '-' };
+    let raw = match raw.split_once(char::is_whitespace) {
+        Some((day, time)) if is_midnight(time.trim()) => day,
+        Some(_) => return None,
+        None => raw,
+    };
+    let chinese;
+    let raw = if raw.contains('年') {
+        let rest = raw.strip_suffix('日')?;
+        chinese = rest.replacen('年', "-", 1).replacen('月', "-", 1);
+        chinese.as_str()
+    } else {
+        raw
+    };
+    let sep = ['/', '.', '-']
+        .into_iter()
+        .find(|c| raw.contains(*c))
+        .unwrap_or('-');
     let mut parts = raw.split(sep);
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() {
@@ -34,6 +53,15 @@ fn parse_parts(raw: &str) -> Option<NaiveDate> {
     }
     let date = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
     in_range(date).then_some(date)
+}
+
+/// `0:00`, `00:00`, `00:00:00`: the time a date cell shows as text.
+fn is_midnight(time: &str) -> bool {
+    let parts: Vec<&str> = time.split(':').collect();
+    (2..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b == b'0'))
 }
 
 /// `YYYY-MM-DD`, as chrono's `Display` writes it for the years a ledger
@@ -128,7 +156,16 @@ mod tests {
     #[test]
     fn accepts_the_three_spellings() {
         let want = NaiveDate::from_ymd_opt(2023, 6, 5).unwrap();
-        for s in ["2023-06-05", "2023-6-5", "2023/6/5", " 2023/06/05 "] {
+        for s in [
+            "2023-06-05",
+            "2023-6-5",
+            "2023/6/5",
+            " 2023/06/05 ",
+            "2023.6.5",
+            "2023年6月5日",
+            "2023/6/5 0:00",
+            "2023-06-05 00:00:00",
+        ] {
             assert_eq!(parse_date(s).unwrap(), want, "{s}");
         }
     }
@@ -147,6 +184,10 @@ mod tests {
             "",
             "２０２３-01-01",
             "+2023-01-01",
+            "6月5日",
+            "2023年6月5",
+            "2023/6/5 8:30",
+            "2023.6-5",
         ] {
             assert!(parse_date(s).is_err(), "{s} should be refused");
         }
