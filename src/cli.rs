@@ -586,11 +586,22 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The CSV file, or `-` for stdin.
+    /// The sheet: CSV (UTF-8 or GBK), XLSX, XLS or ODS; `-` for stdin.
     pub file: String,
     /// Campaign for rows whose campaign column is empty.
     #[arg(long, value_name = "CODE")]
     pub campaign: Option<String>,
+    /// The workbook's sheet to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Name a column the tool does not know: HEADER=FIELD, FIELD a header
+    /// of `rectify export`; repeat for several.
+    #[arg(long, value_name = "HEADER=FIELD")]
+    pub map: Vec<String>,
+    /// A row with a measure but no problem continues the problem above (a
+    /// merged problem cell saved as CSV).
+    #[arg(long)]
+    pub fill_down: bool,
     /// Check everything and report what would happen; write nothing.
     #[arg(long)]
     pub dry_run: bool,

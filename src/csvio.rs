@@ -283,6 +283,8 @@ pub enum Sniffed {
     TooLong {
         line: u64,
     },
+    /// A NUL byte: no text file, in either encoding, holds one.
+    Binary,
 }
 
 /// Tell a sheet's encoding in one streaming pass, line by line: a file
@@ -371,6 +373,9 @@ fn feed(
     number: &mut u64,
     judge: &mut impl FnMut(&[u8], u64),
 ) -> Result<(), Sniffed> {
+    if piece.contains(&0) {
+        return Err(Sniffed::Binary);
+    }
     if line.len() + piece.len() > MAX_LINE_BYTES + 2 {
         return Err(Sniffed::TooLong { line: *number + 1 });
     }

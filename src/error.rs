@@ -205,6 +205,31 @@ pub enum Input {
         file: String,
         n: usize,
     },
+    NotASheet {
+        file: String,
+    },
+    NoSuchSheet {
+        file: String,
+        sheet: String,
+        sheets: Vec<String>,
+    },
+    NoHeader {
+        file: String,
+        rows: usize,
+    },
+    BadMap {
+        value: String,
+    },
+    MissingCampaign {
+        file: String,
+        code: String,
+    },
+    SameIdOtherText {
+        file: String,
+        id: String,
+        first: u64,
+        line: u64,
+    },
     /// One cell of an imported sheet.
     Cell {
         header: Header,
@@ -228,14 +253,14 @@ pub enum CellFault {
     NotStatus,
     NotUuid,
     NoProblem,
-    NoCampaign,
     BeforeRaised {
         raised: NaiveDate,
     },
     BeforeDue {
         due: NaiveDate,
     },
-    NoClosedOn,
+    /// No problem, under a row that had one: a merged cell saved as CSV.
+    NoProblemUnderOne,
     UuidOfMeasure,
     UuidOfProblem,
     /// The ledger holds another value for an item the sheet names by `what`.

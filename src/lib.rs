@@ -9,6 +9,7 @@ pub mod commands;
 pub(crate) mod csvio;
 pub(crate) mod dates;
 pub mod error;
+pub(crate) mod header_names;
 pub mod help_zh;
 pub mod ledger;
 pub(crate) mod outfile;

@@ -231,6 +231,46 @@ fn input_words(input: &Input, lang: Lang) -> (W, Args) {
             W::EImportStopped,
             vec![("file", file.clone()), ("n", n.to_string())],
         ),
+        I::NotASheet { file } => (W::ENotASheet, vec![("file", file.clone())]),
+        I::NoSuchSheet {
+            file,
+            sheet,
+            sheets,
+        } => (
+            W::ENoSuchSheet,
+            vec![
+                ("file", file.clone()),
+                ("sheet", quoted(sheet)),
+                ("sheets", list(sheets)),
+            ],
+        ),
+        I::NoHeader { file, rows } => (
+            W::ENoHeader,
+            vec![("file", file.clone()), ("rows", rows.to_string())],
+        ),
+        I::BadMap { value } => (W::EBadMap, vec![("value", quoted(value))]),
+        I::MissingCampaign { file, code } => (
+            W::EMissingCampaign,
+            vec![
+                ("file", file.clone()),
+                ("code", quoted(code)),
+                ("bare", code.clone()),
+            ],
+        ),
+        I::SameIdOtherText {
+            file,
+            id,
+            first,
+            line,
+        } => (
+            W::ESameIdOtherText,
+            vec![
+                ("file", file.clone()),
+                ("id", id.clone()),
+                ("first", first.to_string()),
+                ("line", line.to_string()),
+            ],
+        ),
         I::Cell {
             header,
             value,
@@ -252,7 +292,6 @@ fn cell_words(header: &Header, value: &str, fault: &CellFault, lang: Lang) -> (W
         F::NotStatus => W::ECellNotStatus,
         F::NotUuid => W::ECellNotUuid,
         F::NoProblem => W::ECellNoProblem,
-        F::NoCampaign => W::ECellNoCampaign,
         F::BeforeRaised { raised } => {
             args.push(("raised", raised.to_string()));
             W::ECellBeforeRaised
@@ -261,7 +300,7 @@ fn cell_words(header: &Header, value: &str, fault: &CellFault, lang: Lang) -> (W
             args.push(("due", due.to_string()));
             W::ECellBeforeDue
         }
-        F::NoClosedOn => W::ECellNoClosedOn,
+        F::NoProblemUnderOne => W::ECellNoProblemUnderOne,
         F::UuidOfMeasure => W::ECellUuidOfMeasure,
         F::UuidOfProblem => W::ECellUuidOfProblem,
         F::Differs { ledger, what } => {
@@ -284,6 +323,8 @@ fn input_hint(input: &Input) -> Option<W> {
         I::TooManyRows { .. } => W::HintTooManyRows,
         I::MixedEncoding { .. } => W::HintMixedEncoding,
         I::UnknownColumns { .. } => W::HintHeaders,
+        I::NoHeader { .. } => W::HintNoHeader,
+        I::BadMap { .. } => W::HintMap,
         _ => return None,
     })
 }

@@ -294,6 +294,21 @@ catalogue! {
     // Error messages and hints.
     ENotFound: "{what} not found", "未找到 {what}";
     ECampaignNotFound: "campaign {code} not found", "未找到专项 {code}";
+    ENotASheet: "{file}: not a CSV or spreadsheet file", "{file}：不是 CSV 文件或电子表格";
+    ENoSuchSheet: "{file} has no sheet {sheet}; its sheets: {sheets}", "{file} 中没有工作表 {sheet}；其工作表为：{sheets}";
+    ENoHeader: "{file}: no header row in the first {rows} rows: none names a problem or measure column beside another known column",
+        "{file}：前 {rows} 行中找不到表头：没有一行既有问题或整改措施列，又有其他可识别的列";
+    HintNoHeader: "the problem column may be headed 问题描述, 存在问题, 具体问题, 问题内容 or 问题表现; name another with --map '表头=problem'",
+        "问题列的表头可以是 问题描述、存在问题、具体问题、问题内容 或 问题表现；其他表头可用 --map '表头=problem' 指明";
+    EBadMap: "--map {value} must be HEADER=FIELD, FIELD a column of `rectify export` (problem, measure, department …)",
+        "--map {value} 应写作 表头=字段，字段为 `rectify export` 的列名（问题描述、整改措施、责任部门……）";
+    HintMap: "for example --map '问题表述=问题描述'", "例如 --map '问题表述=问题描述'";
+    EMissingCampaign: "{file}: the ledger has no campaign {code}; create it first: `rectify campaign new {bare} --name NAME --start YYYY-MM-DD`",
+        "{file}：台账中没有专项 {code}；请先新建：`rectify campaign new {bare} --name 名称 --start YYYY-MM-DD`";
+    ESameIdOtherText: "{file}:{line}: problem {id} has other text than on line {first}",
+        "{file}:{line}：问题编号 {id} 的问题描述与第 {first} 行不同";
+    SaidDatedDone: "{n} rows marked done had no completion date; they were dated {on}",
+        "{n} 行标为完成但没有完成时间，按 {on} 记";
     SaidBlankColumn: "(blank)", "（空白列）";
     ENoCampaign: "the ledger has no campaign yet", "台账中还没有专项";
     ECampaignDaysCorrupt: "campaign length {stored} days is out of range (1 to {max})",
@@ -383,10 +398,10 @@ catalogue! {
     ECellNotStatus: "{header}: {value} is not a status word", "{header}：{value} 不是可识别的状态";
     ECellNotUuid: "{header}: {value} is not a UUID", "{header}：{value} 不是 UUID";
     ECellNoProblem: "{header} is empty: every row needs a problem", "{header}为空：每一行都须有问题描述";
-    ECellNoCampaign: "{header}: {value} is not a campaign in the ledger", "{header}：台账中没有专项 {value}";
     ECellBeforeRaised: "{header}: {value} is before the raised date {raised}", "{header}：{value} 早于提出时间 {raised}";
     ECellBeforeDue: "{header}: {value} is earlier than 整改时限 {due}", "{header}：{value} 早于整改时限 {due}";
-    ECellNoClosedOn: "{header} is empty, but the row is closed", "{header}为空，但该行已办结";
+    ECellNoProblemUnderOne: "{header} is empty under a row that has one; if the problem above goes on here, import with --fill-down",
+        "{header}为空而上一行不空；如为上一行问题的延续（合并单元格另存为 CSV），请加 --fill-down 导入";
     ECellUuidOfMeasure: "{header}: {value} belongs to a measure", "{header}：{value} 属于一项整改措施";
     ECellUuidOfProblem: "{header}: {value} belongs to a problem", "{header}：{value} 属于一个问题";
     ECellDiffers: "{header}: {value} differs from the ledger ({ledger}) for an item whose {what} is already there; an import never changes existing items",
@@ -717,9 +732,18 @@ mod no_stray_words {
         const PREFIXES: &[&str] = &["error: ", "hint: ", "warning: "];
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut files = Vec::new();
-        for dir in ["commands", "report", "ledger"] {
-            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
-                files.push(entry.unwrap().path());
+        let mut dirs: Vec<_> = ["commands", "report", "ledger"]
+            .iter()
+            .map(|d| root.join(d))
+            .collect();
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    files.push(path);
+                }
             }
         }
         for file in ["main.rs", "output.rs", "xlsxio.rs", "csvio.rs"] {

@@ -24,9 +24,10 @@ fn write_sheets(l: &Ledger) {
         "问题描述,提出时间,整改时限\n问题,2023-05-09,2023-05-01\n".as_bytes(),
     );
     put(
-        "noclose.csv",
-        "问题描述,整改措施,状态\n问题,措施,已完成\n".as_bytes(),
+        "sameid.csv",
+        "问题编号,问题描述,整改措施\nP1,问题甲,措施一\nP1,问题乙,措施二\n".as_bytes(),
     );
+    put("pdf.csv", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n");
     put(
         "future.csv",
         "问题描述,提出时间\n问题,2030-01-01\n".as_bytes(),
@@ -173,7 +174,10 @@ fn bad_inputs_are_refused_cleanly() {
         (vec!["import", "huge.csv"], 2),
         (vec!["import", "status.csv"], 2),
         (vec!["import", "before.csv"], 2),
-        (vec!["import", "noclose.csv"], 2),
+        (vec!["import", "sameid.csv"], 2),
+        (vec!["import", "pdf.csv"], 2),
+        (vec!["import", "sameid.csv", "--map", "问题"], 2),
+        (vec!["import", "sameid.csv", "--sheet", "Sheet9"], 2),
         (vec!["import", "future.csv"], 2),
         (vec!["import", "binary.csv"], 2),
         (vec!["import", "dupcol.csv"], 2),

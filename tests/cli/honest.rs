@@ -218,6 +218,13 @@ fn endless_and_enormous_input_is_refused_quickly() {
     let run = l.run(&["import", "/dev/zero"]);
     assert_eq!(run.code, Some(2), "{run}");
     assert_one_error(&run);
+    assert!(run.stderr.contains("not a CSV or spreadsheet"), "{run}");
+    // A text line that never ends is cut at 1 MiB.
+    let endless = format!("问题描述\n{}", "长".repeat(400_000));
+    std::fs::write(l.path("endless.csv"), endless).unwrap();
+    let run = l.run(&["import", "endless.csv"]);
+    assert_eq!(run.code, Some(2), "{run}");
+    assert_one_error(&run);
     assert!(run.stderr.contains("1 MiB"), "{run}");
 
     let header: Vec<String> = (0..1001).map(|i| format!("c{i}")).collect();

@@ -1,415 +1,22 @@
-//! `rectify import`: a spreadsheet into the ledger, all or nothing.
-//!
-//! The whole file is applied inside one transaction through the same
-//! operations the commands use, so every rule holds and every item gets its
-//! history. Any bad row rolls everything back; up to 20 problems are
-//! reported at once so a clerk can fix a sheet in one pass.
+//! A sheet's rows applied to the ledger: each row adds its problem (once)
+//! and its measure, brought to the state the row describes through the
+//! same events a clerk's commands record.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::Context;
-use crate::cli::ImportArgs;
-use crate::csvio::{self, clean_cell, Column, COLUMNS};
+use super::layout::{Row, SheetReader};
+use super::Counts;
+use crate::csvio::{self, Column, COLUMNS};
 use crate::dates::parse_date;
-use crate::error::{CellFault, Header, Input, Place};
-use crate::error::{Error, Result};
+use crate::error::{CellFault, Error, Header, Input, Place, Result};
 use crate::ledger::model::{Campaign, ItemId, ItemRef, Kind, Scope, Status};
-use crate::ledger::{
-    CloseRequest, Ledger, NewMeasure, NewProblem, OpenMode, ProblemDefaults, SheetRow, Stamp,
-    Writer,
-};
+use crate::ledger::{CloseRequest, NewMeasure, NewProblem, ProblemDefaults, SheetRow, Writer};
 use crate::progress::Progress;
-use crate::words::{say, Lang, W};
+use crate::words::Lang;
 
 const MAX_REPORTED: usize = 20;
-
-/// The widest sheet read. Real ledgers have a few dozen columns.
-const MAX_COLUMNS: usize = 1000;
-
-pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
-    // The encoding and the header are checked before the ledger is opened,
-    // so a sheet that cannot be read never creates a ledger file.
-    let sheet = Source::open(&args.file)?.prepare()?;
-    let (name, encoding) = (sheet.name.clone(), sheet.encoding);
-    let mut ledger = if args.dry_run && !ctx.db.exists() {
-        // Rehearse against an empty ledger rather than create a file.
-        Ledger::scratch()?
-    } else {
-        ctx.open(if args.dry_run {
-            OpenMode::Existing
-        } else {
-            OpenMode::Create
-        })?
-    };
-    ledger.widen_cache()?;
-    let counts = import(
-        &mut ledger,
-        &ctx.stamp,
-        sheet,
-        args.campaign.as_deref(),
-        !args.dry_run,
-        ctx.progress,
-    )?;
-    let word = if args.dry_run {
-        W::SaidWouldImport
-    } else {
-        W::SaidImported
-    };
-    let figures = [
-        ("problems", counts.problems.to_string()),
-        ("measures", counts.measures.to_string()),
-        ("file", name),
-        ("encoding", encoding.to_string()),
-        ("skipped", counts.skipped.to_string()),
-    ];
-    writeln!(out, "{}", say(ctx.lang, word, &figures))?;
-    if args.dry_run {
-        writeln!(out, "{}", ctx.lang.t(W::SaidNothingWritten))?;
-    }
-    Ok(0)
-}
-
-/// Import a sheet in one transaction, committed only when `commit` is set
-/// and every row is good. Rows are read as they are applied, so memory does
-/// not grow with the file.
-pub fn import(
-    ledger: &mut Ledger,
-    stamp: &Stamp,
-    mut sheet: SheetReader,
-    campaign: Option<&str>,
-    commit: bool,
-    show_progress: bool,
-) -> Result<Counts> {
-    let name = sheet.name.clone();
-    let run = |w: &mut Writer<'_>| {
-        w.set_via(&format!("import:{name}"));
-        let mut import = Import::new(&name, campaign, w.today());
-        let mut progress = Progress::rows(show_progress, "import");
-        import.apply(w, &mut sheet, &mut progress)
-    };
-    if commit {
-        ledger.write(stamp, run)
-    } else {
-        ledger.rehearse(stamp, run)
-    }
-}
-
-/// A sheet's bytes: a file, or a stream (standard input, a FIFO, `<(…)`)
-/// that is spooled to a temp file in the same pass that tells its
-/// encoding, since a stream cannot be read twice.
-pub struct Source {
-    input: Origin,
-    path: std::path::PathBuf,
-    name: String,
-}
-
-enum Origin {
-    File(std::fs::File),
-    Stream(Box<dyn Read>),
-}
-
-impl Source {
-    pub fn open(file: &str) -> Result<Source> {
-        if file == "-" {
-            return Ok(Source {
-                input: Origin::Stream(Box::new(std::io::stdin())),
-                path: "<stdin>".into(),
-                name: "<stdin>".into(),
-            });
-        }
-        let path = Path::new(file);
-        let opened = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let regular = opened.metadata().map_err(|e| Error::io(path, e))?.is_file();
-        let name = path
-            .file_name()
-            .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned());
-        Ok(Source {
-            input: if regular {
-                Origin::File(opened)
-            } else {
-                Origin::Stream(Box::new(opened))
-            },
-            path: path.to_path_buf(),
-            name,
-        })
-    }
-
-    /// A sheet held in memory, as the fuzz target feeds it.
-    pub fn from_bytes(bytes: &[u8], name: &str) -> Result<Source> {
-        Ok(Source {
-            input: Origin::Stream(Box::new(std::io::Cursor::new(bytes.to_vec()))),
-            path: name.into(),
-            name: name.into(),
-        })
-    }
-
-    /// Tell the encoding and read the header: the sheet, ready for its rows.
-    pub fn prepare(self) -> Result<SheetReader> {
-        let name = self.name.clone();
-        let (reader, encoding) = self.decoded()?;
-        SheetReader::new(reader, name, encoding)
-    }
-
-    /// UTF-8 (with or without BOM), else GB18030/GBK, judged line by line.
-    fn decoded(self) -> Result<(Box<dyn Read>, csvio::Encoding)> {
-        use std::io::{BufReader, Seek, SeekFrom};
-        let Source { input, path, name } = self;
-        let io = |e| Error::io(&path, e);
-        let sniffed = |result: std::result::Result<csvio::Encoding, csvio::Sniffed>| {
-            result.map_err(|e| match e {
-                csvio::Sniffed::Io(e) => Error::io(&path, e),
-                csvio::Sniffed::Mixed { line } => Input::MixedEncoding {
-                    file: name.clone(),
-                    line,
-                }
-                .into(),
-                csvio::Sniffed::TooLong { line } => Input::LineTooLong {
-                    file: name.clone(),
-                    line,
-                    max_bytes: csvio::MAX_LINE_BYTES,
-                }
-                .into(),
-            })
-        };
-        let (mut file, encoding) = match input {
-            Origin::File(mut file) => {
-                let encoding = sniffed(csvio::sniff(BufReader::new(&mut file), |_| Ok(())))?;
-                file.seek(SeekFrom::Start(0)).map_err(io)?;
-                (file, encoding)
-            }
-            Origin::Stream(stream) => {
-                let mut spool = tempfile::tempfile().map_err(|e| Error::io("temp file", e))?;
-                let mut writer = std::io::BufWriter::new(&mut spool);
-                let encoding = sniffed(csvio::sniff(stream, |bytes| writer.write_all(bytes)))?;
-                writer.flush().map_err(|e| Error::io("temp file", e))?;
-                drop(writer);
-                spool
-                    .seek(SeekFrom::Start(0))
-                    .map_err(|e| Error::io("temp file", e))?;
-                (spool, encoding)
-            }
-        };
-        let reader: Box<dyn Read> = match encoding {
-            csvio::Encoding::Gb18030 => Box::new(
-                encoding_rs_io::DecodeReaderBytesBuilder::new()
-                    .encoding(Some(encoding_rs::GB18030))
-                    .build(file),
-            ),
-            csvio::Encoding::Utf8Bom => {
-                file.seek(SeekFrom::Start(csvio::BOM.len() as u64))
-                    .map_err(io)?;
-                Box::new(file)
-            }
-            csvio::Encoding::Utf8 => Box::new(file),
-        };
-        Ok((reader, encoding))
-    }
-}
-
-/// The sheet's header, then its records one at a time.
-pub struct SheetReader {
-    name: String,
-    encoding: csvio::Encoding,
-    columns: Vec<(Column, String)>,
-    records: csv::StringRecordsIntoIter<LineCounter<Box<dyn Read>>>,
-    lines: std::rc::Rc<std::cell::RefCell<LineIndex>>,
-}
-
-impl SheetReader {
-    fn new(input: Box<dyn Read>, name: String, encoding: csvio::Encoding) -> Result<Self> {
-        let lines = std::rc::Rc::new(std::cell::RefCell::new(LineIndex::default()));
-        let counter = LineCounter {
-            inner: input,
-            index: lines.clone(),
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(false)
-            .buffer_capacity(64 * 1024)
-            .from_reader(counter);
-        let headers = reader
-            .headers()
-            .map_err(|e| Input::HeaderUnreadable {
-                file: name.clone(),
-                why: e.to_string(),
-            })?
-            .clone();
-        if headers.len() > MAX_COLUMNS {
-            return Err(Input::TooManyColumns {
-                file: name,
-                n: headers.len(),
-                max: MAX_COLUMNS,
-            }
-            .into());
-        }
-        let mut columns = Vec::new();
-        let mut unknown = Vec::new();
-        for header in headers.iter() {
-            match Column::from_header(header) {
-                Some(c) if columns.iter().any(|(seen, _)| *seen == c) => {
-                    return Err(Input::ColumnTwice {
-                        file: name,
-                        header: header.to_string(),
-                    }
-                    .into())
-                }
-                Some(c) => columns.push((c, header.trim().to_string())),
-                None => unknown.push(header.trim().to_string()),
-            }
-        }
-        if !unknown.is_empty() {
-            return Err(Input::UnknownColumns {
-                file: name,
-                columns: unknown,
-            }
-            .into());
-        }
-        if !columns.iter().any(|(c, _)| *c == Column::Problem) {
-            return Err(Input::NoProblemColumn { file: name }.into());
-        }
-        Ok(SheetReader {
-            name,
-            encoding,
-            columns,
-            records: reader.into_records(),
-            lines,
-        })
-    }
-
-    /// The next non-blank record and its line, as an editor numbers lines.
-    fn next_record(&mut self) -> Option<Result<(u64, csv::StringRecord)>> {
-        loop {
-            let record = match self.records.next()? {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = e
-                        .position()
-                        .map_or(0, |p| self.lines.borrow_mut().line_at(p.byte()));
-                    return Some(Err(csv_error(&self.name, line, &e)));
-                }
-            };
-            if record.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
-            let line = record
-                .position()
-                .map_or(0, |p| self.lines.borrow_mut().line_at(p.byte()));
-            return Some(Ok((line, record)));
-        }
-    }
-}
-
-/// Line numbers from byte offsets, for a stream read once. The csv crate's
-/// own line count drifts on CRLF files, so count newlines instead. Offsets
-/// are asked for in increasing order, so counting goes on from the last
-/// answer and only the chunks not yet passed are kept.
-#[derive(Default)]
-struct LineIndex {
-    /// Chunks read but not yet passed: (offset of first byte, bytes).
-    chunks: std::collections::VecDeque<(u64, Vec<u8>)>,
-    /// Bytes read so far.
-    read: u64,
-    /// Newlines counted before offset `counted_to`.
-    newlines: u64,
-    counted_to: u64,
-}
-
-impl LineIndex {
-    fn push(&mut self, bytes: &[u8]) {
-        self.chunks.push_back((self.read, bytes.to_vec()));
-        self.read += bytes.len() as u64;
-    }
-
-    /// The 1-based line of the record starting at `byte`.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        // After a CRLF the reported start can sit on the LF.
-        let target = if self.byte(byte) == Some(b'\n') {
-            byte + 1
-        } else {
-            byte
-        };
-        while self.counted_to < target {
-            let Some((at, chunk)) = self.chunks.front() else {
-                break;
-            };
-            let end = at + chunk.len() as u64;
-            let from = (self.counted_to.max(*at) - at) as usize;
-            let upto = (target.min(end) - at) as usize;
-            self.newlines += chunk[from..upto].iter().filter(|b| **b == b'\n').count() as u64;
-            self.counted_to = at + upto as u64;
-            if self.counted_to >= end {
-                self.chunks.pop_front();
-            }
-        }
-        self.newlines + 1
-    }
-
-    fn byte(&self, offset: u64) -> Option<u8> {
-        self.chunks
-            .iter()
-            .find(|(at, chunk)| offset >= *at && offset < at + chunk.len() as u64)
-            .map(|(at, chunk)| chunk[(offset - at) as usize])
-    }
-}
-
-struct LineCounter<R> {
-    inner: R,
-    index: std::rc::Rc<std::cell::RefCell<LineIndex>>,
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.index.borrow_mut().push(&buf[..n]);
-        Ok(n)
-    }
-}
-
-fn csv_error(file: &str, line: u64, e: &csv::Error) -> Error {
-    let file = file.to_string();
-    match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => Input::CsvUnequal {
-            file,
-            line,
-            n: *len,
-            header: *expected_len,
-        },
-        other => Input::MalformedCsv {
-            file,
-            line,
-            why: format!("{other:?}"),
-        },
-    }
-    .into()
-}
-
-#[derive(Default)]
-pub struct Counts {
-    problems: u64,
-    measures: u64,
-    skipped: u64,
-}
-
-/// One record, cleaned, with its parse errors.
-struct Row<'a> {
-    line: u64,
-    cells: HashMap<Column, (String, &'a str)>,
-}
-
-impl Row<'_> {
-    fn text(&self, c: Column) -> Option<&str> {
-        self.cells
-            .get(&c)
-            .map(|(v, _)| v.as_str())
-            .filter(|v| !v.is_empty())
-    }
-}
 
 enum Slot {
     Problem(ItemId),
@@ -428,20 +35,33 @@ enum SheetStatus {
 
 fn parse_status(text: &str) -> Option<SheetStatus> {
     Some(match text.trim().to_lowercase().as_str() {
-        "open" | "正在整改" | "未完成" | "整改中" | "逾期" | "overdue" => {
-            SheetStatus::Open
+        "open" | "正在整改" | "未完成" | "整改中" | "逾期" | "overdue" | "未整改" | "推进中"
+        | "基本完成" | "部分完成" => SheetStatus::Open,
+        "ongoing" | "长期坚持" | "持续整改" | "持续推进" => SheetStatus::Ongoing,
+        "done" | "已完成" | "完成" | "已整改" | "办结" | "已办结" | "已整改到位" => {
+            SheetStatus::Done
         }
-        "ongoing" | "长期坚持" => SheetStatus::Ongoing,
-        "done" | "已完成" | "完成" | "已整改" => SheetStatus::Done,
         "closed" | "已销号" | "销号" => SheetStatus::ClosedOut,
         _ => return None,
     })
 }
 
-struct Import<'n> {
-    name: &'n str,
+pub(super) struct Import<'n> {
+    name: String,
     default_campaign: Option<&'n str>,
     today: NaiveDate,
+    /// The sheet's headers, for messages.
+    headers: HashMap<Column, String>,
+    /// The sheet's 截至 date: the completion date of a row marked done
+    /// without one.
+    as_of: Option<NaiveDate>,
+    /// Consecutive rows with the same problem text and no id are one
+    /// problem: the text of the last such run and its number.
+    text_run: (u64, String),
+    /// The line and problem text where each 问题编号 first appears.
+    id_first: HashMap<String, (u64, String)>,
+    /// Campaign codes already reported missing: once per file, not per row.
+    missing_campaigns: std::collections::HashSet<String>,
     errors: Vec<(Option<Place>, Error)>,
     problems: HashMap<String, Slot>,
     campaigns: HashMap<String, Option<Campaign>>,
@@ -455,11 +75,20 @@ struct Import<'n> {
 }
 
 impl<'n> Import<'n> {
-    fn new(name: &'n str, default_campaign: Option<&'n str>, today: NaiveDate) -> Self {
+    pub(super) fn new(
+        sheet: &SheetReader,
+        default_campaign: Option<&'n str>,
+        today: NaiveDate,
+    ) -> Self {
         Import {
-            name,
+            name: sheet.name.clone(),
             default_campaign,
             today,
+            headers: sheet.headers.clone(),
+            as_of: sheet.as_of,
+            text_run: (0, String::new()),
+            id_first: HashMap::new(),
+            missing_campaigns: std::collections::HashSet::new(),
             errors: Vec::new(),
             problems: HashMap::new(),
             campaigns: HashMap::new(),
@@ -494,12 +123,11 @@ impl<'n> Import<'n> {
 
     /// A cell's error: `header: "value" …`, the header as the sheet has it
     /// (or the column's own name, for a column the sheet lacks).
-    fn cell_error(&mut self, row: &Row<'_>, c: Column, fault: CellFault) {
-        let (value, header) = row.cells.get(&c).cloned().unwrap_or_default();
-        let header = if header.is_empty() {
-            Header::Column(c.word())
-        } else {
-            Header::Sheet(header.to_string())
+    fn cell_error(&mut self, row: &Row, c: Column, fault: CellFault) {
+        let value = row.cells.get(&c).cloned().unwrap_or_default();
+        let header = match self.headers.get(&c) {
+            Some(h) => Header::Sheet(h.clone()),
+            None => Header::Column(c.word()),
         };
         let error = Input::Cell {
             header,
@@ -509,7 +137,23 @@ impl<'n> Import<'n> {
         self.fail(row.line, error.into());
     }
 
-    fn apply(
+    /// Which problem a row belongs to: its UUID, else its 问题编号, else
+    /// the run of consecutive rows with the same problem text.
+    fn problem_key(&mut self, row: &Row, uuid: &Option<String>) -> Option<String> {
+        if let Some(u) = uuid {
+            return Some(u.clone());
+        }
+        if let Some(id) = row.text(Column::ProblemId) {
+            return Some(format!("id:{}", id.to_uppercase()));
+        }
+        let text = row.text(Column::Problem)?;
+        if self.text_run.1 != text {
+            self.text_run = (self.text_run.0 + 1, text.to_string());
+        }
+        Some(format!("text{}:{text}", self.text_run.0))
+    }
+
+    pub(super) fn apply(
         &mut self,
         w: &mut Writer<'_>,
         sheet: &mut SheetReader,
@@ -518,8 +162,8 @@ impl<'n> Import<'n> {
         if let Some(code) = self.default_campaign {
             w.campaign(code)?;
         }
-        while let Some(next) = sheet.next_record() {
-            let (line, record) = match next {
+        while let Some(next) = sheet.next_row() {
+            let row = match next {
                 Ok(r) => r,
                 Err(e) => {
                     // A broken record ends the reading; what was found so far
@@ -528,13 +172,6 @@ impl<'n> Import<'n> {
                     break;
                 }
             };
-            let cells = sheet
-                .columns
-                .iter()
-                .zip(record.iter())
-                .map(|((c, header), raw)| (*c, (clean_cell(*c, raw), header.as_str())))
-                .collect();
-            let row = Row { line, cells };
             progress.row();
             if let Err(e) = self.apply_row(w, &row) {
                 match e {
@@ -565,7 +202,7 @@ impl<'n> Import<'n> {
         Ok(std::mem::take(&mut self.counts))
     }
 
-    fn date(&mut self, row: &Row<'_>, c: Column) -> std::result::Result<Option<NaiveDate>, ()> {
+    fn date(&mut self, row: &Row, c: Column) -> std::result::Result<Option<NaiveDate>, ()> {
         match row.text(c) {
             None => Ok(None),
             Some(text) => match parse_date(text) {
@@ -601,7 +238,7 @@ impl<'n> Import<'n> {
         Ok(self.campaigns[code].clone())
     }
 
-    fn apply_row(&mut self, w: &mut Writer<'_>, row: &Row<'_>) -> Result<()> {
+    fn apply_row(&mut self, w: &mut Writer<'_>, row: &Row) -> Result<()> {
         let before = self.errors.len();
         let raised = self.date(row, Column::RaisedOn);
         let due_original = self.date(row, Column::DueOriginal);
@@ -637,7 +274,12 @@ impl<'n> Import<'n> {
         let problem_uuid = uuid(Column::ProblemUuid);
         let measure_uuid = uuid(Column::MeasureUuid);
         if row.text(Column::Problem).is_none() {
-            self.cell_error(row, Column::Problem, CellFault::NoProblem);
+            let fault = if row.continues {
+                CellFault::NoProblemUnderOne
+            } else {
+                CellFault::NoProblem
+            };
+            self.cell_error(row, Column::Problem, fault);
         }
         let code = row
             .text(Column::Campaign)
@@ -647,15 +289,20 @@ impl<'n> Import<'n> {
             Some(code) => match self.campaign(w, code)? {
                 Some(c) => Some(c),
                 None => {
-                    if row.text(Column::Campaign).is_some() {
-                        self.cell_error(row, Column::Campaign, CellFault::NoCampaign);
+                    // Said once for the file, with the command that fixes it.
+                    if self.missing_campaigns.insert(code.clone()) {
+                        let missing = Input::MissingCampaign {
+                            file: self.name.clone(),
+                            code: code.clone(),
+                        };
+                        self.fail_raw(missing.into());
                     }
-                    None
+                    return Ok(());
                 }
             },
             None => None,
         };
-        let (Ok(raised), Ok(due_original), Ok(due_current), Ok(closed_on)) =
+        let (Ok(raised), Ok(due_original), Ok(due_current), Ok(mut closed_on)) =
             (raised, due_original, due_current, closed_on)
         else {
             return Ok(());
@@ -673,11 +320,34 @@ impl<'n> Import<'n> {
         }
         let closing = matches!(status, Some(SheetStatus::Done | SheetStatus::ClosedOut));
         if closing && closed_on.is_none() {
-            self.cell_error(row, Column::ClosedOn, CellFault::NoClosedOn);
+            // Done, with no date: as of the sheet's 截至 date, else today.
+            let on = self.as_of.unwrap_or(self.today);
+            closed_on = Some(on);
+            self.counts.dated.push(row.line);
+            self.counts.dated_on = Some(on);
+        }
+        if let (Some(id), Some(text)) = (row.text(Column::ProblemId), row.text(Column::Problem)) {
+            let key = id.to_uppercase();
+            match self.id_first.get(&key) {
+                Some((first, seen)) if seen != text => {
+                    let differs = Input::SameIdOtherText {
+                        file: self.name.clone(),
+                        id: id.to_string(),
+                        first: *first,
+                        line: row.line,
+                    };
+                    self.fail_raw(differs.into());
+                    return Ok(());
+                }
+                Some(_) => {}
+                None => {
+                    self.id_first.insert(key, (row.line, text.to_string()));
+                }
+            }
         }
         if self.errors.len() > before {
             // Rows of a problem whose first row failed would only repeat it.
-            if let Some(key) = problem_key(row, &problem_uuid) {
+            if let Some(key) = self.problem_key(row, &problem_uuid) {
                 self.problems.entry(key).or_insert(Slot::Failed);
             }
             return Ok(());
@@ -691,7 +361,7 @@ impl<'n> Import<'n> {
             owner: owner(Column::Owner),
             due: due_original.or(due_current),
         };
-        let key = problem_key(row, &problem_uuid);
+        let key = self.problem_key(row, &problem_uuid);
         let problem = match key.as_ref().and_then(|k| self.problems.get(k)) {
             Some(Slot::Failed) => return Ok(()),
             Some(Slot::Problem(id)) => *id,
@@ -822,7 +492,7 @@ impl<'n> Import<'n> {
         &mut self,
         w: &mut Writer<'_>,
         id: ItemId,
-        row: &Row<'_>,
+        row: &Row,
         due_original: Option<NaiveDate>,
         due_current: Option<NaiveDate>,
         status: Option<SheetStatus>,
@@ -830,7 +500,9 @@ impl<'n> Import<'n> {
     ) -> Result<()> {
         if let (Some(o), Some(c)) = (due_original, due_current) {
             if c > o {
-                w.extend(id, c, "调整后时限 (imported)")?;
+                // The reason is the sheet's own header for the new date.
+                let header = self.headers.get(&Column::DueCurrent).map(String::as_str);
+                w.extend(id, c, header.unwrap_or(Column::DueCurrent.word().zh()))?;
             }
         }
         if let Some(progress) = row.text(Column::Progress) {
@@ -861,7 +533,7 @@ impl<'n> Import<'n> {
     fn same_as_ledger(
         &mut self,
         w: &Writer<'_>,
-        row: &Row<'_>,
+        row: &Row,
         problem: ItemId,
         measure: Option<ItemId>,
         measure_level: bool,
@@ -891,7 +563,7 @@ impl<'n> Import<'n> {
                 | Column::RaisedOn => true,
                 _ => measure_level || problem_only_row,
             };
-            let Some((value, _)) = row.cells.get(column) else {
+            let Some(value) = row.cells.get(column) else {
                 continue;
             };
             if !compared {
@@ -916,13 +588,6 @@ impl<'n> Import<'n> {
         }
         Ok(true)
     }
-}
-
-fn problem_key(row: &Row<'_>, uuid: &Option<String>) -> Option<String> {
-    uuid.clone().or_else(|| {
-        row.text(Column::ProblemId)
-            .map(|id| format!("id:{}", id.to_uppercase()))
-    })
 }
 
 /// Compare cells by meaning: dates and words in either spelling.
