@@ -409,7 +409,8 @@ catalogue! {
     EHeaderUnreadable: "{file}: cannot read the header row: {why}", "{file}：无法读取表头：{why}";
     EColumnTwice: "{file}: column {header} appears twice", "{file}：列 {header} 出现了两次";
     EUnknownColumns: "{file}: unknown columns: {columns}", "{file}：无法识别的列：{columns}";
-    HintHeaders: "headers are those of `rectify export`, in Chinese or English", "表头应与 `rectify export` 导出的一致（中英文均可）";
+    HintHeaders: "headers are those of `rectify export` or an office's usual names (存在问题, 责任单位, 完成时限 …); name another with --map '表头=字段'",
+        "表头可以是 `rectify export` 的表头或各单位常用的名称（存在问题、责任单位、完成时限……）；其他表头可用 --map '表头=字段' 指明";
     ENoProblemColumn: "{file}: no 问题描述 (problem) column: it is the one column an import needs",
         "{file}：缺少“问题描述”列，导入至少需要这一列";
     ECsvUnequal: "{file}:{line}: malformed CSV: {n} fields where the header has {header}",

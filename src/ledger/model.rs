@@ -161,8 +161,11 @@ impl FromStr for Scope {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         match s.trim().to_lowercase().as_str() {
-            "group" | "班子" | "班子问题" | "领导班子" => Ok(Scope::Group),
-            "individual" | "个人" | "个人问题" => Ok(Scope::Individual),
+            "group" | "班子" | "班子问题" | "领导班子" | "集体" => Ok(Scope::Group),
+            // 班子成员: a member of the leadership group, one person.
+            "individual" | "个人" | "个人问题" | "班子成员" | "党员" => {
+                Ok(Scope::Individual)
+            }
             other => Err(Input::UnknownScope {
                 value: other.to_string(),
             }

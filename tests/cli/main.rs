@@ -10,6 +10,7 @@ mod core;
 mod crash;
 mod honest;
 mod invariants;
+mod office;
 mod reports;
 mod sheets;
 mod shell;

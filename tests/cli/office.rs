@@ -1,0 +1,219 @@
+//! The sheets offices really keep: a title, a 填报单位/截至 line, a grouped
+//! two-row header, heading rows, problem cells merged over their measures,
+//! header names of their own, date cells and dates typed as text.
+
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+use crate::harness::{redact_uuids, zt2023_campaign, Ledger};
+
+const TITLE: &str = "2023年主题教育检视问题整改台账";
+const FILED_BY: &str = "填报单位：办公室（盖章）        截至2023年6月30日";
+
+/// The office's ledger as its clerk built it in Excel.
+fn office_xlsx(path: &std::path::Path) {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let plain = Format::new();
+    let day = Format::new().set_num_format("yyyy年m月d日");
+    sheet.merge_range(0, 0, 0, 7, TITLE, &plain).unwrap();
+    sheet.merge_range(1, 0, 1, 7, FILED_BY, &plain).unwrap();
+    // Two header rows: 序号, 存在问题 and 完成时限 span both; two groups
+    // span three and two columns.
+    sheet.merge_range(2, 0, 3, 0, "序号", &plain).unwrap();
+    sheet.merge_range(2, 1, 3, 1, "存在问题", &plain).unwrap();
+    sheet
+        .merge_range(2, 2, 2, 4, "整改措施及责任", &plain)
+        .unwrap();
+    sheet.merge_range(2, 5, 3, 5, "完成\n时限", &plain).unwrap();
+    sheet.merge_range(2, 6, 2, 7, "整改情况", &plain).unwrap();
+    for (col, text) in [(2, "整改措施"), (3, "责任单位"), (4, "具体责任人")] {
+        sheet.write(3, col, text).unwrap();
+    }
+    sheet.write(3, 6, "进展情况").unwrap();
+    sheet.write(3, 7, "是否完成").unwrap();
+    sheet
+        .merge_range(4, 0, 4, 7, "一、班子问题", &plain)
+        .unwrap();
+    // One problem over two measure rows.
+    sheet.merge_range(5, 0, 6, 0, "", &plain).unwrap();
+    sheet.write_number(5, 0, 1).unwrap();
+    sheet
+        .merge_range(5, 1, 6, 1, "学习贯彻不够深入", &plain)
+        .unwrap();
+    let date = |y, m, d| ExcelDateTime::from_ymd(y, m, d).unwrap();
+    sheet.write(5, 2, "制定学习计划").unwrap();
+    sheet.write(5, 3, "办公室").unwrap();
+    sheet.write(5, 4, "张三").unwrap();
+    sheet
+        .write_datetime_with_format(5, 5, date(2023, 6, 15), &day)
+        .unwrap();
+    sheet.write(5, 6, "已制定").unwrap();
+    sheet.write(5, 7, "已办结").unwrap();
+    sheet.write(6, 2, "开展专题研讨").unwrap();
+    sheet.write(6, 3, "办公室").unwrap();
+    sheet.write(6, 4, "李四").unwrap();
+    sheet.write(6, 5, "2023年7月31日").unwrap();
+    sheet.write(6, 6, "正在推进").unwrap();
+    sheet.write(6, 7, "推进中").unwrap();
+    sheet
+        .merge_range(7, 0, 7, 7, "二、个人问题", &plain)
+        .unwrap();
+    sheet.write_number(8, 0, 2).unwrap();
+    sheet.write(8, 1, "联系群众不够紧密").unwrap();
+    sheet.write(8, 2, "建立联系点").unwrap();
+    sheet.write(8, 3, "组织人事科").unwrap();
+    sheet.write(8, 4, "王五").unwrap();
+    sheet
+        .write_datetime_with_format(8, 5, date(2023, 7, 15), &day)
+        .unwrap();
+    sheet.write(8, 7, "未完成").unwrap();
+    book.save(path).unwrap();
+}
+
+/// The same sheet saved as CSV by a Chinese Excel: GBK, and merged cells
+/// blank but for their first one.
+fn office_gbk_csv(path: &std::path::Path) {
+    let text = format!(
+        "{TITLE},,,,,,,\r\n{FILED_BY},,,,,,,\r\n\
+         序号,存在问题,整改措施及责任,,,\"完成\n时限\",整改情况,\r\n\
+         ,,整改措施,责任单位,具体责任人,,进展情况,是否完成\r\n\
+         一、班子问题,,,,,,,\r\n\
+         1,学习贯彻不够深入,制定学习计划,办公室,张三,2023年6月15日,已制定,已办结\r\n\
+         ,,开展专题研讨,办公室,李四,2023年7月31日,正在推进,推进中\r\n\
+         二、个人问题,,,,,,,\r\n\
+         2,联系群众不够紧密,建立联系点,组织人事科,王五,2023/7/15 0:00,,未完成\r\n\
+         ,,,,,,,\r\n"
+    );
+    std::fs::write(path, encoding_rs::GBK.encode(&text).0).unwrap();
+}
+
+fn items(l: &Ledger) -> serde_json::Value {
+    serde_json::from_str(&l.ok(&["list", "--format", "json"])).unwrap()
+}
+
+fn check_office_ledger(l: &Ledger) {
+    let show = |id: &str| -> serde_json::Value {
+        serde_json::from_str(&l.ok(&["show", id, "--format", "json"])).unwrap()
+    };
+    let all = items(l);
+    assert_eq!(all.as_array().unwrap().len(), 5, "{all:#}");
+    let p1 = show("P1");
+    assert_eq!(p1["item"]["title"], "学习贯彻不够深入");
+    assert_eq!(p1["item"]["scope"], "group");
+    assert_eq!(p1["measures"].as_array().unwrap().len(), 2);
+    let m1 = show("M1");
+    assert_eq!(m1["item"]["department"], "办公室");
+    assert_eq!(m1["item"]["owner"], "张三");
+    assert_eq!(m1["item"]["due_original"], "2023-06-15");
+    assert_eq!(m1["item"]["status"], "closed");
+    // 已办结 with no completion date: the sheet's 截至 date.
+    assert_eq!(m1["item"]["closed_on"], "2023-06-30");
+    assert_eq!(m1["item"]["progress"], "已制定");
+    let m2 = show("M2");
+    assert_eq!(m2["item"]["due_original"], "2023-07-31");
+    assert_eq!(m2["item"]["status"], "open");
+    let p2 = show("P2");
+    assert_eq!(p2["item"]["scope"], "individual");
+    let m3 = show("M3");
+    assert_eq!(m3["item"]["title"], "建立联系点");
+    assert_eq!(m3["item"]["due_original"], "2023-07-15");
+    assert_eq!(m3["item"]["problem"], "P2");
+}
+
+#[test]
+fn an_office_workbook_imports_as_the_office_reads_it() {
+    let l = zt2023_campaign();
+    office_xlsx(&l.path("台账.xlsx"));
+    let out = l.ok(&["import", "台账.xlsx", "--campaign", "ZT2023"]);
+    assert!(
+        out.contains("imported 2 problems and 3 measures from 台账.xlsx (XLSX)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 rows marked done had no completion date; they were dated 2023-06-30"),
+        "{out}"
+    );
+    check_office_ledger(&l);
+    assert!(l.ok(&["verify"]).starts_with("ok:"));
+}
+
+#[test]
+fn the_same_sheet_as_gbk_csv_needs_fill_down_for_its_merged_cells() {
+    let l = zt2023_campaign();
+    office_gbk_csv(&l.path("台账.csv"));
+    let before = l.dump();
+    let mut cmd = l.command(&["import", "台账.csv", "--campaign", "ZT2023"]);
+    cmd.env("RECTIFY_LANG", "zh");
+    let run = l.run_cmd(cmd, &["import"]);
+    assert_eq!(run.code, Some(2), "{run}");
+    assert!(run.stderr.contains("台账.csv:8: 存在问题为空"), "{run}");
+    assert!(run.stderr.contains("--fill-down"), "{run}");
+    assert_eq!(before, l.dump(), "a refused import changed the ledger");
+
+    let out = l.ok(&["import", "台账.csv", "--campaign", "ZT2023", "--fill-down"]);
+    assert!(out.contains("2 problems and 3 measures"), "{out}");
+    assert!(out.contains("(GB18030)"), "{out}");
+    check_office_ledger(&l);
+
+    // Read from the workbook or from its CSV, the ledger is the same.
+    let other = zt2023_campaign();
+    office_xlsx(&other.path("台账.xlsx"));
+    other.ok(&["import", "台账.xlsx", "--campaign", "ZT2023"]);
+    let sheet = |l: &Ledger| redact_uuids(&l.ok(&["export", "--format", "csv"]));
+    assert_eq!(sheet(&l), sheet(&other));
+}
+
+#[test]
+fn a_sheet_names_its_columns_its_own_way() {
+    let l = zt2023_campaign();
+    let sheet = "编号,问题表述,整改要求,牵头部门,主办人,完成期限,完成情况,完成时间\n\
+                 1,问题一,措施甲,办公室,张三,2023.6.30,已整改到位,2023-06-20\n\
+                 1,问题一,措施乙,办公室,李四,2023-06-30 00:00:00,持续整改,\n";
+    std::fs::write(l.path("own.csv"), sheet).unwrap();
+    // 问题表述 is no name the tool knows; --map names it.
+    let e = l.fails(&["import", "own.csv", "--campaign", "ZT2023"], 2);
+    assert!(e.contains("unknown columns: \"问题表述\""), "{e}");
+    assert!(e.contains("--map"), "{e}");
+    l.ok(&[
+        "import",
+        "own.csv",
+        "--campaign",
+        "ZT2023",
+        "--map",
+        "问题表述=问题描述",
+    ]);
+    let all = items(&l);
+    let status: Vec<(&str, &str)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["id"].as_str().unwrap(), i["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        status,
+        [("P1", "open"), ("M1", "closed"), ("M2", "ongoing")]
+    );
+}
+
+#[test]
+fn other_files_and_missing_sheets_are_refused() {
+    let l = zt2023_campaign();
+    office_xlsx(&l.path("台账.xlsx"));
+    let e = l.fails(&["import", "台账.xlsx", "--sheet", "第二页"], 2);
+    assert!(e.contains("no sheet \"第二页\"; its sheets: Sheet1"), "{e}");
+    std::fs::write(l.path("报告.pdf"), b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").unwrap();
+    let e = l.fails(&["import", "报告.pdf"], 2);
+    assert!(e.contains("报告.pdf: not a CSV or spreadsheet file"), "{e}");
+    // A Word file is a compound file, as an XLS is, but holds no workbook.
+    let mut doc = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    doc.resize(4096, 0);
+    std::fs::write(l.path("通知.doc"), doc).unwrap();
+    let e = l.fails(&["import", "通知.doc"], 2);
+    assert!(e.contains("not a CSV or spreadsheet file"), "{e}");
+    // A campaign the ledger lacks is said once, with the command to run.
+    let rows: String = (0..20).map(|i| format!("XC2023,问题{i}\n")).collect();
+    std::fs::write(l.path("xc.csv"), format!("所属专项,问题描述\n{rows}")).unwrap();
+    let e = l.fails(&["import", "xc.csv"], 2);
+    assert_eq!(e.matches("XC2023").count(), 2, "{e}");
+    assert!(e.contains("`rectify campaign new XC2023"), "{e}");
+}
