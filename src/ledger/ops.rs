@@ -336,6 +336,14 @@ impl<'a> Writer<'a> {
         store::campaign(self.conn, code)
     }
 
+    pub fn problems_by_title(&self, campaign: &str) -> Result<Vec<(String, ItemId)>> {
+        store::problems_by_title(self.conn, campaign)
+    }
+
+    pub fn measures_of(&self, problem: ItemId) -> Result<Vec<(String, ItemId)>> {
+        store::measures_of(self.conn, problem)
+    }
+
     fn record(
         &mut self,
         kind: &str,

@@ -637,6 +637,30 @@ pub fn resolve(conn: &Connection, reference: &ItemRef) -> Result<ItemId> {
     }
 }
 
+/// A campaign's problems by their text, for an import that matches an
+/// office's own sheet (no ids) against what the ledger already holds. The
+/// first problem of a text wins.
+pub fn problems_by_title(conn: &Connection, campaign: &str) -> Result<Vec<(String, ItemId)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.title, p.id FROM problem p JOIN campaign c ON c.id = p.campaign_id
+          WHERE c.code = ?1 COLLATE NOCASE ORDER BY p.id",
+    )?;
+    let rows = stmt
+        .query_map([campaign], |r| Ok((r.get(0)?, ItemId::problem(r.get(1)?))))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// A problem's measures and their text, in the order they were added.
+pub fn measures_of(conn: &Connection, problem: ItemId) -> Result<Vec<(String, ItemId)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT title, id FROM measure WHERE problem_id = ?1 ORDER BY id")?;
+    let rows = stmt
+        .query_map([problem.n], |r| Ok((r.get(0)?, ItemId::measure(r.get(1)?))))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 pub fn open_measures(conn: &Connection, problem: i64) -> Result<Vec<ItemId>> {
     let sql = format!(
         "SELECT id FROM measure WHERE problem_id = ?1 AND {} ORDER BY id",

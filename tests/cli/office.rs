@@ -217,3 +217,52 @@ fn other_files_and_missing_sheets_are_refused() {
     assert_eq!(e.matches("XC2023").count(), 2, "{e}");
     assert!(e.contains("`rectify campaign new XC2023"), "{e}");
 }
+
+#[test]
+fn importing_the_same_sheet_again_adds_nothing() {
+    let l = zt2023_campaign();
+    office_xlsx(&l.path("台账.xlsx"));
+    l.ok(&["import", "台账.xlsx", "--campaign", "ZT2023"]);
+    let before = l.dump();
+    let out = l.ok(&["import", "台账.xlsx", "--campaign", "ZT2023"]);
+    assert!(
+        out.contains("imported 0 problems and 0 measures")
+            && out.contains("3 identical rows skipped"),
+        "{out}"
+    );
+    assert_eq!(before, l.dump());
+
+    // An export without its UUID columns matches by 问题编号 and 措施编号.
+    let csv = l.ok(&["export", "--format", "csv"]);
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let keep: Vec<usize> = (0..headers.len())
+        .filter(|i| !headers[*i].contains("UUID"))
+        .collect();
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(keep.iter().map(|i| &headers[*i])).unwrap();
+    for record in reader.records() {
+        let record = record.unwrap();
+        out.write_record(keep.iter().map(|i| &record[*i])).unwrap();
+    }
+    std::fs::write(l.path("no-uuid.csv"), out.into_inner().unwrap()).unwrap();
+    let said = l.ok(&["import", "no-uuid.csv"]);
+    assert!(
+        said.contains("imported 0 problems and 0 measures")
+            && said.contains("3 identical rows skipped"),
+        "{said}"
+    );
+    assert_eq!(before, l.dump());
+
+    // A row that says something else of a known item is refused.
+    let edited = std::fs::read_to_string(l.path("no-uuid.csv"))
+        .unwrap()
+        .replace("李四", "赵六");
+    std::fs::write(l.path("edited.csv"), edited).unwrap();
+    let e = l.fails(&["import", "edited.csv"], 2);
+    assert!(
+        e.contains("\"赵六\" differs from the ledger (\"李四\")"),
+        "{e}"
+    );
+    assert_eq!(before, l.dump());
+}

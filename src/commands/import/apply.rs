@@ -60,6 +60,10 @@ pub(super) struct Import<'n> {
     text_run: (u64, String),
     /// The line and problem text where each 问题编号 first appears.
     id_first: HashMap<String, (u64, String)>,
+    /// Problems of the ledger (not of this import) that rows matched.
+    matched: std::collections::HashSet<ItemId>,
+    /// Each campaign's problems by text, as they stood before this import.
+    titles: HashMap<String, HashMap<String, ItemId>>,
     /// Campaign codes already reported missing: once per file, not per row.
     missing_campaigns: std::collections::HashSet<String>,
     errors: Vec<(Option<Place>, Error)>,
@@ -89,6 +93,8 @@ impl<'n> Import<'n> {
             text_run: (0, String::new()),
             id_first: HashMap::new(),
             missing_campaigns: std::collections::HashSet::new(),
+            matched: std::collections::HashSet::new(),
+            titles: HashMap::new(),
             errors: Vec::new(),
             problems: HashMap::new(),
             campaigns: HashMap::new(),
@@ -135,6 +141,60 @@ impl<'n> Import<'n> {
             fault,
         };
         self.fail(row.line, error.into());
+    }
+
+    /// The ledger's problem a row without a UUID names: by its 问题编号
+    /// when that is a ledger id (P3) in the row's campaign, else, in an
+    /// office's own sheet, by its text among the campaign's problems as
+    /// they stood before this import.
+    fn match_problem(
+        &mut self,
+        w: &Writer<'_>,
+        row: &Row,
+        campaign: Option<&Campaign>,
+    ) -> Result<Option<ItemId>> {
+        let Some(campaign) = campaign else {
+            return Ok(None);
+        };
+        if let Some(Ok(ItemRef::Id(id))) = row.text(Column::ProblemId).map(str::parse::<ItemRef>) {
+            if id.kind == Kind::Problem {
+                return match w.item(id) {
+                    Ok(item) if item.campaign.as_deref() == Some(campaign.code.as_str()) => {
+                        Ok(Some(id))
+                    }
+                    Ok(_) | Err(Error::NotFound { .. }) => Ok(None),
+                    Err(e) => Err(e),
+                };
+            }
+        }
+        let Some(text) = row.text(Column::Problem) else {
+            return Ok(None);
+        };
+        if !self.titles.contains_key(&campaign.code) {
+            let mut titles = HashMap::new();
+            for (title, id) in w.problems_by_title(&campaign.code)? {
+                titles.entry(title).or_insert(id);
+            }
+            self.titles.insert(campaign.code.clone(), titles);
+        }
+        Ok(self.titles[&campaign.code].get(text).copied())
+    }
+
+    /// The measure of a problem already in the ledger that a row without
+    /// a UUID names: by its 措施编号 (M7) when that is one of the
+    /// problem's, else by its text.
+    fn match_measure(&self, w: &Writer<'_>, row: &Row, problem: ItemId) -> Result<Option<ItemId>> {
+        let measures = w.measures_of(problem)?;
+        if let Some(Ok(ItemRef::Id(id))) = row.text(Column::MeasureId).map(str::parse::<ItemRef>) {
+            if measures.iter().any(|(_, m)| *m == id) {
+                return Ok(Some(id));
+            }
+        }
+        let text = row.text(Column::Measure).unwrap_or_default();
+        Ok(measures
+            .into_iter()
+            .find(|(t, _)| t == text)
+            .map(|(_, id)| id))
     }
 
     /// Which problem a row belongs to: its UUID, else its 问题编号, else
@@ -376,8 +436,11 @@ impl<'n> Import<'n> {
                         Err(Error::NotFound { .. }) => None,
                         Err(e) => return Err(e),
                     },
-                    None => None,
+                    None => self.match_problem(w, row, campaign.as_ref())?,
                 };
+                if let Some(id) = existing {
+                    self.matched.insert(id);
+                }
                 let id = match existing {
                     Some(id) => {
                         if !self.same_as_ledger(w, row, id, None, false)? {
@@ -448,6 +511,13 @@ impl<'n> Import<'n> {
                 }
                 Err(Error::NotFound { .. }) => {}
                 Err(e) => return Err(e),
+            }
+        } else if self.matched.contains(&problem) {
+            if let Some(id) = self.match_measure(w, row, problem)? {
+                if self.same_as_ledger(w, row, problem, Some(id), true)? {
+                    self.counts.skipped += 1;
+                }
+                return Ok(());
             }
         }
         let measure = w.add_measure(NewMeasure {
@@ -563,7 +633,9 @@ impl<'n> Import<'n> {
                 | Column::RaisedOn => true,
                 _ => measure_level || problem_only_row,
             };
-            let Some(value) = row.cells.get(column) else {
+            // An empty cell says nothing: the import would have filled it
+            // with a default (a raised date, a deadline, a 截至 date).
+            let Some(value) = row.cells.get(column).filter(|v| !v.is_empty()) else {
                 continue;
             };
             if !compared {
