@@ -208,6 +208,9 @@ pub enum Input {
     NotASheet {
         file: String,
     },
+    ByProblemSheet {
+        file: String,
+    },
     NoSuchSheet {
         file: String,
         sheet: String,

@@ -232,6 +232,7 @@ fn input_words(input: &Input, lang: Lang) -> (W, Args) {
             vec![("file", file.clone()), ("n", n.to_string())],
         ),
         I::NotASheet { file } => (W::ENotASheet, vec![("file", file.clone())]),
+        I::ByProblemSheet { file } => (W::EByProblemSheet, vec![("file", file.clone())]),
         I::NoSuchSheet {
             file,
             sheet,

@@ -180,6 +180,7 @@ catalogue! {
     CRaisedOn: "raised_on", "提出时间";
     CMeasureId: "measure_id", "措施编号";
     CMeasure: "measure", "整改措施";
+    CMeasuresListed: "measures (listed)", "整改措施（汇总）";
     CLeader: "leader", "责任领导";
     CDepartment: "department", "责任部门";
     COwner: "owner", "责任人";
@@ -294,6 +295,8 @@ catalogue! {
     // Error messages and hints.
     ENotFound: "{what} not found", "未找到 {what}";
     ECampaignNotFound: "campaign {code} not found", "未找到专项 {code}";
+    EByProblemSheet: "{file}: this sheet lists measures per problem for reading; export with the default layout to re-import",
+        "{file}：该表按问题汇总列出整改措施，仅供阅读；请用默认格式导出后再导入";
     ENotASheet: "{file}: not a CSV or spreadsheet file", "{file}：不是 CSV 文件或电子表格";
     ENoSuchSheet: "{file} has no sheet {sheet}; its sheets: {sheets}", "{file} 中没有工作表 {sheet}；其工作表为：{sheets}";
     ENoHeader: "{file}: no header row in the first {rows} rows: none names a problem or measure column beside another known column",
@@ -309,6 +312,14 @@ catalogue! {
         "{file}:{line}：问题编号 {id} 的问题描述与第 {first} 行不同";
     SaidDatedDone: "{n} rows marked done had no completion date; they were dated {on}",
         "{n} 行标为完成但没有完成时间，按 {on} 记";
+    SaidReadHeader: "header: row {line}", "表头：第 {line} 行";
+    SaidReadHeaders: "header: rows {line} and {next}", "表头：第 {line} 行和第 {next} 行";
+    SaidReadColumn: "  column {col} {header} -> {field}", "  第 {col} 列 {header} → {field}";
+    SaidReadIgnored: "(blank, ignored)", "（空白，不读取）";
+    SaidReadAbove: "rows above the header, passed over: {lines}", "表头以上跳过的行：{lines}";
+    SaidReadAsOf: "as of {on}, from the rows above the header", "截至日期：{on}（取自表头以上）";
+    SaidReadHeading: "row {line} {text}: a heading; the rows below are {scope}", "第 {line} 行 {text}：标题行，以下各行问题类型为{scope}";
+    SaidReadNoScope: "as they say", "各行自填";
     SaidBlankColumn: "(blank)", "（空白列）";
     ENoCampaign: "the ledger has no campaign yet", "台账中还没有专项";
     ECampaignDaysCorrupt: "campaign length {stored} days is out of range (1 to {max})",

@@ -92,14 +92,15 @@ pub struct LedgerBook {
 }
 
 impl LedgerBook {
-    pub fn new(headers: Lang, lang: Lang) -> Result<Self> {
+    /// `header` names each column in the header row.
+    pub fn new(header_of: impl Fn(Column) -> &'static str, lang: Lang) -> Result<Self> {
         let mut workbook = Workbook::new();
         let formats = Formats::new();
         let sheet = workbook.add_worksheet_with_constant_memory();
         sheet.set_name(lang.t(W::SheetLedger)).map_err(xlsx)?;
         let mut widths = Vec::with_capacity(COLUMNS.len());
         for (col, column) in COLUMNS.iter().enumerate() {
-            let header = column.header(headers);
+            let header = header_of(*column);
             sheet
                 .write_string_with_format(0, col as u16, header, &formats.header)
                 .map_err(xlsx)?;

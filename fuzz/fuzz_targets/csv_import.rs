@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rectify::commands::import::{import, Source};
+use rectify::commands::import::{import, Options, SheetReader, Source};
 use rectify::ledger::{verify::verify, Ledger, Stamp};
 
 fuzz_target!(|data: &[u8]| {
@@ -14,8 +14,8 @@ fuzz_target!(|data: &[u8]| {
         actor: "fuzz".into(),
     };
     let source = Source::from_bytes(data, "fuzz.csv").expect("temp file");
-    if let Ok(sheet) = source.prepare() {
-        let _ = import(&mut ledger, &stamp, sheet, None, true, false);
+    if let Ok(mut sheet) = SheetReader::prepare(source, &Options::default()) {
+        let _ = import(&mut ledger, &stamp, &mut sheet, None, true, false);
     }
     let report = verify(&ledger, &Default::default()).expect("verify runs");
     assert!(report.ok(), "history and tables disagree after an import");

@@ -9,7 +9,7 @@ use crate::error::{Error, Input, Result};
 use crate::ledger::{Ledger, SheetRow};
 use crate::progress::Progress;
 use crate::report;
-use crate::words::Lang;
+use crate::words::{Lang, W};
 use crate::xlsxio::LedgerBook;
 
 pub fn run(args: ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
@@ -41,13 +41,23 @@ pub fn run(args: ExportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     Ok(0)
 }
 
+/// A column's header. Listed per problem, the measures column gets a name
+/// of its own: the import knows it and refuses the sheet, whose measures
+/// are one cell of text, rather than read them as one measure.
+fn header_of(column: Column, lang: Lang, by: SheetLayout) -> &'static str {
+    match (column, by) {
+        (Column::Measure, SheetLayout::Problem) => lang.t(W::CMeasuresListed),
+        _ => column.header(lang),
+    }
+}
+
 fn xlsx_book(
     ledger: &Ledger,
     args: &ExportArgs,
     ctx: &Context,
     headers: Lang,
 ) -> Result<LedgerBook> {
-    let mut book = LedgerBook::new(headers, ctx.lang)?;
+    let mut book = LedgerBook::new(|c| header_of(c, headers, args.by), ctx.lang)?;
     each_row(ledger, args, ctx, |seq, cells| {
         book.add_row(&cells.to_vec(seq, ctx.today(), ctx.lang))
     })?;
@@ -70,7 +80,7 @@ fn write_sheet(
     match args.format {
         ExportFormat::Csv => {
             let mut w = csvio::writer(&mut *out, !args.no_bom)?;
-            w.write_record(COLUMNS.iter().map(|c| c.header(headers)))
+            w.write_record(COLUMNS.iter().map(|c| header_of(*c, headers, args.by)))
                 .map_err(csv_io)?;
             let (today, lang) = (ctx.today(), ctx.lang);
             each_row(ledger, args, ctx, |seq, cells| {

@@ -266,3 +266,48 @@ fn importing_the_same_sheet_again_adds_nothing() {
     );
     assert_eq!(before, l.dump());
 }
+
+#[test]
+fn a_sheet_listed_per_problem_is_refused_not_misread() {
+    let l = zt2023_campaign();
+    office_xlsx(&l.path("台账.xlsx"));
+    l.ok(&["import", "台账.xlsx", "--campaign", "ZT2023"]);
+    let before = l.dump();
+    for lang in ["zh", "en"] {
+        let sheet = l.ok(&["export", "--by", "problem", "--headers", lang]);
+        std::fs::write(l.path("by-problem.csv"), sheet).unwrap();
+        let e = l.fails(&["import", "by-problem.csv"], 2);
+        assert!(e.contains("lists measures per problem for reading"), "{e}");
+    }
+    assert_eq!(before, l.dump());
+}
+
+#[test]
+fn a_dry_run_shows_how_the_sheet_was_read() {
+    let l = zt2023_campaign();
+    office_xlsx(&l.path("台账.xlsx"));
+    let before = l.dump();
+    let mut cmd = l.command(&["import", "台账.xlsx", "--campaign", "ZT2023", "--dry-run"]);
+    cmd.env("RECTIFY_LANG", "zh");
+    let run = l.run_cmd(cmd, &["import", "--dry-run"]);
+    assert_eq!(run.code, Some(0), "{run}");
+    for line in [
+        "表头：第 3 行和第 4 行",
+        "  第 A 列 \"序号\" → 序号",
+        "  第 B 列 \"存在问题\" → 问题描述",
+        "  第 E 列 \"具体责任人\" → 责任人",
+        "  第 F 列 \"完成\\n时限\" → 整改时限",
+        "  第 H 列 \"是否完成\" → 状态",
+        "表头以上跳过的行：1, 2",
+        "截至日期：2023-06-30（取自表头以上）",
+        "第 5 行 一、班子问题：标题行，以下各行问题类型为班子",
+        "第 8 行 二、个人问题：标题行，以下各行问题类型为个人",
+    ] {
+        assert!(
+            run.stdout.lines().any(|l| l == line),
+            "{line:?} missing\n{run}"
+        );
+    }
+    assert!(run.stdout.contains("导入问题2个、整改措施3项"), "{run}");
+    assert_eq!(before, l.dump());
+}

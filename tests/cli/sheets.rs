@@ -180,8 +180,11 @@ fn dry_run_and_unknown_columns() {
     std::fs::write(&file, "problem,measure\n问题,措施\n").unwrap();
     let before = l.dump();
     let out = l.ok(&["import", file.to_str().unwrap(), "--dry-run"]);
+    // How the sheet was read, then what would be added.
+    assert!(out.starts_with("header: row 1\n"), "{out}");
+    assert!(out.contains("  column B \"measure\" -> measure\n"), "{out}");
     assert!(
-        out.starts_with("dry run: would import 1 problems and 1 measures"),
+        out.contains("\ndry run: would import 1 problems and 1 measures"),
         "{out}"
     );
     assert_eq!(before, l.dump());

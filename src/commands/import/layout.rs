@@ -12,8 +12,9 @@ use super::source::{Format, RawRow, Rows, Source};
 use crate::csvio::{clean_cell, Column};
 use crate::dates::parse_date;
 use crate::error::{Error, Input, Result};
-use crate::header_names::column_of;
+use crate::header_names::{column_of, normalized};
 use crate::ledger::model::Scope;
+use crate::words::W;
 
 /// How many rows from the top may hold the header.
 const HEADER_SEARCH: usize = 10;
@@ -81,6 +82,21 @@ pub struct SheetReader {
     fill_down: bool,
     /// The problem columns of the last row that named a problem.
     last_problem: Option<Vec<(Column, String)>>,
+    /// How the sheet was read, for `--dry-run` to show.
+    pub read: HowRead,
+}
+
+/// How a sheet was read: what `import --dry-run` shows before its counts.
+#[derive(Debug, Default)]
+pub struct HowRead {
+    /// The header row, and the second header row below it if any.
+    pub header_lines: (u64, Option<u64>),
+    /// Each column's header as read, and the field it holds.
+    pub columns: Vec<(String, Option<Column>)>,
+    /// Rows above the header that were passed over (a title, 填报单位).
+    pub above: Vec<u64>,
+    /// Heading rows, and the scope each gave the rows below it.
+    pub headings: Vec<(u64, String, Option<Scope>)>,
 }
 
 impl SheetReader {
@@ -110,7 +126,13 @@ impl SheetReader {
             .iter()
             .flat_map(|r| r.cells.iter())
             .find_map(|cell| as_of_in(cell));
+        let above: Vec<u64> = top[..at]
+            .iter()
+            .filter(|r| !r.is_blank())
+            .map(|r| r.line)
+            .collect();
         let header = top.swap_remove(at);
+        let mut header_lines = (header.line, None);
         if header.cells.len() > MAX_COLUMNS {
             return Err(Input::TooManyColumns {
                 file: name,
@@ -124,6 +146,7 @@ impl SheetReader {
         if let Some(next) = rows.next_row() {
             let next = next?;
             if is_second_header(&next, &options.map) {
+                header_lines.1 = Some(next.line);
                 for (i, lower) in next.cells.iter().enumerate() {
                     if column_of(lower, &options.map).is_some() {
                         if i >= names.len() {
@@ -137,6 +160,11 @@ impl SheetReader {
             }
         }
         let (columns, headers) = columns_of(&names, &name, &options.map)?;
+        let read_as = names
+            .iter()
+            .map(|n| n.trim().to_string())
+            .zip(columns.iter().copied())
+            .collect();
         Ok(SheetReader {
             name,
             format,
@@ -146,6 +174,12 @@ impl SheetReader {
             rows,
             pending,
             heading_scope: None,
+            read: HowRead {
+                header_lines,
+                columns: read_as,
+                above,
+                headings: Vec::new(),
+            },
             fill_down: options.fill_down,
             last_problem: None,
         })
@@ -179,6 +213,9 @@ impl SheetReader {
             }
             if let Some(scope) = heading(&raw) {
                 self.heading_scope = scope;
+                let text = raw.cells.iter().find(|c| !c.trim().is_empty());
+                let text = text.map(|t| t.trim().to_string()).unwrap_or_default();
+                self.read.headings.push((raw.line, text, scope));
                 continue;
             }
             return Some(Ok(self.shape(raw)));
@@ -259,6 +296,12 @@ fn columns_of(names: &[String], file: &str, map: &[(String, Column)]) -> Result<
     let mut headers = HashMap::new();
     let mut unknown = Vec::new();
     for name in names {
+        if is_listed_measures(name) {
+            return Err(Input::ByProblemSheet {
+                file: file.to_string(),
+            }
+            .into());
+        }
         let column = column_of(name, map);
         match column {
             Some(c) if headers.contains_key(&c) => {
@@ -290,6 +333,13 @@ fn columns_of(names: &[String], file: &str, map: &[(String, Column)]) -> Result<
         .into());
     }
     Ok((columns, headers))
+}
+
+/// The header `export --by problem` gives its measures column.
+fn is_listed_measures(header: &str) -> bool {
+    let h = normalized(header);
+    let w = W::CMeasuresListed;
+    !h.is_empty() && (h == normalized(w.en()) || h == normalized(w.zh()))
 }
 
 /// A row whose only cell is a heading (一、班子问题, （二）…): the scope it

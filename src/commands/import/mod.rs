@@ -25,7 +25,7 @@ use crate::error::{Input, Result};
 use crate::header_names::parse_map;
 use crate::ledger::{Ledger, OpenMode, Stamp, Writer};
 use crate::progress::Progress;
-use crate::words::{say, W};
+use crate::words::{say, Lang, W};
 
 pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     // The encoding and the header are checked before the ledger is opened,
@@ -44,7 +44,7 @@ pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         map,
         fill_down: args.fill_down,
     };
-    let sheet = SheetReader::prepare(Source::open(&args.file)?, &options)?;
+    let mut sheet = SheetReader::prepare(Source::open(&args.file)?, &options)?;
     let (name, encoding) = (sheet.name.clone(), sheet.format);
     let mut ledger = if args.dry_run && !ctx.db.exists() {
         // Rehearse against an empty ledger rather than create a file.
@@ -60,11 +60,16 @@ pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let counts = import(
         &mut ledger,
         &ctx.stamp,
-        sheet,
+        &mut sheet,
         args.campaign.as_deref(),
         !args.dry_run,
         ctx.progress,
-    )?;
+    );
+    if args.dry_run {
+        // How the sheet was read comes first, even when its rows fail.
+        show_how_read(out, &sheet, ctx.lang)?;
+    }
+    let counts = counts?;
     let word = if args.dry_run {
         W::SaidWouldImport
     } else {
@@ -97,7 +102,7 @@ pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
 pub fn import(
     ledger: &mut Ledger,
     stamp: &Stamp,
-    mut sheet: SheetReader,
+    sheet: &mut SheetReader,
     campaign: Option<&str>,
     commit: bool,
     show_progress: bool,
@@ -105,15 +110,81 @@ pub fn import(
     let name = sheet.name.clone();
     let run = |w: &mut Writer<'_>| {
         w.set_via(&format!("import:{name}"));
-        let mut import = apply::Import::new(&sheet, campaign, w.today());
+        let mut import = apply::Import::new(sheet, campaign, w.today());
         let mut progress = Progress::rows(show_progress, "import");
-        import.apply(w, &mut sheet, &mut progress)
+        import.apply(w, sheet, &mut progress)
     };
     if commit {
         ledger.write(stamp, run)
     } else {
         ledger.rehearse(stamp, run)
     }
+}
+
+/// `--dry-run`'s account of the layout: the header, each column's field,
+/// the rows passed over, and the scopes heading rows gave.
+fn show_how_read(out: &mut dyn Write, sheet: &SheetReader, lang: Lang) -> Result<()> {
+    let read = &sheet.read;
+    let (line, second) = read.header_lines;
+    let word = match second {
+        Some(_) => W::SaidReadHeaders,
+        None => W::SaidReadHeader,
+    };
+    let lines = [
+        ("line", line.to_string()),
+        ("next", second.unwrap_or_default().to_string()),
+    ];
+    writeln!(out, "{}", say(lang, word, &lines))?;
+    for (i, (header, column)) in read.columns.iter().enumerate() {
+        let field = match column {
+            Some(c) => c.header(lang).to_string(),
+            None => lang.t(W::SaidReadIgnored).to_string(),
+        };
+        let args = [
+            ("col", column_letters(i)),
+            ("header", format!("{header:?}")),
+            ("field", field),
+        ];
+        writeln!(out, "{}", say(lang, W::SaidReadColumn, &args))?;
+    }
+    if !read.above.is_empty() {
+        let lines: Vec<String> = read.above.iter().map(u64::to_string).collect();
+        let args = [("lines", lines.join(", "))];
+        writeln!(out, "{}", say(lang, W::SaidReadAbove, &args))?;
+    }
+    if let Some(on) = sheet.as_of {
+        writeln!(
+            out,
+            "{}",
+            say(lang, W::SaidReadAsOf, &[("on", on.to_string())])
+        )?;
+    }
+    for (line, text, scope) in &read.headings {
+        let scope = match scope {
+            Some(s) => s.word(lang).to_string(),
+            None => lang.t(W::SaidReadNoScope).to_string(),
+        };
+        let args = [
+            ("line", line.to_string()),
+            ("text", text.clone()),
+            ("scope", scope),
+        ];
+        writeln!(out, "{}", say(lang, W::SaidReadHeading, &args))?;
+    }
+    Ok(())
+}
+
+/// A spreadsheet's name for a column: A, B, … Z, AA, AB, …
+fn column_letters(mut i: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(char::from(b'A' + (i % 26) as u8));
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    letters.iter().rev().collect()
 }
 
 #[derive(Default)]
