@@ -36,8 +36,12 @@ CREATE TABLE problem (
     close_note   TEXT NOT NULL DEFAULT '',
     evidence     TEXT NOT NULL DEFAULT '',
     progress     TEXT NOT NULL DEFAULT '',
-    recorded_at  TEXT NOT NULL
+    recorded_at  TEXT NOT NULL,
+    extra        TEXT NOT NULL DEFAULT ''
 );
+-- extra (schema version 4): the columns of an office's sheet that rectify
+-- has no field for (联系电话, 问题类别 …), kept so nothing typed is lost: a
+-- JSON object of header to text, keys sorted, or '' when there are none.
 CREATE INDEX problem_by_campaign ON problem (campaign_id);
 CREATE INDEX problem_by_due ON problem (status, due_current);
 
@@ -58,7 +62,8 @@ CREATE TABLE measure (
     evidence     TEXT NOT NULL DEFAULT '',
     progress     TEXT NOT NULL DEFAULT '',
     recorded_at  TEXT NOT NULL,
-    settled_on   TEXT
+    settled_on   TEXT,
+    extra        TEXT NOT NULL DEFAULT ''
 );
 -- measure.settled_on (schema version 2) is derived from the history, never
 -- from a payload: the latest effective date among the measure's add,

@@ -183,10 +183,6 @@ pub enum Input {
         file: String,
         header: String,
     },
-    UnknownColumns {
-        file: String,
-        columns: Vec<String>,
-    },
     NoProblemColumn {
         file: String,
     },

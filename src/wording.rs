@@ -185,25 +185,6 @@ fn input_words(input: &Input, lang: Lang) -> (W, Args) {
             W::EColumnTwice,
             vec![("file", file.clone()), ("header", quoted(header))],
         ),
-        I::UnknownColumns { file, columns } => {
-            const SHOWN: usize = 10;
-            let mut named: Vec<String> = columns
-                .iter()
-                .take(SHOWN)
-                .map(|c| match c.as_str() {
-                    "" => lang.t(W::SaidBlankColumn).to_string(),
-                    c => quoted(c),
-                })
-                .collect();
-            if columns.len() > SHOWN {
-                named.push(format!("… (+{})", columns.len() - SHOWN));
-            }
-            let columns = named;
-            (
-                W::EUnknownColumns,
-                vec![("file", file.clone()), ("columns", columns.join(", "))],
-            )
-        }
         I::NoProblemColumn { file } => (W::ENoProblemColumn, vec![("file", file.clone())]),
         I::CsvUnequal {
             file,
@@ -323,8 +304,7 @@ fn input_hint(input: &Input) -> Option<W> {
         I::NotADirectory { .. } => W::HintMkdirMan,
         I::TooManyRows { .. } => W::HintTooManyRows,
         I::MixedEncoding { .. } => W::HintMixedEncoding,
-        I::UnknownColumns { .. } => W::HintHeaders,
-        I::NoHeader { .. } => W::HintNoHeader,
+        I::NoHeader { .. } | I::NoProblemColumn { .. } => W::HintNoHeader,
         I::BadMap { .. } => W::HintMap,
         _ => return None,
     })

@@ -315,12 +315,13 @@ catalogue! {
     SaidReadHeader: "header: row {line}", "表头：第 {line} 行";
     SaidReadHeaders: "header: rows {line} and {next}", "表头：第 {line} 行和第 {next} 行";
     SaidReadColumn: "  column {col} {header} -> {field}", "  第 {col} 列 {header} → {field}";
+    SaidReadExtra: "(kept as an extra field)", "（作为附加字段保留）";
+    SaidKeptExtra: "columns kept as extra fields: {columns}", "作为附加字段保留的列：{columns}";
     SaidReadIgnored: "(blank, ignored)", "（空白，不读取）";
     SaidReadAbove: "rows above the header, passed over: {lines}", "表头以上跳过的行：{lines}";
     SaidReadAsOf: "as of {on}, from the rows above the header", "截至日期：{on}（取自表头以上）";
     SaidReadHeading: "row {line} {text}: a heading; the rows below are {scope}", "第 {line} 行 {text}：标题行，以下各行问题类型为{scope}";
     SaidReadNoScope: "as they say", "各行自填";
-    SaidBlankColumn: "(blank)", "（空白列）";
     ENoCampaign: "the ledger has no campaign yet", "台账中还没有专项";
     ECampaignDaysCorrupt: "campaign length {stored} days is out of range (1 to {max})",
         "专项期限 {stored} 天超出范围（1 至 {max}）";
@@ -419,9 +420,6 @@ catalogue! {
         "{header}：{value} 与台账中的 {ledger} 不同，而该{what}已在台账中；导入不会修改已有事项";
     EHeaderUnreadable: "{file}: cannot read the header row: {why}", "{file}：无法读取表头：{why}";
     EColumnTwice: "{file}: column {header} appears twice", "{file}：列 {header} 出现了两次";
-    EUnknownColumns: "{file}: unknown columns: {columns}", "{file}：无法识别的列：{columns}";
-    HintHeaders: "headers are those of `rectify export` or an office's usual names (存在问题, 责任单位, 完成时限 …); name another with --map '表头=字段'",
-        "表头可以是 `rectify export` 的表头或各单位常用的名称（存在问题、责任单位、完成时限……）；其他表头可用 --map '表头=字段' 指明";
     ENoProblemColumn: "{file}: no 问题描述 (problem) column: it is the one column an import needs",
         "{file}：缺少“问题描述”列，导入至少需要这一列";
     ECsvUnequal: "{file}:{line}: malformed CSV: {n} fields where the header has {header}",

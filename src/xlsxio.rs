@@ -92,8 +92,13 @@ pub struct LedgerBook {
 }
 
 impl LedgerBook {
-    /// `header` names each column in the header row.
-    pub fn new(header_of: impl Fn(Column) -> &'static str, lang: Lang) -> Result<Self> {
+    /// `header_of` names each column in the header row; `extra` are the
+    /// extra fields' headers, after the known columns.
+    pub fn new(
+        header_of: impl Fn(Column) -> &'static str,
+        extra: &[String],
+        lang: Lang,
+    ) -> Result<Self> {
         let mut workbook = Workbook::new();
         let formats = Formats::new();
         let sheet = workbook.add_worksheet_with_constant_memory();
@@ -105,6 +110,13 @@ impl LedgerBook {
                 .write_string_with_format(0, col as u16, header, &formats.header)
                 .map_err(xlsx)?;
             // Room for the autofilter's drop-down button.
+            widths.push(width_of(header) + 3);
+        }
+        for (i, header) in extra.iter().enumerate() {
+            let col = (COLUMNS.len() + i) as u16;
+            sheet
+                .write_string_with_format(0, col, header, &formats.header)
+                .map_err(xlsx)?;
             widths.push(width_of(header) + 3);
         }
         Ok(LedgerBook {
@@ -123,7 +135,8 @@ impl LedgerBook {
             .expect("ledger sheet")
     }
 
-    /// One row of cells in `COLUMNS` order, as `csvio::sheet_cells` gives it.
+    /// One row of cells in `COLUMNS` order, as `csvio::sheet_cells` gives
+    /// it, then the extra fields' cells.
     pub fn add_row(&mut self, cells: &[String]) -> Result<()> {
         if self.rows == MAX_DATA_ROWS {
             return Err(Input::TooManyRows { max: MAX_DATA_ROWS }.into());
@@ -163,6 +176,17 @@ impl LedgerBook {
                         sheet.write_string_with_format(row, col, value, &format)
                     }
                 }
+            };
+            written.map_err(xlsx)?;
+        }
+        let text = self.formats.get(CellKind::Text, overdue).clone();
+        for (i, value) in cells.iter().enumerate().skip(COLUMNS.len()) {
+            self.widths[i] = self.widths[i].max(width_of(value));
+            let sheet = self.ledger_sheet();
+            let written = if value.is_empty() {
+                sheet.write_blank(row, i as u16, &text)
+            } else {
+                sheet.write_string_with_format(row, i as u16, value, &text)
             };
             written.map_err(xlsx)?;
         }
@@ -221,8 +245,8 @@ impl LedgerBook {
 
     pub fn save<Out: Write + Seek + Send>(mut self, out: Out) -> Result<()> {
         let last_row = self.rows;
-        let last_col = COLUMNS.len() as u16 - 1;
         let widths = std::mem::take(&mut self.widths);
+        let last_col = widths.len() as u16 - 1;
         let sheet = self.ledger_sheet();
         for (col, w) in widths.iter().enumerate() {
             sheet

@@ -43,6 +43,7 @@ pub fn run(cmd: AddCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
                     },
                     raised,
                     measures,
+                    extra: Default::default(),
                 })
             })?;
             match format {
@@ -75,6 +76,7 @@ pub fn run(cmd: AddCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
                         due,
                     },
                     raised,
+                    extra: Default::default(),
                 })?;
                 Ok((problem, id))
             })?;

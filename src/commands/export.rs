@@ -57,9 +57,12 @@ fn xlsx_book(
     ctx: &Context,
     headers: Lang,
 ) -> Result<LedgerBook> {
-    let mut book = LedgerBook::new(|c| header_of(c, headers, args.by), ctx.lang)?;
+    let extra = ledger.extra_headers()?;
+    let mut book = LedgerBook::new(|c| header_of(c, headers, args.by), &extra, ctx.lang)?;
     each_row(ledger, args, ctx, |seq, cells| {
-        book.add_row(&cells.to_vec(seq, ctx.today(), ctx.lang))
+        let mut row = cells.to_vec(seq, ctx.today(), ctx.lang);
+        row.extend(cells.extra_cells(&extra));
+        book.add_row(&row)
     })?;
     if let Some(code) = &args.filter.campaign {
         let campaign = ledger.campaign(code)?;
@@ -80,7 +83,9 @@ fn write_sheet(
     match args.format {
         ExportFormat::Csv => {
             let mut w = csvio::writer(&mut *out, !args.no_bom)?;
-            w.write_record(COLUMNS.iter().map(|c| header_of(*c, headers, args.by)))
+            let extra = ledger.extra_headers()?;
+            let known = COLUMNS.iter().map(|c| header_of(*c, headers, args.by));
+            w.write_record(known.chain(extra.iter().map(String::as_str)))
                 .map_err(csv_io)?;
             let (today, lang) = (ctx.today(), ctx.lang);
             each_row(ledger, args, ctx, |seq, cells| {
@@ -100,6 +105,10 @@ fn write_sheet(
                     };
                     w.write_field(text.as_bytes()).map_err(csv_io)?;
                 }
+                for value in cells.extra_cells(&extra) {
+                    w.write_field(csvio::defuse(&value).as_bytes())
+                        .map_err(csv_io)?;
+                }
                 w.write_record(None::<&[u8]>).map_err(csv_io)
             })?;
             w.flush()?;
@@ -116,13 +125,19 @@ fn write_sheet(
             writeln!(out, "[")?;
             let mut seq = 0;
             each_row(ledger, args, ctx, |n, cells| {
+                let extra = cells.extra();
                 let cells = cells.to_vec(n, ctx.today(), ctx.lang);
                 seq += 1;
-                let object: serde_json::Map<String, serde_json::Value> = COLUMNS
+                let mut object: serde_json::Map<String, serde_json::Value> = COLUMNS
                     .iter()
                     .zip(cells)
                     .map(|(c, v)| (c.header(Lang::En).to_string(), v.into()))
                     .collect();
+                // JSON keys stay English: an office's own headers go under
+                // `extra`.
+                if !extra.is_empty() {
+                    object.insert("extra".into(), serde_json::json!(extra));
+                }
                 if seq > 1 {
                     writeln!(out, ",")?;
                 }
@@ -163,6 +178,33 @@ impl Cells<'_> {
             Cells::Sheet(row) => csvio::sheet_cell(row, c, today, lang),
             Cells::Built(cells) => Cow::Borrowed(&cells[at]),
         }
+    }
+
+    /// The row's extra fields: the problem's, and the measure's over them.
+    fn extra(&self) -> crate::ledger::Extra {
+        match self {
+            Cells::Sheet(row) => {
+                let mut fields = row.problem.extra_fields();
+                if let Some(m) = &row.measure {
+                    fields.extend(m.extra_fields());
+                }
+                fields
+            }
+            Cells::Built(_) => crate::ledger::Extra::new(),
+        }
+    }
+
+    /// The cells under `headers`, the ledger's extra fields; none are
+    /// looked up when it has none.
+    fn extra_cells(&self, headers: &[String]) -> Vec<String> {
+        if headers.is_empty() {
+            return Vec::new();
+        }
+        let fields = self.extra();
+        headers
+            .iter()
+            .map(|h| fields.get(h).cloned().unwrap_or_default())
+            .collect()
     }
 
     fn to_vec(&self, seq: u64, today: chrono::NaiveDate, lang: Lang) -> Vec<String> {

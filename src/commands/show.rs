@@ -53,11 +53,13 @@ pub fn run(args: ShowArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             .collect();
         rows.push((W::HBlocking, blocking.join(", ")));
     }
-    let rows = rows
+    let mut rows: Vec<(String, String)> = rows
         .into_iter()
         .filter(|(_, value)| !value.is_empty())
         .map(|(label, value)| (lang.t(label).to_string(), value))
         .collect();
+    // The office's own columns, under its own headers.
+    rows.extend(item.extra_fields());
     output::print_table(out, &output::key_value_table(rows))?;
     if id.kind == Kind::Problem {
         writeln!(out, "\n{} ({})", lang.t(W::HMeasuresOf), measures.len())?;

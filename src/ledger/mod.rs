@@ -16,15 +16,15 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::error::{classify_sqlite, Access, Error, Result};
 
 pub use ops::{
-    clean_text, is_bidi_control, AssignFields, CloseRequest, NewCampaign, NewMeasure, NewProblem,
-    ProblemDefaults, Writer, MAX_CAMPAIGN_DAYS,
+    clean_text, is_bidi_control, AssignFields, CloseRequest, Extra, NewCampaign, NewMeasure,
+    NewProblem, ProblemDefaults, Writer, MAX_CAMPAIGN_DAYS,
 };
 pub use store::{Detail, ItemFilter, SheetRow, EVENT_COLUMNS};
 
 use model::{Campaign, Event, Item, ItemId, ItemRef};
 
 pub const SCHEMA: &str = include_str!("../../schema.sql");
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 /// `PRAGMA application_id`: "RECT". Tells a rectify ledger from any other
 /// SQLite file a user might point `--db` at.
 pub const APPLICATION_ID: i64 = 0x5245_4354;
@@ -33,7 +33,11 @@ const BUSY_TIMEOUT_MS: u64 = 5_000;
 /// The upgrades, as taskchampion lists them: (the version a step upgrades
 /// from, the step). A ledger at version N runs every step from N on.
 type Migration = fn(&mut Ledger) -> Result<()>;
-const MIGRATIONS: &[(i64, Migration)] = &[(1, Ledger::upgrade_from_1), (2, Ledger::upgrade_from_2)];
+const MIGRATIONS: &[(i64, Migration)] = &[
+    (1, Ledger::upgrade_from_1),
+    (2, Ledger::upgrade_from_2),
+    (3, Ledger::upgrade_from_3),
+];
 
 /// Whether opening may create the file. Commands that only read, or only
 /// change existing items, must not turn a typo'd path into an empty ledger.
@@ -331,6 +335,23 @@ impl Ledger {
         })
     }
 
+    /// Schema 3 to 4: the `extra` column on problems and measures, empty
+    /// for every item a schema 3 ledger holds, as its history says.
+    fn upgrade_from_3(&mut self) -> Result<()> {
+        self.in_immediate(true, |tx| {
+            let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version != 3 {
+                return Ok(());
+            }
+            tx.execute_batch(
+                "ALTER TABLE problem ADD COLUMN extra TEXT NOT NULL DEFAULT '';
+                 ALTER TABLE measure ADD COLUMN extra TEXT NOT NULL DEFAULT '';",
+            )?;
+            tx.pragma_update(None, "user_version", 4)?;
+            Ok(())
+        })
+    }
+
     /// Run `work` in one `BEGIN IMMEDIATE` transaction, committed only
     /// when `commit` is set and `work` succeeds; otherwise rolled back.
     fn in_immediate<T>(
@@ -446,6 +467,11 @@ impl Ledger {
 
     pub fn campaigns(&self) -> Result<Vec<Campaign>> {
         store::campaigns(&self.conn)
+    }
+
+    /// Every extra field's header in the ledger, sorted.
+    pub fn extra_headers(&self) -> Result<Vec<String>> {
+        store::extra_headers(&self.conn)
     }
 
     pub fn campaign(&self, code: &str) -> Result<Campaign> {

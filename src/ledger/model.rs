@@ -290,9 +290,27 @@ pub struct Item {
     pub evidence: String,
     pub progress: String,
     pub recorded_at: String,
+    /// A sheet's columns rectify has no field for, as stored (a JSON
+    /// object, or ''); in JSON, an `extra` object, left out when empty.
+    #[serde(
+        skip_serializing_if = "String::is_empty",
+        serialize_with = "extra_object"
+    )]
+    pub extra: String,
+}
+
+fn extra_object<S: serde::Serializer>(extra: &str, s: S) -> Result<S::Ok, S::Error> {
+    let fields: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(extra).unwrap_or_default();
+    serde::Serialize::serialize(&fields, s)
 }
 
 impl Item {
+    /// The extra fields by header.
+    pub fn extra_fields(&self) -> std::collections::BTreeMap<String, String> {
+        serde_json::from_str(&self.extra).unwrap_or_default()
+    }
+
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         super::rules::is_overdue(self.status, self.due_current, today)
     }

@@ -52,6 +52,7 @@ pub const PROBLEM_COLUMNS: &[&str] = &[
     "evidence",
     "progress",
     "recorded_at",
+    "extra",
 ];
 pub const MEASURE_COLUMNS: &[&str] = &[
     "id",
@@ -70,6 +71,7 @@ pub const MEASURE_COLUMNS: &[&str] = &[
     "evidence",
     "progress",
     "recorded_at",
+    "extra",
 ];
 
 /// The actions that move a measure's state or deadline, which `settled_on`
@@ -259,6 +261,17 @@ pub struct NewProblem {
     pub assignee: ProblemDefaults,
     pub raised: Option<NaiveDate>,
     pub measures: Vec<String>,
+    /// A sheet's columns rectify has no field for: header → text.
+    pub extra: Extra,
+}
+
+/// Fields an office's sheet has and rectify has not, by header.
+pub type Extra = std::collections::BTreeMap<String, String>;
+
+/// The stored form of extra fields: a JSON object with sorted keys, or ''
+/// for none (so an item without any is written as before schema 4).
+fn extra_json(extra: &Extra) -> Option<String> {
+    (!extra.is_empty()).then(|| serde_json::to_string(extra).unwrap_or_default())
 }
 
 #[derive(Default)]
@@ -268,6 +281,7 @@ pub struct NewMeasure {
     pub title: String,
     pub assignee: ProblemDefaults,
     pub raised: Option<NaiveDate>,
+    pub extra: Extra,
 }
 
 impl Default for ItemId {
@@ -571,7 +585,10 @@ impl<'a> Writer<'a> {
             "department": department,
             "owner": owner,
         });
-        let row = self.as_new(row, raised, due);
+        let mut row = self.as_new(row, raised, due);
+        if let Some(extra) = extra_json(&p.extra) {
+            row.insert("extra".into(), extra.into());
+        }
         insert_row(self.conn, "problem", &row)?;
         let problem = ItemId::problem(id);
         self.record(
@@ -591,6 +608,7 @@ impl<'a> Writer<'a> {
                 title,
                 assignee: ProblemDefaults::default(),
                 raised: Some(raised),
+                extra: Extra::new(),
             })?);
         }
         Ok(ids)
@@ -653,7 +671,10 @@ impl<'a> Writer<'a> {
             "department": inherit(m.assignee.department.as_deref(), W::FDepartment, &problem.department)?,
             "owner": inherit(m.assignee.owner.as_deref(), W::FOwner, &problem.owner)?,
         });
-        let row = self.as_new(row, raised, due);
+        let mut row = self.as_new(row, raised, due);
+        if let Some(extra) = extra_json(&m.extra) {
+            row.insert("extra".into(), extra.into());
+        }
         insert_row(self.conn, "measure", &row)?;
         let measure = ItemId::measure(id);
         self.record(

@@ -40,9 +40,10 @@ enum Field {
     Evidence,
     Progress,
     RecordedAt,
+    Extra,
 }
 
-const FIELDS: [Field; 22] = [
+const FIELDS: [Field; 23] = [
     Field::Kind,
     Field::Id,
     Field::Uuid,
@@ -65,6 +66,7 @@ const FIELDS: [Field; 22] = [
     Field::Evidence,
     Field::Progress,
     Field::RecordedAt,
+    Field::Extra,
 ];
 
 impl Field {
@@ -113,6 +115,7 @@ impl Field {
             Field::Evidence => "evidence",
             Field::Progress => "progress",
             Field::RecordedAt => "recorded_at",
+            Field::Extra => "extra",
         }
     }
 
@@ -231,6 +234,7 @@ fn item_from_row_at(row: &Row<'_>, base: usize) -> rusqlite::Result<Item> {
         evidence: row.get(at(Field::Evidence))?,
         progress: row.get(at(Field::Progress))?,
         recorded_at: row.get(at(Field::RecordedAt))?,
+        extra: row.get(at(Field::Extra))?,
     })
 }
 
@@ -649,6 +653,21 @@ pub fn problems_by_title(conn: &Connection, campaign: &str) -> Result<Vec<(Strin
         .query_map([campaign], |r| Ok((r.get(0)?, ItemId::problem(r.get(1)?))))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// Every extra field's header, sorted as the stored objects sort their keys.
+pub fn extra_headers(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT j.key
+           FROM (SELECT extra FROM problem WHERE extra != ''
+                 UNION ALL SELECT extra FROM measure WHERE extra != '') e,
+                json_each(e.extra) j
+          ORDER BY j.key",
+    )?;
+    let names = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(names)
 }
 
 /// A problem's measures and their text, in the order they were added.

@@ -12,7 +12,9 @@ use crate::csvio::{self, Column, COLUMNS};
 use crate::dates::parse_date;
 use crate::error::{CellFault, Error, Header, Input, Place, Result};
 use crate::ledger::model::{Campaign, ItemId, ItemRef, Kind, Scope, Status};
-use crate::ledger::{CloseRequest, NewMeasure, NewProblem, ProblemDefaults, SheetRow, Writer};
+use crate::ledger::{
+    CloseRequest, Extra, NewMeasure, NewProblem, ProblemDefaults, SheetRow, Writer,
+};
 use crate::progress::Progress;
 use crate::words::Lang;
 
@@ -474,6 +476,12 @@ impl<'n> Import<'n> {
                             },
                             raised: Some(raised),
                             measures: Vec::new(),
+                            // A row with a measure gives it the extra fields.
+                            extra: if has_measure {
+                                Extra::new()
+                            } else {
+                                row.extra.clone()
+                            },
                         })?;
                         self.counts.problems += 1;
                         if !has_measure {
@@ -526,6 +534,7 @@ impl<'n> Import<'n> {
             title: row.text(Column::Measure).unwrap_or_default().to_string(),
             assignee,
             raised: Some(raised.max(self.problem_raised(w, problem)?)),
+            extra: row.extra.clone(),
         })?;
         self.counts.measures += 1;
         self.settle(
@@ -615,6 +624,33 @@ impl<'n> Import<'n> {
             measure: measure_item,
         };
         let ledger_cells = csvio::sheet_cells(&sheet_row, 0, self.today, Lang::En);
+        // Extra fields: the measure's where the row has one, else the
+        // problem's; an empty cell says nothing here either.
+        let held = match (&sheet_row.measure, measure_level) {
+            (Some(m), true) => m.extra_fields(),
+            _ => sheet_row.problem.extra_fields(),
+        };
+        let compare_extra = measure_level || row.text(Column::Measure).is_none();
+        for (header, value) in row.extra.iter().filter(|_| compare_extra) {
+            let ledger = held.get(header).cloned().unwrap_or_default();
+            if *value != ledger {
+                let what = if measure_level {
+                    Column::MeasureUuid
+                } else {
+                    Column::ProblemUuid
+                };
+                let differs = Input::Cell {
+                    header: Header::Sheet(header.clone()),
+                    value: value.clone(),
+                    fault: CellFault::Differs {
+                        ledger,
+                        what: what.word(),
+                    },
+                };
+                self.fail(row.line, differs.into());
+                return Ok(false);
+            }
+        }
         let problem_only_row = row.text(Column::Measure).is_none();
         for (i, column) in COLUMNS.iter().enumerate() {
             let compared = match column {

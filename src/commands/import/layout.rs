@@ -14,6 +14,7 @@ use crate::dates::parse_date;
 use crate::error::{Error, Input, Result};
 use crate::header_names::{column_of, normalized};
 use crate::ledger::model::Scope;
+use crate::ledger::Extra;
 use crate::words::W;
 
 /// How many rows from the top may hold the header.
@@ -54,6 +55,8 @@ pub struct Row {
     /// It has a measure but no problem, under a row that had one: what a
     /// merged problem cell saved as CSV looks like (see `--fill-down`).
     pub continues: bool,
+    /// The row's non-empty cells in columns kept as extra fields.
+    pub extra: Extra,
 }
 
 impl Row {
@@ -74,6 +77,8 @@ pub struct SheetReader {
     columns: Vec<Option<Column>>,
     /// Each field's header as the sheet writes it, for messages.
     pub headers: HashMap<Column, String>,
+    /// Columns kept as extra fields: position and header.
+    pub extra: Vec<(usize, String)>,
     /// The sheet's 截至 date, from the rows above its header.
     pub as_of: Option<NaiveDate>,
     rows: Rows,
@@ -159,7 +164,7 @@ impl SheetReader {
                 pending.push_back(next);
             }
         }
-        let (columns, headers) = columns_of(&names, &name, &options.map)?;
+        let (columns, headers, extra) = columns_of(&names, &name, &options.map)?;
         let read_as = names
             .iter()
             .map(|n| n.trim().to_string())
@@ -170,6 +175,7 @@ impl SheetReader {
             format,
             columns,
             headers,
+            extra,
             as_of,
             rows,
             pending,
@@ -258,10 +264,19 @@ impl SheetReader {
                     .collect(),
             );
         }
+        let extra = self
+            .extra
+            .iter()
+            .filter_map(|(at, header)| {
+                let value = raw.cells.get(*at)?.trim();
+                (!value.is_empty()).then(|| (header.clone(), value.replace("\r\n", "\n")))
+            })
+            .collect();
         Row {
             line: raw.line,
             cells,
             continues,
+            extra,
         }
     }
 }
@@ -289,13 +304,19 @@ fn is_second_header(row: &RawRow, map: &[(String, Column)]) -> bool {
         })
 }
 
-type Columns = (Vec<Option<Column>>, HashMap<Column, String>);
+/// The field of each column by position, each field's header, and the
+/// columns kept as extra fields (position, header).
+type Columns = (
+    Vec<Option<Column>>,
+    HashMap<Column, String>,
+    Vec<(usize, String)>,
+);
 
 fn columns_of(names: &[String], file: &str, map: &[(String, Column)]) -> Result<Columns> {
     let mut columns = Vec::with_capacity(names.len());
     let mut headers = HashMap::new();
-    let mut unknown = Vec::new();
-    for name in names {
+    let mut extra = Vec::new();
+    for (at, name) in names.iter().enumerate() {
         if is_listed_measures(name) {
             return Err(Input::ByProblemSheet {
                 file: file.to_string(),
@@ -315,16 +336,17 @@ fn columns_of(names: &[String], file: &str, map: &[(String, Column)]) -> Result<
                 headers.insert(c, name.trim().to_string());
             }
             None if name.trim().is_empty() => {}
-            None => unknown.push(name.trim().to_string()),
+            // A column rectify has no field for: kept as an extra field.
+            None if extra.iter().any(|(_, h)| h == name.trim()) => {
+                return Err(Input::ColumnTwice {
+                    file: file.to_string(),
+                    header: name.trim().to_string(),
+                }
+                .into())
+            }
+            None => extra.push((at, name.trim().to_string())),
         }
         columns.push(column);
-    }
-    if !unknown.is_empty() {
-        return Err(Input::UnknownColumns {
-            file: file.to_string(),
-            columns: unknown,
-        }
-        .into());
     }
     if !headers.contains_key(&Column::Problem) {
         return Err(Input::NoProblemColumn {
@@ -332,7 +354,7 @@ fn columns_of(names: &[String], file: &str, map: &[(String, Column)]) -> Result<
         }
         .into());
     }
-    Ok((columns, headers))
+    Ok((columns, headers, extra))
 }
 
 /// The header `export --by problem` gives its measures column.

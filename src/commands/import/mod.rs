@@ -83,6 +83,11 @@ pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         ("skipped", counts.skipped.to_string()),
     ];
     writeln!(out, "{}", say(ctx.lang, word, &figures))?;
+    if !sheet.extra.is_empty() {
+        let names: Vec<String> = sheet.extra.iter().map(|(_, h)| format!("{h:?}")).collect();
+        let args = [("columns", names.join(", "))];
+        writeln!(out, "{}", say(ctx.lang, W::SaidKeptExtra, &args))?;
+    }
     if let (Some(on), false) = (counts.dated_on, counts.dated.is_empty()) {
         let dated = [
             ("n", counts.dated.len().to_string()),
@@ -138,7 +143,8 @@ fn show_how_read(out: &mut dyn Write, sheet: &SheetReader, lang: Lang) -> Result
     for (i, (header, column)) in read.columns.iter().enumerate() {
         let field = match column {
             Some(c) => c.header(lang).to_string(),
-            None => lang.t(W::SaidReadIgnored).to_string(),
+            None if header.is_empty() => lang.t(W::SaidReadIgnored).to_string(),
+            None => lang.t(W::SaidReadExtra).to_string(),
         };
         let args = [
             ("col", column_letters(i)),
