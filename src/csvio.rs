@@ -88,6 +88,9 @@ pub enum Column {
     Note,
     ProblemUuid,
     MeasureUuid,
+    /// 版本: written after the UUIDs by `export`, read by `import`; not
+    /// one of `COLUMNS`, which are the ledger's own fields.
+    Version,
 }
 
 pub const COLUMNS: [Column; 24] = [
@@ -144,6 +147,7 @@ impl Column {
             Column::Note => W::CNote,
             Column::ProblemUuid => W::CProblemUuid,
             Column::MeasureUuid => W::CMeasureUuid,
+            Column::Version => W::CVersion,
         }
     }
 
@@ -172,6 +176,7 @@ impl Column {
                 | Column::DaysOverdue
                 | Column::ProblemUuid
                 | Column::MeasureUuid
+                | Column::Version
                 | Column::ProblemId
                 | Column::MeasureId
         )
@@ -180,9 +185,9 @@ impl Column {
 
 use chrono::NaiveDate;
 
-use crate::dates::ymd;
+use crate::dates::{parse_date, ymd};
 
-use crate::ledger::model::{Item, Kind, Status};
+use crate::ledger::model::{Item, Kind, Scope, Status};
 use crate::ledger::SheetRow;
 
 /// The status word of a sheet row. A done measure of a closed-out problem
@@ -247,6 +252,7 @@ pub fn sheet_cell(row: &SheetRow, column: Column, today: NaiveDate, lang: Lang) 
         Column::Note => text(&m.close_note),
         Column::ProblemUuid => text(&p.uuid),
         Column::MeasureUuid => text(row.measure.as_ref().map_or("", |m| &m.uuid)),
+        Column::Version => version_of_row(row, today).into(),
     }
 }
 
@@ -397,4 +403,94 @@ pub fn clean_cell(column: Column, raw: &str) -> String {
         text
     };
     text.replace("\r\n", "\n")
+}
+
+/// The status words a sheet may carry, in either language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SheetStatus {
+    Open,
+    Ongoing,
+    Done,
+    /// Done, and its problem closed out (已销号).
+    ClosedOut,
+}
+
+pub fn parse_status(text: &str) -> Option<SheetStatus> {
+    Some(match text.trim().to_lowercase().as_str() {
+        "open" | "正在整改" | "未完成" | "整改中" | "逾期" | "overdue" | "未整改" | "推进中"
+        | "基本完成" | "部分完成" => SheetStatus::Open,
+        "ongoing" | "长期坚持" | "持续整改" | "持续推进" => SheetStatus::Ongoing,
+        "done" | "已完成" | "完成" | "已整改" | "办结" | "已办结" | "已整改到位" => {
+            SheetStatus::Done
+        }
+        "closed" | "已销号" | "销号" => SheetStatus::ClosedOut,
+        _ => return None,
+    })
+}
+
+/// Compare cells by meaning: dates and words in either spelling.
+pub fn canonical(column: Column, value: &str) -> String {
+    let v = value.trim();
+    match column {
+        Column::RaisedOn | Column::DueOriginal | Column::DueCurrent | Column::ClosedOn => {
+            parse_date(v)
+                .map(|d| d.to_string())
+                .unwrap_or_else(|_| v.to_string())
+        }
+        Column::Scope => v
+            .parse::<Scope>()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_else(|_| v.to_string()),
+        Column::Status => match parse_status(v) {
+            Some(SheetStatus::Open) => Status::Open.as_str().into(),
+            Some(SheetStatus::Ongoing) => Status::Ongoing.as_str().into(),
+            Some(SheetStatus::Done) => "done".into(),
+            Some(SheetStatus::ClosedOut) => "closed-out".into(),
+            None => v.to_string(),
+        },
+        _ => v.to_string(),
+    }
+}
+
+/// A row's 版本 (version): the first 12 hex digits of the SHA-256 of the
+/// compact JSON array of `[header, value]` pairs, every column of
+/// `COLUMNS` but 序号 and 逾期天数 by its English header with its value in
+/// `canonical` form, then each non-empty extra field as `["+" + header,
+/// value]`, headers sorted. It is the content of the row, not an event
+/// number, so it means the same in any ledger, and a re-save by Excel or
+/// WPS (dates as date cells, the `'` guard dropped) leaves it unchanged.
+pub fn version<'a>(
+    cells: impl Iterator<Item = (Column, &'a str)>,
+    extra: &std::collections::BTreeMap<String, String>,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let mut pairs: Vec<(String, String)> = cells
+        .filter(|(c, _)| !matches!(c, Column::Seq | Column::DaysOverdue | Column::Version))
+        .map(|(c, v)| (c.word().en().to_string(), canonical(c, v)))
+        .collect();
+    pairs.extend(
+        extra
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (format!("+{k}"), v.clone())),
+    );
+    let json = serde_json::to_string(&pairs).unwrap_or_default();
+    let digest = Sha256::digest(json.as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The 版本 of a ledger row, as `export` writes it.
+pub fn version_of_row(row: &SheetRow, today: NaiveDate) -> String {
+    let cells = sheet_cells(row, 0, today, Lang::En);
+    let mut extra = row.problem.extra_fields();
+    if let Some(m) = &row.measure {
+        extra.extend(m.extra_fields());
+    }
+    version(
+        COLUMNS
+            .iter()
+            .copied()
+            .zip(cells.iter().map(String::as_str)),
+        &extra,
+    )
 }

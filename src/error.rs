@@ -262,6 +262,10 @@ pub enum CellFault {
     NoProblemUnderOne,
     UuidOfMeasure,
     UuidOfProblem,
+    /// Edited in the sheet since its export (its 版本 no longer matches).
+    Edited {
+        ledger: String,
+    },
     /// The ledger holds another value for an item the sheet names by `what`.
     Differs {
         ledger: String,

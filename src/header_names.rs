@@ -60,7 +60,7 @@ pub fn column_of(header: &str, mapped: &[(String, Column)]) -> Option<Column> {
     if let Some((_, c)) = mapped.iter().find(|(name, _)| *name == h) {
         return Some(*c);
     }
-    COLUMNS.into_iter().find(|c| {
+    COLUMNS.into_iter().chain([Column::Version]).find(|c| {
         let w = c.word();
         normalized(w.zh()) == h
             || normalized(w.en()) == h

@@ -285,6 +285,10 @@ fn cell_words(header: &Header, value: &str, fault: &CellFault, lang: Lang) -> (W
         F::NoProblemUnderOne => W::ECellNoProblemUnderOne,
         F::UuidOfMeasure => W::ECellUuidOfMeasure,
         F::UuidOfProblem => W::ECellUuidOfProblem,
+        F::Edited { ledger } => {
+            args.push(("ledger", quoted(ledger)));
+            W::ECellEdited
+        }
         F::Differs { ledger, what } => {
             args.push(("ledger", quoted(ledger)));
             args.push(("what", lang.t(*what).to_string()));

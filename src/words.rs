@@ -194,6 +194,7 @@ catalogue! {
     CNote: "note", "备注";
     CProblemUuid: "problem_uuid", "问题UUID";
     CMeasureUuid: "measure_uuid", "措施UUID";
+    CVersion: "version", "版本";
     // Workbook sheet names.
     SheetLedger: "Ledger", "整改台账";
     SheetSummary: "Summary", "汇总";
@@ -412,6 +413,8 @@ catalogue! {
     ECellNoProblem: "{header} is empty: every row needs a problem", "{header}为空：每一行都须有问题描述";
     ECellBeforeRaised: "{header}: {value} is before the raised date {raised}", "{header}：{value} 早于提出时间 {raised}";
     ECellBeforeDue: "{header}: {value} is earlier than 整改时限 {due}", "{header}：{value} 早于整改时限 {due}";
+    ECellEdited: "{header}: {value} was changed in the sheet since its export ({ledger} in the ledger); import it with --update to apply the change",
+        "{header}：{value} 是导出后在表中修改的（台账中为 {ledger}）；如要据此更新台账，请加 --update 导入";
     ECellNoProblemUnderOne: "{header} is empty under a row that has one; if the problem above goes on here, import with --fill-down",
         "{header}为空而上一行不空；如为上一行问题的延续（合并单元格另存为 CSV），请加 --fill-down 导入";
     ECellUuidOfMeasure: "{header}: {value} belongs to a measure", "{header}：{value} 属于一项整改措施";

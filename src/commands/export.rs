@@ -58,9 +58,13 @@ fn xlsx_book(
     headers: Lang,
 ) -> Result<LedgerBook> {
     let extra = ledger.extra_headers()?;
-    let mut book = LedgerBook::new(|c| header_of(c, headers, args.by), &extra, ctx.lang)?;
+    // 版本, then the extra fields, after the known columns.
+    let mut after = vec![Column::Version.header(headers).to_string()];
+    after.extend(extra.iter().cloned());
+    let mut book = LedgerBook::new(|c| header_of(c, headers, args.by), &after, ctx.lang)?;
     each_row(ledger, args, ctx, |seq, cells| {
         let mut row = cells.to_vec(seq, ctx.today(), ctx.lang);
+        row.push(cells.version(ctx.today()));
         row.extend(cells.extra_cells(&extra));
         book.add_row(&row)
     })?;
@@ -85,7 +89,8 @@ fn write_sheet(
             let mut w = csvio::writer(&mut *out, !args.no_bom)?;
             let extra = ledger.extra_headers()?;
             let known = COLUMNS.iter().map(|c| header_of(*c, headers, args.by));
-            w.write_record(known.chain(extra.iter().map(String::as_str)))
+            let version = std::iter::once(Column::Version.header(headers));
+            w.write_record(known.chain(version).chain(extra.iter().map(String::as_str)))
                 .map_err(csv_io)?;
             let (today, lang) = (ctx.today(), ctx.lang);
             each_row(ledger, args, ctx, |seq, cells| {
@@ -105,6 +110,8 @@ fn write_sheet(
                     };
                     w.write_field(text.as_bytes()).map_err(csv_io)?;
                 }
+                w.write_field(cells.version(today).as_bytes())
+                    .map_err(csv_io)?;
                 for value in cells.extra_cells(&extra) {
                     w.write_field(csvio::defuse(&value).as_bytes())
                         .map_err(csv_io)?;
@@ -126,6 +133,7 @@ fn write_sheet(
             let mut seq = 0;
             each_row(ledger, args, ctx, |n, cells| {
                 let extra = cells.extra();
+                let version = cells.version(ctx.today());
                 let cells = cells.to_vec(n, ctx.today(), ctx.lang);
                 seq += 1;
                 let mut object: serde_json::Map<String, serde_json::Value> = COLUMNS
@@ -133,6 +141,7 @@ fn write_sheet(
                     .zip(cells)
                     .map(|(c, v)| (c.header(Lang::En).to_string(), v.into()))
                     .collect();
+                object.insert(Column::Version.header(Lang::En).into(), version.into());
                 // JSON keys stay English: an office's own headers go under
                 // `extra`.
                 if !extra.is_empty() {
@@ -177,6 +186,14 @@ impl Cells<'_> {
         match self {
             Cells::Sheet(row) => csvio::sheet_cell(row, c, today, lang),
             Cells::Built(cells) => Cow::Borrowed(&cells[at]),
+        }
+    }
+
+    /// The row's 版本; none for a problem with its measures listed.
+    fn version(&self, today: chrono::NaiveDate) -> String {
+        match self {
+            Cells::Sheet(row) => csvio::version_of_row(row, today),
+            Cells::Built(_) => String::new(),
         }
     }
 

@@ -159,7 +159,17 @@ fn the_same_sheet_as_gbk_csv_needs_fill_down_for_its_merged_cells() {
     let other = zt2023_campaign();
     office_xlsx(&other.path("台账.xlsx"));
     other.ok(&["import", "台账.xlsx", "--campaign", "ZT2023"]);
-    let sheet = |l: &Ledger| redact_uuids(&l.ok(&["export", "--format", "csv"]));
+    // (Each ledger has its own UUIDs, which 版本 covers too.)
+    let sheet = |l: &Ledger| {
+        let csv = redact_uuids(&l.ok(&["export", "--format", "csv"]));
+        csv.lines()
+            .map(|line| {
+                line.rsplit_once(',')
+                    .map_or(line, |(rest, _)| rest)
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+    };
     assert_eq!(sheet(&l), sheet(&other));
 }
 
@@ -261,10 +271,28 @@ fn importing_the_same_sheet_again_adds_nothing() {
     std::fs::write(l.path("edited.csv"), edited).unwrap();
     let e = l.fails(&["import", "edited.csv"], 2);
     assert!(
+        e.contains("\"赵六\" was changed in the sheet since its export (\"李四\" in the ledger)"),
+        "{e}"
+    );
+    assert!(e.contains("--update"), "{e}");
+    assert_eq!(before, l.dump());
+    // Without its 版本 column, the same edit is simply not the ledger's.
+    let no_version: String = std::fs::read_to_string(l.path("edited.csv"))
+        .unwrap()
+        .lines()
+        .map(|line| {
+            line.rsplit_once(',')
+                .map_or(line, |(rest, _)| rest)
+                .to_string()
+                + "\n"
+        })
+        .collect();
+    std::fs::write(l.path("edited.csv"), no_version).unwrap();
+    let e = l.fails(&["import", "edited.csv"], 2);
+    assert!(
         e.contains("\"赵六\" differs from the ledger (\"李四\")"),
         "{e}"
     );
-    assert_eq!(before, l.dump());
 }
 
 #[test]
@@ -338,7 +366,7 @@ fn columns_the_tool_has_no_field_for_are_kept() {
     let csv = l.ok(&["export", "--format", "csv"]);
     let header = csv.lines().next().unwrap();
     assert!(
-        header.ends_with("measure_uuid,整改目标,联系电话,问题类别"),
+        header.ends_with("measure_uuid,version,整改目标,联系电话,问题类别"),
         "{header}"
     );
     let json: serde_json::Value =
@@ -358,4 +386,34 @@ fn columns_the_tool_has_no_field_for_are_kept() {
         "{e}"
     );
     assert!(l.ok(&["verify"]).starts_with("ok:"));
+}
+
+#[test]
+fn an_untouched_row_of_an_older_export_is_skipped() {
+    let mut l = zt2023_campaign();
+    office_xlsx(&l.path("台账.xlsx"));
+    l.ok(&["import", "台账.xlsx", "--campaign", "ZT2023"]);
+    l.ok(&["export", "--out", "last-week.csv"]);
+    // The ledger moves on after the export.
+    l.at("2023-07-10");
+    l.ok(&["note", "M2", "研讨已开两次"]);
+    l.ok(&["assign", "M3", "--owner", "赵六"]);
+    let before = l.dump();
+    let out = l.ok(&["import", "last-week.csv"]);
+    assert!(
+        out.contains("imported 0 problems and 0 measures")
+            && out.contains("3 identical rows skipped"),
+        "{out}"
+    );
+    assert_eq!(before, l.dump());
+    // Excel re-saving it (no BOM, dates as 2023/6/15, CRLF) changes no 版本.
+    let resaved = std::fs::read_to_string(l.path("last-week.csv"))
+        .unwrap()
+        .trim_start_matches('\u{feff}')
+        .replace("2023-06-15", "2023/6/15")
+        .replace("\r\n", "\n");
+    std::fs::write(l.path("resaved.csv"), resaved).unwrap();
+    let out = l.ok(&["import", "resaved.csv"]);
+    assert!(out.contains("3 identical rows skipped"), "{out}");
+    assert_eq!(before, l.dump());
 }

@@ -310,10 +310,11 @@ fn xlsx_export_opens_with_dates_header_and_summary() {
         .iter()
         .map(|c| c.to_string())
         .collect();
-    assert_eq!(header.len(), 24);
+    assert_eq!(header.len(), 25);
     assert_eq!(&header[..3], ["序号", "所属专项", "问题编号"]);
     assert_eq!(header[14], "整改时限");
     assert_eq!(header[23], "措施UUID");
+    assert_eq!(header[24], "版本");
 
     let first = &sheet.rows().nth(1).unwrap();
     assert_eq!(first[0].as_f64(), Some(1.0), "seq is a number");
@@ -357,7 +358,7 @@ fn xlsx_export_opens_with_dates_header_and_summary() {
     let styles = unzip_entry(&path, "xl/styles.xml");
     assert!(styles.contains("FFC7CE"), "overdue fill missing");
     let xml = unzip_entry(&path, "xl/worksheets/sheet1.xml");
-    assert!(xml.contains(r#"state="frozen""#) && xml.contains(r#"<autoFilter ref="A1:X312"/>"#));
+    assert!(xml.contains(r#"state="frozen""#) && xml.contains(r#"<autoFilter ref="A1:Y312"/>"#));
 }
 
 #[test]

@@ -8,10 +8,10 @@ use chrono::NaiveDate;
 
 use super::layout::{Row, SheetReader};
 use super::Counts;
-use crate::csvio::{self, Column, COLUMNS};
+use crate::csvio::{self, canonical, parse_status, Column, SheetStatus, COLUMNS};
 use crate::dates::parse_date;
 use crate::error::{CellFault, Error, Header, Input, Place, Result};
-use crate::ledger::model::{Campaign, ItemId, ItemRef, Kind, Scope, Status};
+use crate::ledger::model::{Campaign, ItemId, ItemRef, Kind, Scope};
 use crate::ledger::{
     CloseRequest, Extra, NewMeasure, NewProblem, ProblemDefaults, SheetRow, Writer,
 };
@@ -23,29 +23,6 @@ const MAX_REPORTED: usize = 20;
 enum Slot {
     Problem(ItemId),
     Failed,
-}
-
-/// The status words a sheet may carry, in either language.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum SheetStatus {
-    Open,
-    Ongoing,
-    Done,
-    /// Done, and its problem closed out (已销号).
-    ClosedOut,
-}
-
-fn parse_status(text: &str) -> Option<SheetStatus> {
-    Some(match text.trim().to_lowercase().as_str() {
-        "open" | "正在整改" | "未完成" | "整改中" | "逾期" | "overdue" | "未整改" | "推进中"
-        | "基本完成" | "部分完成" => SheetStatus::Open,
-        "ongoing" | "长期坚持" | "持续整改" | "持续推进" => SheetStatus::Ongoing,
-        "done" | "已完成" | "完成" | "已整改" | "办结" | "已办结" | "已整改到位" => {
-            SheetStatus::Done
-        }
-        "closed" | "已销号" | "销号" => SheetStatus::ClosedOut,
-        _ => return None,
-    })
 }
 
 pub(super) struct Import<'n> {
@@ -66,6 +43,8 @@ pub(super) struct Import<'n> {
     matched: std::collections::HashSet<ItemId>,
     /// Each campaign's problems by text, as they stood before this import.
     titles: HashMap<String, HashMap<String, ItemId>>,
+    /// Whether the current row still matches its 版本 (None: it has none).
+    row_version: Option<bool>,
     /// Campaign codes already reported missing: once per file, not per row.
     missing_campaigns: std::collections::HashSet<String>,
     errors: Vec<(Option<Place>, Error)>,
@@ -96,6 +75,7 @@ impl<'n> Import<'n> {
             id_first: HashMap::new(),
             missing_campaigns: std::collections::HashSet::new(),
             matched: std::collections::HashSet::new(),
+            row_version: None,
             titles: HashMap::new(),
             errors: Vec::new(),
             problems: HashMap::new(),
@@ -302,6 +282,17 @@ impl<'n> Import<'n> {
 
     fn apply_row(&mut self, w: &mut Writer<'_>, row: &Row) -> Result<()> {
         let before = self.errors.len();
+        // A row exported with its 版本 and not edited since says nothing
+        // new, whatever the ledger has done meanwhile.
+        self.row_version = row.text(Column::Version).map(|v| {
+            let now = csvio::version(
+                COLUMNS
+                    .iter()
+                    .map(|c| (*c, row.cells.get(c).map_or("", String::as_str))),
+                &row.extra,
+            );
+            now.eq_ignore_ascii_case(v)
+        });
         let raised = self.date(row, Column::RaisedOn);
         let due_original = self.date(row, Column::DueOriginal);
         let due_current = self.date(row, Column::DueCurrent);
@@ -445,7 +436,9 @@ impl<'n> Import<'n> {
                 }
                 let id = match existing {
                     Some(id) => {
-                        if !self.same_as_ledger(w, row, id, None, false)? {
+                        if self.row_version != Some(true)
+                            && !self.same_as_ledger(w, row, id, None, false)?
+                        {
                             if let Some(k) = key {
                                 self.problems.insert(k, Slot::Failed);
                             }
@@ -512,7 +505,9 @@ impl<'n> Import<'n> {
                 Ok(id) => {
                     if id.kind != Kind::Measure {
                         self.cell_error(row, Column::MeasureUuid, CellFault::UuidOfProblem);
-                    } else if self.same_as_ledger(w, row, problem, Some(id), true)? {
+                    } else if self.row_version == Some(true)
+                        || self.same_as_ledger(w, row, problem, Some(id), true)?
+                    {
                         self.counts.skipped += 1;
                     }
                     return Ok(());
@@ -522,7 +517,9 @@ impl<'n> Import<'n> {
             }
         } else if self.matched.contains(&problem) {
             if let Some(id) = self.match_measure(w, row, problem)? {
-                if self.same_as_ledger(w, row, problem, Some(id), true)? {
+                if self.row_version == Some(true)
+                    || self.same_as_ledger(w, row, problem, Some(id), true)?
+                {
                     self.counts.skipped += 1;
                 }
                 return Ok(());
@@ -607,6 +604,18 @@ impl<'n> Import<'n> {
         Ok(())
     }
 
+    /// How a cell that disagrees with the ledger is refused: a row edited
+    /// since its export is for `--update`; any other is not the ledger's.
+    fn differs(&self, ledger: String, what: Column) -> CellFault {
+        match self.row_version {
+            Some(false) => CellFault::Edited { ledger },
+            _ => CellFault::Differs {
+                ledger,
+                what: what.word(),
+            },
+        }
+    }
+
     /// A row whose UUID is already in the ledger must match it exactly;
     /// then it is skipped. Otherwise it is refused: an import never edits.
     fn same_as_ledger(
@@ -642,10 +651,7 @@ impl<'n> Import<'n> {
                 let differs = Input::Cell {
                     header: Header::Sheet(header.clone()),
                     value: value.clone(),
-                    fault: CellFault::Differs {
-                        ledger,
-                        what: what.word(),
-                    },
+                    fault: self.differs(ledger, what),
                 };
                 self.fail(row.line, differs.into());
                 return Ok(false);
@@ -686,38 +692,11 @@ impl<'n> Import<'n> {
                 self.cell_error(
                     row,
                     *column,
-                    CellFault::Differs {
-                        ledger: ledger_cells[i].to_string(),
-                        what: what.word(),
-                    },
+                    self.differs(ledger_cells[i].to_string(), what),
                 );
                 return Ok(false);
             }
         }
         Ok(true)
-    }
-}
-
-/// Compare cells by meaning: dates and words in either spelling.
-fn canonical(column: Column, value: &str) -> String {
-    let v = value.trim();
-    match column {
-        Column::RaisedOn | Column::DueOriginal | Column::DueCurrent | Column::ClosedOn => {
-            parse_date(v)
-                .map(|d| d.to_string())
-                .unwrap_or_else(|_| v.to_string())
-        }
-        Column::Scope => v
-            .parse::<Scope>()
-            .map(|s| s.as_str().to_string())
-            .unwrap_or_else(|_| v.to_string()),
-        Column::Status => match parse_status(v) {
-            Some(SheetStatus::Open) => Status::Open.as_str().into(),
-            Some(SheetStatus::Ongoing) => Status::Ongoing.as_str().into(),
-            Some(SheetStatus::Done) => "done".into(),
-            Some(SheetStatus::ClosedOut) => "closed-out".into(),
-            None => v.to_string(),
-        },
-        _ => v.to_string(),
     }
 }
