@@ -429,34 +429,38 @@ pub fn parse_status(text: &str) -> Option<SheetStatus> {
 }
 
 /// Compare cells by meaning: dates and words in either spelling.
-pub fn canonical(column: Column, value: &str) -> String {
+pub fn canonical(column: Column, value: &str) -> Cow<'_, str> {
     let v = value.trim();
     match column {
         Column::RaisedOn | Column::DueOriginal | Column::DueCurrent | Column::ClosedOn => {
-            parse_date(v)
-                .map(|d| d.to_string())
-                .unwrap_or_else(|_| v.to_string())
+            // Already `YYYY-MM-DD`, as every export writes it: as it is.
+            if v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-' {
+                return Cow::Borrowed(v);
+            }
+            match parse_date(v) {
+                Ok(d) => Cow::Owned(ymd(d)),
+                Err(_) => Cow::Borrowed(v),
+            }
         }
-        Column::Scope => v
-            .parse::<Scope>()
-            .map(|s| s.as_str().to_string())
-            .unwrap_or_else(|_| v.to_string()),
-        Column::Status => match parse_status(v) {
-            Some(SheetStatus::Open) => Status::Open.as_str().into(),
-            Some(SheetStatus::Ongoing) => Status::Ongoing.as_str().into(),
-            Some(SheetStatus::Done) => "done".into(),
-            Some(SheetStatus::ClosedOut) => "closed-out".into(),
-            None => v.to_string(),
+        Column::Scope => match v.parse::<Scope>() {
+            Ok(s) => Cow::Borrowed(s.as_str()),
+            Err(_) => Cow::Borrowed(v),
         },
-        _ => v.to_string(),
+        Column::Status => Cow::Borrowed(match parse_status(v) {
+            Some(SheetStatus::Open) => Status::Open.as_str(),
+            Some(SheetStatus::Ongoing) => Status::Ongoing.as_str(),
+            Some(SheetStatus::Done) => "done",
+            Some(SheetStatus::ClosedOut) => "closed-out",
+            None => v,
+        }),
+        _ => Cow::Borrowed(v),
     }
 }
 
-/// A row's 版本 (version): the first 12 hex digits of the SHA-256 of the
-/// compact JSON array of `[header, value]` pairs, every column of
-/// `COLUMNS` but 序号 and 逾期天数 by its English header with its value in
-/// `canonical` form, then each non-empty extra field as `["+" + header,
-/// value]`, headers sorted. It is the content of the row, not an event
+/// A row's 版本 (version): the first 12 hex digits of the SHA-256 of a
+/// compact JSON array of strings: the value of every column of `COLUMNS`
+/// but 序号 and 逾期天数, in that order and in `canonical` form, then for
+/// each non-empty extra field, headers sorted, `"+" + header` and its value. It is the content of the row, not an event
 /// number, so it means the same in any ledger, and a re-save by Excel or
 /// WPS (dates as date cells, the `'` guard dropped) leaves it unchanged.
 pub fn version<'a>(
@@ -464,33 +468,56 @@ pub fn version<'a>(
     extra: &std::collections::BTreeMap<String, String>,
 ) -> String {
     use sha2::{Digest, Sha256};
-    let mut pairs: Vec<(String, String)> = cells
-        .filter(|(c, _)| !matches!(c, Column::Seq | Column::DaysOverdue | Column::Version))
-        .map(|(c, v)| (c.word().en().to_string(), canonical(c, v)))
-        .collect();
-    pairs.extend(
-        extra
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (format!("+{k}"), v.clone())),
-    );
-    let json = serde_json::to_string(&pairs).unwrap_or_default();
-    let digest = Sha256::digest(json.as_bytes());
+    // The JSON text is hashed as it is written, never built: an export
+    // writes a 版本 for every row.
+    struct Hashing(Sha256);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = Hashing(Sha256::new());
+    let mut first = true;
+    let mut item = |h: &mut Hashing, text: &str| {
+        h.0.update(if first { &b"["[..] } else { &b","[..] });
+        first = false;
+        if text.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+            // Writing a &str to a hasher cannot fail.
+            let _ = serde_json::to_writer(&mut *h, text);
+        } else {
+            h.0.update(b"\"");
+            h.0.update(text.as_bytes());
+            h.0.update(b"\"");
+        }
+    };
+    for (c, v) in cells {
+        if !matches!(c, Column::Seq | Column::DaysOverdue | Column::Version) {
+            item(&mut h, &canonical(c, v));
+        }
+    }
+    for (k, v) in extra.iter().filter(|(_, v)| !v.is_empty()) {
+        item(&mut h, &format!("+{k}"));
+        item(&mut h, v);
+    }
+    h.0.update(if first { &b"[]"[..] } else { &b"]"[..] });
+    let digest = h.0.finalize();
     digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
 /// The 版本 of a ledger row, as `export` writes it.
 pub fn version_of_row(row: &SheetRow, today: NaiveDate) -> String {
-    let cells = sheet_cells(row, 0, today, Lang::En);
     let mut extra = row.problem.extra_fields();
     if let Some(m) = &row.measure {
         extra.extend(m.extra_fields());
     }
-    version(
-        COLUMNS
-            .iter()
-            .copied()
-            .zip(cells.iter().map(String::as_str)),
-        &extra,
-    )
+    let cells: Vec<(Column, Cow<'_, str>)> = COLUMNS
+        .iter()
+        .filter(|c| !matches!(c, Column::Seq | Column::DaysOverdue))
+        .map(|&c| (c, sheet_cell(row, c, today, Lang::En)))
+        .collect();
+    version(cells.iter().map(|(c, v)| (*c, v.as_ref())), &extra)
 }

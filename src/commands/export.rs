@@ -94,24 +94,37 @@ fn write_sheet(
                 .map_err(csv_io)?;
             let (today, lang) = (ctx.today(), ctx.lang);
             each_row(ledger, args, ctx, |seq, cells| {
-                // Field by field, borrowed from the row: no row of strings
-                // is built for the CSV, the common case at a million rows.
-                for (at, &c) in COLUMNS.iter().enumerate() {
-                    let value = match c {
+                // Borrowed from the row where they can be: the 版本 is
+                // hashed from the same cells that are written.
+                let values: Vec<Cow<'_, str>> = COLUMNS
+                    .iter()
+                    .enumerate()
+                    .map(|(at, &c)| match c {
                         Column::Seq => seq.to_string().into(),
                         _ => cells.cell(at, c, today, lang),
-                    };
+                    })
+                    .collect();
+                for (value, &c) in values.iter().zip(COLUMNS.iter()) {
                     let defused;
                     let text: &str = if c.is_free_text() {
-                        defused = csvio::defuse(&value);
+                        defused = csvio::defuse(value);
                         &defused
                     } else {
-                        &value
+                        value
                     };
                     w.write_field(text.as_bytes()).map_err(csv_io)?;
                 }
-                w.write_field(cells.version(today).as_bytes())
-                    .map_err(csv_io)?;
+                let version = match cells {
+                    Cells::Sheet(_) => csvio::version(
+                        COLUMNS
+                            .iter()
+                            .copied()
+                            .zip(values.iter().map(|v| v.as_ref())),
+                        &cells.extra(),
+                    ),
+                    Cells::Built(_) => String::new(),
+                };
+                w.write_field(version.as_bytes()).map_err(csv_io)?;
                 for value in cells.extra_cells(&extra) {
                     w.write_field(csvio::defuse(&value).as_bytes())
                         .map_err(csv_io)?;

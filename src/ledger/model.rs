@@ -308,6 +308,9 @@ fn extra_object<S: serde::Serializer>(extra: &str, s: S) -> Result<S::Ok, S::Err
 impl Item {
     /// The extra fields by header.
     pub fn extra_fields(&self) -> std::collections::BTreeMap<String, String> {
+        if self.extra.is_empty() {
+            return Default::default();
+        }
         serde_json::from_str(&self.extra).unwrap_or_default()
     }
 
