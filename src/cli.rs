@@ -602,6 +602,14 @@ pub struct ImportArgs {
     /// merged problem cell saved as CSV).
     #[arg(long)]
     pub fill_down: bool,
+    /// Apply the edits of a sheet sent back by a department: progress,
+    /// status and completion, evidence, notes, who is responsible, and a
+    /// later deadline with its 延期原因.
+    #[arg(long)]
+    pub update: bool,
+    /// With --update: apply the rest when rows conflict, and list those.
+    #[arg(long, requires = "update")]
+    pub skip_conflicts: bool,
     /// Check everything and report what would happen; write nothing.
     #[arg(long)]
     pub dry_run: bool,

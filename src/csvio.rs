@@ -91,6 +91,8 @@ pub enum Column {
     /// 版本: written after the UUIDs by `export`, read by `import`; not
     /// one of `COLUMNS`, which are the ledger's own fields.
     Version,
+    /// 延期原因: read by `import --update` with a later 调整后时限.
+    ExtendReason,
 }
 
 pub const COLUMNS: [Column; 24] = [
@@ -148,6 +150,7 @@ impl Column {
             Column::ProblemUuid => W::CProblemUuid,
             Column::MeasureUuid => W::CMeasureUuid,
             Column::Version => W::CVersion,
+            Column::ExtendReason => W::CExtendReason,
         }
     }
 
@@ -253,6 +256,7 @@ pub fn sheet_cell(row: &SheetRow, column: Column, today: NaiveDate, lang: Lang) 
         Column::ProblemUuid => text(&p.uuid),
         Column::MeasureUuid => text(row.measure.as_ref().map_or("", |m| &m.uuid)),
         Column::Version => version_of_row(row, today).into(),
+        Column::ExtendReason => text(""),
     }
 }
 

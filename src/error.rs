@@ -207,6 +207,12 @@ pub enum Input {
     ByProblemSheet {
         file: String,
     },
+    /// Edited in the sheet and changed in the ledger since the export:
+    /// (header, the sheet's value, the ledger's) for each edited cell.
+    Conflict {
+        item: ItemId,
+        cells: Vec<(String, String, String)>,
+    },
     NoSuchSheet {
         file: String,
         sheet: String,
@@ -262,6 +268,12 @@ pub enum CellFault {
     NoProblemUnderOne,
     UuidOfMeasure,
     UuidOfProblem,
+    /// A field `import --update` does not change.
+    NotUpdatable {
+        ledger: String,
+    },
+    /// A later deadline without a 延期原因.
+    NoExtendReason,
     /// Edited in the sheet since its export (its 版本 no longer matches).
     Edited {
         ledger: String,

@@ -32,6 +32,7 @@ pub fn aliases(column: Column) -> &'static [&'static str] {
         Column::ProblemId => &["编号"],
         Column::Source => &["来源"],
         Column::ClosedOn => &["完成日期", "办结时间"],
+        Column::ExtendReason => &["调整原因", "延期理由"],
         _ => &[],
     }
 }
@@ -60,12 +61,15 @@ pub fn column_of(header: &str, mapped: &[(String, Column)]) -> Option<Column> {
     if let Some((_, c)) = mapped.iter().find(|(name, _)| *name == h) {
         return Some(*c);
     }
-    COLUMNS.into_iter().chain([Column::Version]).find(|c| {
-        let w = c.word();
-        normalized(w.zh()) == h
-            || normalized(w.en()) == h
-            || aliases(*c).iter().any(|a| normalized(a) == h)
-    })
+    COLUMNS
+        .into_iter()
+        .chain([Column::Version, Column::ExtendReason])
+        .find(|c| {
+            let w = c.word();
+            normalized(w.zh()) == h
+                || normalized(w.en()) == h
+                || aliases(*c).iter().any(|a| normalized(a) == h)
+        })
 }
 
 /// `--map '表头=字段'`: the header, normalized, and the column it names.

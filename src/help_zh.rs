@@ -186,6 +186,8 @@ pub const HELP_ZH: &[(&str, &str)] = &[
     ("import#campaign", "未写专项的行归入该专项"),
     ("import#sheet", "读取工作簿中的哪个工作表（默认第一个）"),
     ("import#map", "指明本工具不认识的列：表头=字段，字段为 `rectify export` 的表头；可重复"),
+    ("import#update", "按各部门交回的表格更新台账：整改进展、状态与完成时间、佐证材料、备注、责任领导/部门/人，以及写明延期原因的推后时限"),
+    ("import#skip_conflicts", "与 --update 同用：有冲突的行跳过并列出，其余照常更新"),
     ("import#fill_down", "有整改措施而问题为空的行，延续上一行的问题（合并单元格另存为 CSV 时）"),
     ("import#dry_run", "只检查并列出将导入的内容，不写入"),
     ("import#by", "操作人，记入历史"),

@@ -214,6 +214,27 @@ fn input_words(input: &Input, lang: Lang) -> (W, Args) {
         ),
         I::NotASheet { file } => (W::ENotASheet, vec![("file", file.clone())]),
         I::ByProblemSheet { file } => (W::EByProblemSheet, vec![("file", file.clone())]),
+        I::Conflict { item, cells } => {
+            let cells: Vec<String> = cells
+                .iter()
+                .map(|(header, sheet, ledger)| {
+                    let args = [
+                        ("header", header.clone()),
+                        ("sheet", quoted(sheet)),
+                        ("ledger", quoted(ledger)),
+                    ];
+                    fill(lang.t(W::EConflictCell), &args)
+                })
+                .collect();
+            let sep = match lang {
+                Lang::En => "; ",
+                Lang::Zh => "；",
+            };
+            (
+                W::EConflict,
+                vec![("item", item.to_string()), ("cells", cells.join(sep))],
+            )
+        }
         I::NoSuchSheet {
             file,
             sheet,
@@ -285,6 +306,11 @@ fn cell_words(header: &Header, value: &str, fault: &CellFault, lang: Lang) -> (W
         F::NoProblemUnderOne => W::ECellNoProblemUnderOne,
         F::UuidOfMeasure => W::ECellUuidOfMeasure,
         F::UuidOfProblem => W::ECellUuidOfProblem,
+        F::NotUpdatable { ledger } => {
+            args.push(("ledger", quoted(ledger)));
+            W::ECellNotUpdatable
+        }
+        F::NoExtendReason => W::ECellNoExtendReason,
         F::Edited { ledger } => {
             args.push(("ledger", quoted(ledger)));
             W::ECellEdited

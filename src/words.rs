@@ -195,6 +195,7 @@ catalogue! {
     CProblemUuid: "problem_uuid", "问题UUID";
     CMeasureUuid: "measure_uuid", "措施UUID";
     CVersion: "version", "版本";
+    CExtendReason: "extension_reason", "延期原因";
     // Workbook sheet names.
     SheetLedger: "Ledger", "整改台账";
     SheetSummary: "Summary", "汇总";
@@ -313,6 +314,12 @@ catalogue! {
         "{file}:{line}：问题编号 {id} 的问题描述与第 {first} 行不同";
     SaidDatedDone: "{n} rows marked done had no completion date; they were dated {on}",
         "{n} 行标为完成但没有完成时间，按 {on} 记";
+    SaidChange: "{item} {header}: {before} -> {after}", "{item} {header}：{before} → {after}";
+    SaidLedgerNewer: "the ledger is newer, not applied: {item} {header}: sheet {after}, ledger {before}",
+        "台账较新，未采用：{item} {header}：表中为 {after}，台账中为 {before}";
+    SaidConflictSkipped: "skipped, changed in the ledger too since the export: {item} {header}: sheet {after}, ledger {before}",
+        "已跳过（导出后台账也有改动）：{item} {header}：表中为 {after}，台账中为 {before}";
+    SaidUpdated: "updated {n} rows", "更新了 {n} 行";
     SaidReadHeader: "header: row {line}", "表头：第 {line} 行";
     SaidReadHeaders: "header: rows {line} and {next}", "表头：第 {line} 行和第 {next} 行";
     SaidReadColumn: "  column {col} {header} -> {field}", "  第 {col} 列 {header} → {field}";
@@ -413,6 +420,13 @@ catalogue! {
     ECellNoProblem: "{header} is empty: every row needs a problem", "{header}为空：每一行都须有问题描述";
     ECellBeforeRaised: "{header}: {value} is before the raised date {raised}", "{header}：{value} 早于提出时间 {raised}";
     ECellBeforeDue: "{header}: {value} is earlier than 整改时限 {due}", "{header}：{value} 早于整改时限 {due}";
+    ECellNotUpdatable: "{header}: {value} differs from the ledger ({ledger}); an update changes only progress, status and completion, evidence, notes, who is responsible and a later deadline",
+        "{header}：{value} 与台账（{ledger}）不同；更新只改整改进展、状态与完成时间、佐证材料、备注、责任领导/部门/人和推后的时限";
+    ECellNoExtendReason: "{header}: {value} is a later deadline, but the row gives no 延期原因 (extension reason)",
+        "{header}：{value} 推后了时限，但该行没有写延期原因";
+    EConflict: "{item} was changed both in the sheet and in the ledger since the export: {cells}",
+        "{item} 导出后在表中和台账中都有改动：{cells}";
+    EConflictCell: "{header} sheet {sheet}, ledger {ledger}", "{header} 表中为 {sheet}，台账中为 {ledger}";
     ECellEdited: "{header}: {value} was changed in the sheet since its export ({ledger} in the ledger); import it with --update to apply the change",
         "{header}：{value} 是导出后在表中修改的（台账中为 {ledger}）；如要据此更新台账，请加 --update 导入";
     ECellNoProblemUnderOne: "{header} is empty under a row that has one; if the problem above goes on here, import with --fill-down",

@@ -417,3 +417,141 @@ fn an_untouched_row_of_an_older_export_is_skipped() {
     assert!(out.contains("3 identical rows skipped"), "{out}");
     assert_eq!(before, l.dump());
 }
+
+/// The office exports its sheet; a department fills in its rows.
+type Edit<'a> = &'a dyn Fn(&mut Vec<Vec<String>>, &dyn Fn(&str) -> usize);
+
+fn department_edits(l: &Ledger, from: &str, to: &str, edit: Edit<'_>) {
+    let text = std::fs::read_to_string(l.path(from)).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let header = rows[0].clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    edit(&mut rows, &at);
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        out.write_record(row).unwrap();
+    }
+    std::fs::write(l.path(to), out.into_inner().unwrap()).unwrap();
+}
+
+#[test]
+fn departments_report_back_through_the_sheet() {
+    let mut l = zt2023_campaign();
+    office_xlsx(&l.path("台账.xlsx"));
+    l.ok(&["import", "台账.xlsx", "--campaign", "ZT2023"]);
+    l.ok(&["export", "--out", "sent.csv", "--headers", "zh"]);
+    l.at("2023-07-10");
+    department_edits(&l, "sent.csv", "back.csv", &|rows, at| {
+        rows[2][at("整改进展")] = "已开展两次研讨".into();
+        rows[2][at("状态")] = "已完成".into();
+        rows[2][at("完成时间")] = "2023-07-08".into();
+        rows[3][at("责任人")] = "赵六".into();
+        rows[3][at("调整后时限")] = "2023-08-15".into();
+        rows[3].push("等待上级批复".into());
+        rows[0].push("延期原因".into());
+        for row in rows.iter_mut().skip(1).filter(|r| r.len() < 26) {
+            row.push(String::new());
+        }
+    });
+    let before = l.dump();
+    let mut dry = l.command(&["import", "back.csv", "--update", "--dry-run"]);
+    dry.env("RECTIFY_LANG", "zh");
+    let run = l.run_cmd(dry, &["import", "--update", "--dry-run"]);
+    assert_eq!(run.code, Some(0), "{run}");
+    for line in [
+        "M2 整改进展：\"正在推进\" → \"已开展两次研讨\"",
+        "M2 状态：\"正在整改\" → \"已完成\"",
+        "M3 责任人：\"王五\" → \"赵六\"",
+        "M3 调整后时限：\"2023-07-15\" → \"2023-08-15\"",
+        "更新了 2 行",
+    ] {
+        assert!(
+            run.stdout.lines().any(|l| l == line),
+            "{line:?} missing\n{run}"
+        );
+    }
+    assert_eq!(before, l.dump(), "a dry run wrote");
+
+    let out = l.ok(&["import", "back.csv", "--update"]);
+    assert!(out.contains("updated 2 rows"), "{out}");
+    let log = l.ok(&["log", "--format", "json"]);
+    let events: serde_json::Value = serde_json::from_str(&log).unwrap();
+    let done: Vec<(String, String)> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["payload"]["via"] == "import:back.csv")
+        .map(|e| {
+            (
+                e["item"].as_str().unwrap().to_string(),
+                e["action"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let pairs: Vec<(&str, &str)> = done.iter().map(|(i, a)| (i.as_str(), a.as_str())).collect();
+    assert_eq!(
+        pairs,
+        [
+            ("M2", "note"),
+            ("M2", "close"),
+            ("M3", "extend"),
+            ("M3", "assign")
+        ]
+    );
+    let m2: serde_json::Value =
+        serde_json::from_str(&l.ok(&["show", "M2", "--format", "json"])).unwrap();
+    assert_eq!(m2["item"]["closed_on"], "2023-07-08");
+    assert!(l.ok(&["verify"]).starts_with("ok:"));
+    // Sent again, nothing more happens.
+    let again = l.dump();
+    let out = l.ok(&["import", "back.csv", "--update"]);
+    assert!(out.contains("updated 0 rows"), "{out}");
+    assert_eq!(again, l.dump());
+}
+
+#[test]
+fn a_row_changed_in_the_ledger_too_is_a_conflict() {
+    let mut l = zt2023_campaign();
+    office_xlsx(&l.path("台账.xlsx"));
+    l.ok(&["import", "台账.xlsx", "--campaign", "ZT2023"]);
+    l.ok(&["export", "--out", "sent.csv", "--headers", "zh"]);
+    l.at("2023-07-10");
+    // The office reassigns M3 after sending the sheet out.
+    l.ok(&["assign", "M3", "--owner", "钱七"]);
+    department_edits(&l, "sent.csv", "back.csv", &|rows, at| {
+        rows[2][at("整改进展")] = "已开展两次研讨".into();
+        rows[3][at("责任人")] = "赵六".into();
+        // A department's older word for a done measure is never applied.
+        rows[1][at("状态")] = "正在整改".into();
+    });
+    let before = l.dump();
+    let e = l.fails(&["import", "back.csv", "--update"], 2);
+    assert!(
+        e.contains("M3 was changed both in the sheet and in the ledger since the export: 责任人 sheet \"赵六\", ledger \"钱七\""),
+        "{e}"
+    );
+    assert_eq!(before, l.dump(), "a conflict changed the ledger");
+
+    let out = l.ok(&["import", "back.csv", "--update", "--skip-conflicts"]);
+    assert!(
+        out.contains("skipped, changed in the ledger too since the export: M3 责任人"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the ledger is newer, not applied: M1 状态"),
+        "{out}"
+    );
+    assert!(out.contains("updated 1 rows"), "{out}");
+    let m3: serde_json::Value =
+        serde_json::from_str(&l.ok(&["show", "M3", "--format", "json"])).unwrap();
+    assert_eq!(m3["item"]["owner"], "钱七");
+    let m1: serde_json::Value =
+        serde_json::from_str(&l.ok(&["show", "M1", "--format", "json"])).unwrap();
+    assert_eq!(m1["item"]["status"], "closed");
+}

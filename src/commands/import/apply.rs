@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::layout::{Row, SheetReader};
-use super::Counts;
+use super::{update, Counts};
 use crate::csvio::{self, canonical, parse_status, Column, SheetStatus, COLUMNS};
 use crate::dates::parse_date;
 use crate::error::{CellFault, Error, Header, Input, Place, Result};
@@ -43,6 +43,16 @@ pub(super) struct Import<'n> {
     matched: std::collections::HashSet<ItemId>,
     /// Each campaign's problems by text, as they stood before this import.
     titles: HashMap<String, HashMap<String, ItemId>>,
+    /// `--update`: apply a department's edits to matched rows.
+    update: bool,
+    skip_conflicts: bool,
+    lang: Lang,
+    /// What `--update` changed, for `--dry-run` to show.
+    pub(super) changes: Vec<update::Change>,
+    /// Cells where the ledger is newer than the sheet (never applied).
+    pub(super) newer: Vec<update::Change>,
+    /// Rows edited in the sheet whose items changed in the ledger too.
+    pub(super) conflicts: Vec<(u64, Vec<update::Change>)>,
     /// Whether the current row still matches its 版本 (None: it has none).
     row_version: Option<bool>,
     /// Campaign codes already reported missing: once per file, not per row.
@@ -76,6 +86,12 @@ impl<'n> Import<'n> {
             missing_campaigns: std::collections::HashSet::new(),
             matched: std::collections::HashSet::new(),
             row_version: None,
+            update: sheet.update,
+            skip_conflicts: sheet.skip_conflicts,
+            lang: sheet.lang,
+            changes: Vec::new(),
+            newer: Vec::new(),
+            conflicts: Vec::new(),
             titles: HashMap::new(),
             errors: Vec::new(),
             problems: HashMap::new(),
@@ -238,10 +254,29 @@ impl<'n> Import<'n> {
                 self.fail(line, e);
             }
         }
+        // Conflicts are all listed, and nothing is applied, unless asked
+        // to apply the rest.
+        let conflicts = std::mem::take(&mut self.conflicts);
+        if !self.skip_conflicts {
+            for (line, changes) in &conflicts {
+                let conflict = Input::Conflict {
+                    item: changes.first().map_or(ItemId::default(), |c| c.item),
+                    cells: changes
+                        .iter()
+                        .map(|c| (c.header.clone(), c.after.clone(), c.before.clone()))
+                        .collect(),
+                };
+                self.fail(*line, conflict.into());
+            }
+        }
         if !self.errors.is_empty() {
             return Err(Error::BadRows(std::mem::take(&mut self.errors)));
         }
-        Ok(std::mem::take(&mut self.counts))
+        let mut counts = std::mem::take(&mut self.counts);
+        counts.skipped_conflicts = conflicts;
+        counts.changes = std::mem::take(&mut self.changes);
+        counts.newer = std::mem::take(&mut self.newer);
+        Ok(counts)
     }
 
     fn date(&mut self, row: &Row, c: Column) -> std::result::Result<Option<NaiveDate>, ()> {
@@ -505,10 +540,8 @@ impl<'n> Import<'n> {
                 Ok(id) => {
                     if id.kind != Kind::Measure {
                         self.cell_error(row, Column::MeasureUuid, CellFault::UuidOfProblem);
-                    } else if self.row_version == Some(true)
-                        || self.same_as_ledger(w, row, problem, Some(id), true)?
-                    {
-                        self.counts.skipped += 1;
+                    } else {
+                        self.matched_measure(w, row, problem, id)?;
                     }
                     return Ok(());
                 }
@@ -517,11 +550,7 @@ impl<'n> Import<'n> {
             }
         } else if self.matched.contains(&problem) {
             if let Some(id) = self.match_measure(w, row, problem)? {
-                if self.row_version == Some(true)
-                    || self.same_as_ledger(w, row, problem, Some(id), true)?
-                {
-                    self.counts.skipped += 1;
-                }
+                self.matched_measure(w, row, problem, id)?;
                 return Ok(());
             }
         }
@@ -601,6 +630,103 @@ impl<'n> Import<'n> {
             )?,
             _ => {}
         }
+        Ok(())
+    }
+
+    /// A row naming a measure the ledger holds: skipped when it says what
+    /// the ledger says (or is untouched since its export); with
+    /// `--update`, its edits applied, or listed as a conflict when the
+    /// ledger changed since the export too.
+    fn matched_measure(
+        &mut self,
+        w: &mut Writer<'_>,
+        row: &Row,
+        problem: ItemId,
+        id: ItemId,
+    ) -> Result<()> {
+        if self.row_version == Some(true) {
+            self.counts.skipped += 1;
+            return Ok(());
+        }
+        if !self.update {
+            if self.same_as_ledger(w, row, problem, Some(id), true)? {
+                self.counts.skipped += 1;
+            }
+            return Ok(());
+        }
+        let (problem_item, item) = (w.item(problem)?, w.item(id)?);
+        let header = |c: Column| {
+            self.headers
+                .get(&c)
+                .cloned()
+                .unwrap_or_else(|| c.word().zh().to_string())
+        };
+        let plan = update::plan(
+            row,
+            header,
+            &problem_item,
+            &item,
+            self.today,
+            self.as_of,
+            self.lang,
+        );
+        self.newer.extend(plan.newer.iter().cloned());
+        if plan.is_empty() {
+            self.counts.skipped += 1;
+            return Ok(());
+        }
+        // Edited in the sheet: the ledger must still be as exported.
+        if let Some(exported) = row.text(Column::Version) {
+            let sheet_row = SheetRow {
+                problem: problem_item,
+                measure: Some(item),
+            };
+            let now = csvio::version_of_row(&sheet_row, self.today);
+            if !now.eq_ignore_ascii_case(exported) {
+                self.conflicts.push((row.line, plan.changes));
+                return Ok(());
+            }
+        }
+        for (c, ledger) in &plan.refused {
+            let value = row.text(*c).unwrap_or_default().to_string();
+            let header = match self.headers.get(c) {
+                Some(h) => Header::Sheet(h.clone()),
+                None => Header::Column(c.word()),
+            };
+            let refused = Input::Cell {
+                header,
+                value,
+                fault: CellFault::NotUpdatable {
+                    ledger: ledger.clone(),
+                },
+            };
+            self.fail(row.line, refused.into());
+        }
+        if let Some((to, reason)) = &plan.extend {
+            if reason.is_empty() {
+                self.cell_error(row, Column::DueCurrent, CellFault::NoExtendReason);
+            } else {
+                w.extend(id, *to, reason)?;
+            }
+        }
+        if !plan.refused.is_empty() {
+            return Ok(());
+        }
+        let assign = &plan.assign;
+        if assign.leader.is_some() || assign.department.is_some() || assign.owner.is_some() {
+            w.assign(id, assign)?;
+        }
+        if let Some(progress) = &plan.note {
+            w.note(id, progress)?;
+        }
+        for remark in &plan.remarks {
+            w.note(id, remark)?;
+        }
+        if let Some(close) = &plan.close {
+            w.close(id, close)?;
+        }
+        self.counts.updated += 1;
+        self.changes.extend(plan.changes);
         Ok(())
     }
 

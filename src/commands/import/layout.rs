@@ -15,7 +15,7 @@ use crate::error::{Error, Input, Result};
 use crate::header_names::{column_of, normalized};
 use crate::ledger::model::Scope;
 use crate::ledger::Extra;
-use crate::words::W;
+use crate::words::{Lang, W};
 
 /// How many rows from the top may hold the header.
 const HEADER_SEARCH: usize = 10;
@@ -46,6 +46,11 @@ pub struct Options {
     /// `--fill-down`: a row with a measure and no problem continues the
     /// problem above, as merged cells saved as CSV leave it.
     pub fill_down: bool,
+    /// `--update`, and `--skip-conflicts` with it.
+    pub update: bool,
+    pub skip_conflicts: bool,
+    /// The language the ledger's values are shown in beside the sheet's.
+    pub lang: Lang,
 }
 
 /// One row of the table, its cells by field.
@@ -89,6 +94,9 @@ pub struct SheetReader {
     last_problem: Option<Vec<(Column, String)>>,
     /// How the sheet was read, for `--dry-run` to show.
     pub read: HowRead,
+    pub update: bool,
+    pub skip_conflicts: bool,
+    pub lang: Lang,
 }
 
 /// How a sheet was read: what `import --dry-run` shows before its counts.
@@ -180,6 +188,9 @@ impl SheetReader {
             rows,
             pending,
             heading_scope: None,
+            update: options.update,
+            skip_conflicts: options.skip_conflicts,
+            lang: options.lang,
             read: HowRead {
                 header_lines,
                 columns: read_as,

@@ -11,6 +11,7 @@
 mod apply;
 mod layout;
 mod source;
+mod update;
 
 pub use layout::{Options, SheetReader};
 pub use source::Source;
@@ -43,6 +44,9 @@ pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         sheet: args.sheet.clone(),
         map,
         fill_down: args.fill_down,
+        update: args.update,
+        skip_conflicts: args.skip_conflicts,
+        lang: ctx.lang,
     };
     let mut sheet = SheetReader::prepare(Source::open(&args.file)?, &options)?;
     let (name, encoding) = (sheet.name.clone(), sheet.format);
@@ -78,10 +82,38 @@ pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let figures = [
         ("problems", counts.problems.to_string()),
         ("measures", counts.measures.to_string()),
-        ("file", name),
+        ("file", name.clone()),
         ("encoding", encoding.to_string()),
         ("skipped", counts.skipped.to_string()),
     ];
+    if args.update {
+        let lang = ctx.lang;
+        let said = |word: W, c: &update::Change| {
+            let args = [
+                ("item", c.item.to_string()),
+                ("header", c.header.clone()),
+                ("before", format!("{:?}", c.before)),
+                ("after", format!("{:?}", c.after)),
+            ];
+            say(lang, word, &args)
+        };
+        if args.dry_run {
+            for change in &counts.changes {
+                writeln!(out, "{}", said(W::SaidChange, change))?;
+            }
+        }
+        for change in &counts.newer {
+            writeln!(out, "{}", said(W::SaidLedgerNewer, change))?;
+        }
+        for (line, changes) in &counts.skipped_conflicts {
+            for change in changes {
+                let text = said(W::SaidConflictSkipped, change);
+                writeln!(out, "{name}:{line}: {text}")?;
+            }
+        }
+        let updated = [("n", counts.updated.to_string())];
+        writeln!(out, "{}", say(lang, W::SaidUpdated, &updated))?;
+    }
     writeln!(out, "{}", say(ctx.lang, word, &figures))?;
     if !sheet.extra.is_empty() {
         let names: Vec<String> = sheet.extra.iter().map(|(_, h)| format!("{h:?}")).collect();
@@ -195,6 +227,12 @@ fn column_letters(mut i: usize) -> String {
 
 #[derive(Default)]
 pub struct Counts {
+    /// Rows `--update` applied, the cells they changed, the cells where
+    /// the ledger is newer, and the conflicts `--skip-conflicts` passed by.
+    updated: u64,
+    changes: Vec<update::Change>,
+    newer: Vec<update::Change>,
+    skipped_conflicts: Vec<(u64, Vec<update::Change>)>,
     problems: u64,
     measures: u64,
     skipped: u64,
