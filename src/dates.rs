@@ -55,6 +55,20 @@ fn parse_parts(raw: &str) -> Option<NaiveDate> {
     in_range(date).then_some(date)
 }
 
+/// A day and month with no year (`6月30日`, `6/30`, `6-30`): which year a
+/// clerk meant is not the tool's to guess.
+pub fn lacks_year(text: &str) -> bool {
+    let t = text.trim();
+    if t.contains('月') && !t.contains('年') {
+        return true;
+    }
+    let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
+    parts.len() == 2
+        && parts
+            .iter()
+            .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// `0:00`, `00:00`, `00:00:00`: the time a date cell shows as text.
 fn is_midnight(time: &str) -> bool {
     let parts: Vec<&str> = time.split(':').collect();
@@ -167,6 +181,16 @@ mod tests {
             "2023-06-05 00:00:00",
         ] {
             assert_eq!(parse_date(s).unwrap(), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn a_day_without_its_year_is_told_apart() {
+        for s in ["6月30日", "6/30", "6-30", " 12.1 "] {
+            assert!(lacks_year(s), "{s}");
+        }
+        for s in ["2023年6月30日", "2023-06-30", "30", "abc", "2023/6"] {
+            assert!(!lacks_year(s), "{s}");
         }
     }
 

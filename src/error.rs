@@ -268,6 +268,8 @@ pub enum CellFault {
     NoProblemUnderOne,
     UuidOfMeasure,
     UuidOfProblem,
+    /// A day and month without a year.
+    NoYear,
     /// A field `import --update` does not change.
     NotUpdatable {
         ledger: String,

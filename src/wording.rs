@@ -311,6 +311,7 @@ fn cell_words(header: &Header, value: &str, fault: &CellFault, lang: Lang) -> (W
             W::ECellNotUpdatable
         }
         F::NoExtendReason => W::ECellNoExtendReason,
+        F::NoYear => W::ECellNoYear,
         F::Edited { ledger } => {
             args.push(("ledger", quoted(ledger)));
             W::ECellEdited

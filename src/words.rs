@@ -427,6 +427,8 @@ catalogue! {
     EConflict: "{item} was changed both in the sheet and in the ledger since the export: {cells}",
         "{item} 导出后在表中和台账中都有改动：{cells}";
     EConflictCell: "{header} sheet {sheet}, ledger {ledger}", "{header} 表中为 {sheet}，台账中为 {ledger}";
+    ECellNoYear: "{header}: {value} has no year; write it as 2023-06-30 or 2023年6月30日",
+        "{header}：{value} 没有年份；请写作 2023-06-30 或 2023年6月30日";
     ECellEdited: "{header}: {value} was changed in the sheet since its export ({ledger} in the ledger); import it with --update to apply the change",
         "{header}：{value} 是导出后在表中修改的（台账中为 {ledger}）；如要据此更新台账，请加 --update 导入";
     ECellNoProblemUnderOne: "{header} is empty under a row that has one; if the problem above goes on here, import with --fill-down",

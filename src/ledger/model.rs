@@ -395,6 +395,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn scope_words_offices_use() {
+        for (word, scope) in [
+            ("班子", Scope::Group),
+            ("集体", Scope::Group),
+            ("领导班子", Scope::Group),
+            ("个人", Scope::Individual),
+            ("班子成员", Scope::Individual),
+            ("党员", Scope::Individual),
+        ] {
+            assert_eq!(word.parse::<Scope>().unwrap(), scope, "{word}");
+        }
+        assert!("部门".parse::<Scope>().is_err());
+    }
+
+    #[test]
     fn ids_parse_case_insensitively() {
         for s in ["m12", "M12", "M-12", " m-12 "] {
             assert_eq!(

@@ -28,6 +28,7 @@ fn write_sheets(l: &Ledger) {
         "问题编号,问题描述,整改措施\nP1,问题甲,措施一\nP1,问题乙,措施二\n".as_bytes(),
     );
     put("pdf.csv", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n");
+    put("noyear.csv", "问题描述,整改时限\n问题,6月30日\n".as_bytes());
     put(
         "future.csv",
         "问题描述,提出时间\n问题,2030-01-01\n".as_bytes(),
@@ -176,6 +177,7 @@ fn bad_inputs_are_refused_cleanly() {
         (vec!["import", "before.csv"], 2),
         (vec!["import", "sameid.csv"], 2),
         (vec!["import", "pdf.csv"], 2),
+        (vec!["import", "noyear.csv"], 2),
         (vec!["import", "sameid.csv", "--map", "问题"], 2),
         (vec!["import", "sameid.csv", "--sheet", "Sheet9"], 2),
         (vec!["import", "future.csv"], 2),

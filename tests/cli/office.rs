@@ -220,6 +220,10 @@ fn other_files_and_missing_sheets_are_refused() {
     std::fs::write(l.path("通知.doc"), doc).unwrap();
     let e = l.fails(&["import", "通知.doc"], 2);
     assert!(e.contains("not a CSV or spreadsheet file"), "{e}");
+    // A day without its year is not guessed at.
+    std::fs::write(l.path("noyear.csv"), "问题描述,完成时限\n问题,6月30日\n").unwrap();
+    let e = l.fails(&["import", "noyear.csv", "--campaign", "ZT2023"], 2);
+    assert!(e.contains("完成时限: \"6月30日\" has no year"), "{e}");
     // A campaign the ledger lacks is said once, with the command to run.
     let rows: String = (0..20).map(|i| format!("XC2023,问题{i}\n")).collect();
     std::fs::write(l.path("xc.csv"), format!("所属专项,问题描述\n{rows}")).unwrap();

@@ -285,7 +285,12 @@ impl<'n> Import<'n> {
             Some(text) => match parse_date(text) {
                 Ok(d) => Ok(Some(d)),
                 Err(_) => {
-                    self.cell_error(row, c, CellFault::NotDate);
+                    let fault = if crate::dates::lacks_year(text) {
+                        CellFault::NoYear
+                    } else {
+                        CellFault::NotDate
+                    };
+                    self.cell_error(row, c, fault);
                     Err(())
                 }
             },

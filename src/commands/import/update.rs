@@ -169,3 +169,120 @@ pub fn plan(
 fn index_of(c: Column) -> usize {
     COLUMNS.iter().position(|x| *x == c).unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::model::{Item, Kind};
+    use std::collections::HashMap;
+
+    fn measure() -> Item {
+        let day = |d| NaiveDate::from_ymd_opt(2023, 6, d);
+        Item {
+            id: ItemId::measure(3),
+            kind: Kind::Measure,
+            uuid: "u".into(),
+            problem: Some(ItemId::problem(1)),
+            campaign: Some("ZT2023".into()),
+            title: "措施".into(),
+            scope: None,
+            source: String::new(),
+            subject: String::new(),
+            cause: String::new(),
+            leader: String::new(),
+            department: "办公室".into(),
+            owner: "张三".into(),
+            raised_on: day(1).unwrap(),
+            due_original: day(30),
+            due_current: day(30),
+            status: Status::Open,
+            closed_on: None,
+            close_note: String::new(),
+            evidence: String::new(),
+            progress: "正在推进".into(),
+            recorded_at: String::new(),
+            extra: String::new(),
+        }
+    }
+
+    fn row(cells: &[(Column, &str)]) -> Row {
+        Row {
+            line: 2,
+            cells: cells
+                .iter()
+                .map(|(c, v)| (*c, v.to_string()))
+                .collect::<HashMap<_, _>>(),
+            continues: false,
+            extra: Default::default(),
+        }
+    }
+
+    fn plan_for(cells: &[(Column, &str)]) -> Plan {
+        let item = measure();
+        let problem = Item {
+            id: ItemId::problem(1),
+            kind: Kind::Problem,
+            problem: None,
+            ..measure()
+        };
+        let today = NaiveDate::from_ymd_opt(2023, 7, 1).unwrap();
+        let header = |c: Column| c.word().zh().to_string();
+        plan(&row(cells), header, &problem, &item, today, None, Lang::Zh)
+    }
+
+    #[test]
+    fn what_a_department_may_change() {
+        let plan = plan_for(&[
+            (Column::Progress, "已完成"),
+            (Column::Status, "已办结"),
+            (Column::ClosedOn, "2023-06-28"),
+            (Column::Owner, "李四"),
+            (Column::Department, ""),
+        ]);
+        assert_eq!(plan.note.as_deref(), Some("已完成"));
+        assert_eq!(plan.assign.owner.as_deref(), Some("李四"));
+        // An empty cell clears nothing.
+        assert_eq!(plan.assign.department, None);
+        let close = plan.close.expect("a closing");
+        assert_eq!(close.on, NaiveDate::from_ymd_opt(2023, 6, 28));
+        assert!(!close.ongoing);
+        assert!(plan.refused.is_empty());
+    }
+
+    #[test]
+    fn a_later_deadline_needs_its_reason_and_others_are_refused() {
+        let plan = plan_for(&[
+            (Column::DueCurrent, "2023-08-15"),
+            (Column::ExtendReason, "等待批复"),
+            (Column::Measure, "另一项措施"),
+        ]);
+        let (to, reason) = plan.extend.expect("an extension");
+        assert_eq!(to, NaiveDate::from_ymd_opt(2023, 8, 15).unwrap());
+        assert_eq!(reason, "等待批复");
+        assert_eq!(plan.refused.len(), 1);
+        assert_eq!(plan.refused[0].0, Column::Measure);
+        // An earlier deadline is a correction, not an update.
+        let earlier = plan_for(&[(Column::DueCurrent, "2023-06-20")]);
+        assert!(earlier.extend.is_none());
+        assert_eq!(earlier.refused[0].0, Column::DueCurrent);
+    }
+
+    #[test]
+    fn a_status_going_backwards_is_the_ledger_being_newer() {
+        let mut item = measure();
+        item.status = Status::Closed;
+        item.closed_on = NaiveDate::from_ymd_opt(2023, 6, 20);
+        let problem = Item {
+            id: ItemId::problem(1),
+            kind: Kind::Problem,
+            ..measure()
+        };
+        let today = NaiveDate::from_ymd_opt(2023, 7, 1).unwrap();
+        let header = |c: Column| c.word().zh().to_string();
+        let sheet = row(&[(Column::Status, "正在整改")]);
+        let plan = plan(&sheet, header, &problem, &item, today, None, Lang::Zh);
+        assert!(plan.is_empty());
+        assert_eq!(plan.newer.len(), 1);
+        assert!(plan.close.is_none());
+    }
+}
