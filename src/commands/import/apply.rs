@@ -831,3 +831,64 @@ impl<'n> Import<'n> {
         Ok(true)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{import, Options, SheetReader, Source};
+    use crate::ledger::{Ledger, NewCampaign, Stamp};
+
+    fn stamp() -> Stamp {
+        Stamp {
+            today: chrono::NaiveDate::from_ymd_opt(2023, 6, 20).unwrap(),
+            now: "2023-06-20T01:00:00Z".into(),
+            actor: "test".into(),
+        }
+    }
+
+    fn ledger() -> Ledger {
+        let mut ledger = Ledger::scratch().unwrap();
+        ledger
+            .write(&stamp(), |w| {
+                w.new_campaign(NewCampaign {
+                    code: "ZT2023".into(),
+                    name: "专项".into(),
+                    source: None,
+                    start: chrono::NaiveDate::from_ymd_opt(2023, 5, 8).unwrap(),
+                    days: 80,
+                })
+            })
+            .unwrap();
+        ledger
+    }
+
+    fn run(ledger: &mut Ledger, sheet: &str) -> crate::error::Result<super::Counts> {
+        let source = Source::from_bytes(sheet.as_bytes(), "t.csv")?;
+        let mut sheet = SheetReader::prepare(source, &Options::default())?;
+        import(ledger, &stamp(), &mut sheet, Some("ZT2023"), true, false)
+    }
+
+    #[test]
+    fn rows_with_the_same_text_in_a_run_are_one_problem() {
+        let mut ledger = ledger();
+        let sheet = "问题描述,整改措施\n甲,一\n甲,二\n乙,三\n甲,四\n";
+        let counts = run(&mut ledger, sheet).unwrap();
+        // 甲 comes back after 乙: an office lists a problem's rows together,
+        // so that is another problem.
+        assert_eq!((counts.problems, counts.measures), (3, 4));
+        // Read again, every row matches what the ledger holds.
+        let again = run(&mut ledger, "问题描述,整改措施\n甲,一\n甲,二\n乙,三\n").unwrap();
+        assert_eq!((again.problems, again.measures, again.skipped), (0, 0, 3));
+    }
+
+    #[test]
+    fn a_done_row_without_a_date_is_dated_and_counted() {
+        let mut ledger = ledger();
+        let sheet = "问题描述,整改措施,状态\n甲,一,已办结\n甲,二,正在整改\n";
+        let counts = run(&mut ledger, sheet).unwrap();
+        assert_eq!(counts.dated, [2]);
+        assert_eq!(
+            counts.dated_on,
+            chrono::NaiveDate::from_ymd_opt(2023, 6, 20)
+        );
+    }
+}
