@@ -135,7 +135,7 @@ pub enum Command {
 
     /// The deadline check: overdue and due-soon items. Exits 1 when anything is overdue.
     #[command(
-        after_help = "Example (crontab):\n  0 8 * * * rectify check --within 3 || mail -s '整改逾期' office@example.org"
+        after_help = "Example (crontab; cron mails what a job prints):\n  MAILTO=office@example.org\n  0 8 * * * rectify check --quiet --within 3"
     )]
     Check(CheckArgs),
 
@@ -521,6 +521,10 @@ pub struct CheckArgs {
     /// How many days ahead counts as due soon (0 to 3660).
     #[arg(long, default_value_t = crate::ledger::rules::DUE_SOON_DAYS, value_name = "DAYS", value_parser = within_arg)]
     pub within: u32,
+    /// Print nothing when nothing is overdue or due soon (for cron, which
+    /// mails whatever a job prints).
+    #[arg(long)]
+    pub quiet: bool,
     /// Output format: table or json.
     #[arg(long, value_enum, default_value_t)]
     pub format: ItemFormat,

@@ -120,6 +120,7 @@ pub const HELP_ZH: &[(&str, &str)] = &[
     ),
     ("check#campaign", "只查该专项"),
     ("check#within", "多少天内到期算作即将到期（0 至 3660）"),
+    ("check#quiet", "没有逾期或即将到期事项时不输出（供 cron 使用，cron 会把输出发邮件）"),
     ("check#format", "输出格式：table 或 json"),
     ("log", "台账或单个事项的历史记录"),
     ("log#id", "只看该问题或措施"),
@@ -229,7 +230,10 @@ fn localize_after_help(text: &str) -> String {
     text.replace("Examples:", "示例：")
         .replace("echo 'something is overdue'", "echo '有逾期事项'")
         .replace("# last complete month", "# 上一个完整月份")
-        .replace("Example (crontab):", "示例（crontab）：")
+        .replace(
+            "Example (crontab; cron mails what a job prints):",
+            "示例（crontab；cron 会把任务的输出发邮件）：",
+        )
         .replace("Example:", "示例：")
         .replace(
             "Exit codes: 0 ok, 1 `check` found overdue items, 2 invalid input, 3 not found,\n4 refused by a ledger rule, 5 ledger/storage error, 6 `verify` found tampering.",

@@ -139,8 +139,14 @@ catalogue! {
     ActLanguage: "language", "界面语言";
     ObjLedger: "ledger", "台账";
     // `check` summary.
-    CheckOverdue: "overdue", "逾期";
-    CheckDueSoon: "due within", "天内到期";
+    CheckOverdueMeasures: "overdue measures ({measures})", "逾期整改措施{measures}项";
+    CheckOverdueBoth: "overdue: {measures} measures, and {problems} problems without measures",
+        "逾期整改措施{measures}项，无整改措施的问题{problems}个";
+    CheckDueSoonHead: "due within {days} days ({n})", "{days}天内到期{n}项";
+    CheckAwaitingCloseOut: "all measures settled, not yet closed out ({n})", "已整改完成尚未销号的问题{n}个";
+    HDaysLeft: "LEFT", "剩余";
+    DaysLeft: "{n} days left", "还剩{n}天";
+    DueToday: "due today", "今天到期";
     CheckNothing: "nothing overdue or due soon", "无逾期或即将到期事项";
     Days: "days", "天";
     // Reports.

@@ -5,11 +5,16 @@ use serde_json::json;
 use super::Context;
 use crate::cli::{CheckArgs, ItemFormat};
 use crate::error::Result;
-use crate::ledger::model::{Item, StatusFilter};
+use crate::ledger::model::{Item, Kind, StatusFilter};
 use crate::ledger::{Detail, ItemFilter};
 use crate::output::{self, Day, Grid, ItemView, Urgency};
-use crate::words::W;
+use crate::words::{say, W};
 
+/// The morning check, counted as the reports count: overdue measures,
+/// and problems with no measures past their own deadline (a problem with
+/// measures is late through them, never itself); then what falls due
+/// soon, with the days left; then problems whose measures are all settled
+/// but which are not closed out (待销号), which do not change the exit code.
 pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let ledger = ctx.read()?;
     if let Some(code) = &args.campaign {
@@ -21,8 +26,10 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         campaign: args.campaign.clone(),
         status: Some(status),
         within: args.within,
+        bare_problems: true,
         ..ItemFilter::default()
     };
+    let waiting = ledger.awaiting_close_out(args.campaign.as_deref())?;
     if args.format == ItemFormat::Json {
         let overdue = ledger.items(&query(StatusFilter::Overdue), today)?;
         let due_soon = ledger.items(&query(StatusFilter::DueSoon), today)?;
@@ -39,6 +46,7 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
                 "within": args.within,
                 "overdue": view(&overdue),
                 "due_soon": view(&due_soon),
+                "awaiting_close_out": view(&waiting),
             }),
         )?;
         return Ok(exit_code(overdue.is_empty()));
@@ -56,7 +64,12 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         3,
     )
     .right_align(&[2]);
+    let (mut late_measures, mut late_problems) = (0, 0);
     ledger.each_item(&query(StatusFilter::Overdue), today, Detail::Listing, |i| {
+        match i.kind {
+            Kind::Measure => late_measures += 1,
+            Kind::Problem => late_problems += 1,
+        }
         overdue.push(
             Urgency::Overdue,
             &[
@@ -70,36 +83,86 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         );
         Ok(())
     })?;
-    let mut due_soon = output::items_grid(lang);
+    let mut due_soon = Grid::new(
+        &[
+            lang.t(W::HId),
+            lang.t(W::HDue),
+            lang.t(W::HDaysLeft),
+            lang.t(W::HOwner),
+            lang.t(W::HDept),
+            lang.t(W::HTitle),
+        ],
+        3,
+    );
     ledger.each_item(&query(StatusFilter::DueSoon), today, Detail::Listing, |i| {
-        output::push_item(&mut due_soon, &i, today, lang);
+        let left = i.due_current.map_or(0, |d| (d - today).num_days());
+        let left = match left {
+            0 => lang.t(W::DueToday).to_string(),
+            n => say(lang, W::DaysLeft, &[("n", n.to_string())]),
+        };
+        due_soon.push(
+            Urgency::DueSoon,
+            &[
+                &i.id,
+                &Day(i.due_current),
+                &left,
+                &i.owner,
+                &i.department,
+                &i.title,
+            ],
+        );
         Ok(())
     })?;
     let code = exit_code(overdue.is_empty());
 
+    let mut sections = 0;
     if overdue.is_empty() && due_soon.is_empty() {
+        // Cron mails what a job prints: with --quiet a clean day is silent.
+        if args.quiet {
+            return Ok(code);
+        }
         writeln!(out, "{}", lang.t(W::CheckNothing))?;
-        return Ok(code);
+        sections += 1;
     }
+    let mut gap = |out: &mut dyn Write| -> std::io::Result<()> {
+        sections += 1;
+        if sections > 1 {
+            writeln!(out)?;
+        }
+        Ok(())
+    };
     if !overdue.is_empty() {
-        writeln!(out, "{} ({})", lang.t(W::CheckOverdue), overdue.len())?;
+        gap(out)?;
+        let word = if late_problems == 0 {
+            W::CheckOverdueMeasures
+        } else {
+            W::CheckOverdueBoth
+        };
+        let counts = [
+            ("measures", late_measures.to_string()),
+            ("problems", late_problems.to_string()),
+        ];
+        writeln!(out, "{}", say(lang, word, &counts))?;
         overdue.print(out, ctx.paint)?;
     }
     if !due_soon.is_empty() {
-        if !overdue.is_empty() {
-            writeln!(out)?;
-        }
-        let heading = match lang {
-            crate::words::Lang::En => format!(
-                "{} {} {}",
-                lang.t(W::CheckDueSoon),
-                args.within,
-                lang.t(W::Days)
-            ),
-            crate::words::Lang::Zh => format!("{}{}", args.within, lang.t(W::CheckDueSoon)),
-        };
-        writeln!(out, "{heading} ({})", due_soon.len())?;
+        gap(out)?;
+        let heading = [
+            ("days", args.within.to_string()),
+            ("n", due_soon.len().to_string()),
+        ];
+        writeln!(out, "{}", say(lang, W::CheckDueSoonHead, &heading))?;
         due_soon.print(out, ctx.paint)?;
+    }
+    if !waiting.is_empty() {
+        gap(out)?;
+        let n = [("n", waiting.len().to_string())];
+        writeln!(out, "{}", say(lang, W::CheckAwaitingCloseOut, &n))?;
+        let mut grid = output::items_grid(lang);
+        for p in &waiting {
+            output::push_item(&mut grid, p, today, lang);
+        }
+        grid.print(out, ctx.paint)?;
     }
     Ok(code)
 }

@@ -469,6 +469,11 @@ impl Ledger {
         store::campaigns(&self.conn)
     }
 
+    /// Problems whose measures are all settled, not yet closed out.
+    pub fn awaiting_close_out(&self, campaign: Option<&str>) -> Result<Vec<Item>> {
+        store::awaiting_close_out(&self.conn, campaign)
+    }
+
     /// Every extra field's header in the ledger, sorted.
     pub fn extra_headers(&self) -> Result<Vec<String>> {
         store::extra_headers(&self.conn)

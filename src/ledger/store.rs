@@ -318,6 +318,9 @@ pub struct ItemFilter {
     /// The horizon of `due-soon`, in days.
     pub within: u32,
     pub problem: Option<ItemId>,
+    /// Problems only when they have no measures: a problem with measures
+    /// is late or due through them, never itself (`check`).
+    pub bare_problems: bool,
 }
 
 impl ItemFilter {
@@ -393,7 +396,7 @@ impl ItemFilter {
             Kind::Problem => "p",
             Kind::Measure => "m",
         };
-        let (clauses, values) = self.clauses(today, |c| match (kind, c) {
+        let (mut clauses, values) = self.clauses(today, |c| match (kind, c) {
             (Kind::Problem, "kind") => "'problem'".into(),
             (Kind::Problem, "problem_id") => "NULL".into(),
             (Kind::Measure, "kind") => "'measure'".into(),
@@ -401,6 +404,9 @@ impl ItemFilter {
             (_, "status" | "due_current") => format!("{index_off}{t}.{c}"),
             (_, c) => format!("{t}.{c}"),
         });
+        if self.bare_problems && kind == Kind::Problem {
+            clauses.push("NOT EXISTS (SELECT 1 FROM measure x WHERE x.problem_id = p.id)".into());
+        }
         let mut sql = item_select(kind, detail).to_string();
         if detail == Detail::Listing && self.campaign.is_some() {
             sql.push_str(" JOIN campaign c ON c.id = p.campaign_id");
@@ -653,6 +659,29 @@ pub fn problems_by_title(conn: &Connection, campaign: &str) -> Result<Vec<(Strin
         .query_map([campaign], |r| Ok((r.get(0)?, ItemId::problem(r.get(1)?))))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// Problems not closed out whose measures are all settled (done, or
+/// ongoing): 已整改完成尚未销号, waiting for a clerk's 销号.
+pub fn awaiting_close_out(conn: &Connection, campaign: Option<&str>) -> Result<Vec<Item>> {
+    let mut sql = format!(
+        "{} WHERE p.status = 'open'
+            AND EXISTS (SELECT 1 FROM measure x WHERE x.problem_id = p.id)
+            AND NOT EXISTS (SELECT 1 FROM measure x WHERE x.problem_id = p.id AND {})",
+        item_select(Kind::Problem, Detail::Full),
+        rules::blocks_close_out_sql("x.status")
+    );
+    let mut values = Vec::new();
+    if let Some(code) = campaign {
+        sql.push_str(" AND c.code = ?1 COLLATE NOCASE");
+        values.push(Value::Text(code.to_string()));
+    }
+    sql.push_str(" ORDER BY p.id");
+    let mut stmt = conn.prepare(&sql)?;
+    let items = stmt
+        .query_map(params_from_iter(values), item_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(items)
 }
 
 /// Every extra field's header, sorted as the stored objects sort their keys.

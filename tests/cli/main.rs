@@ -17,3 +17,4 @@ mod shell;
 mod snapshots;
 mod storage;
 mod trust;
+mod workflow;

@@ -275,7 +275,13 @@ fn json_shapes_match_the_documented_contract() {
     );
     assert_eq!(
         keys(&json(&["check"])),
-        sorted(&["today", "within", "overdue", "due_soon"])
+        sorted(&[
+            "today",
+            "within",
+            "overdue",
+            "due_soon",
+            "awaiting_close_out"
+        ])
     );
     assert_eq!(
         keys(&json(&["log"])[0]),
@@ -477,6 +483,7 @@ fn every_help_page_speaks_chinese() {
             "NO_COLOR",
             "USER",
             "LOGNAME",
+            "cron",
             "XLSX",
             "XLS",
             "ODS",
