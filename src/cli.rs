@@ -498,6 +498,10 @@ pub struct ListArgs {
     pub kind: Option<Kind>,
     #[command(flatten)]
     pub filter: FilterArgs,
+    /// Only items whose title, cause, subject, progress or notes contain
+    /// TEXT, whatever its case or full-width/half-width letters.
+    #[arg(long, value_name = "TEXT")]
+    pub grep: Option<String>,
     /// Output format: table or json.
     #[arg(long, value_enum, default_value_t)]
     pub format: ItemFormat,

@@ -43,10 +43,26 @@ pub fn aliases(column: Column) -> &'static [&'static str] {
 pub fn normalized(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{feff}' && *c != '*' && *c != '＊')
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            _ => c,
-        })
+        .map(half_width)
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A full-width letter, digit or sign as its half-width self; the
+/// ideographic space as a space.
+fn half_width(c: char) -> char {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+/// Text as `list --grep` compares it: half-width and lower case, so
+/// `ＡＢＣ`, `abc` and `ABC` are the same.
+pub fn folded(text: &str) -> String {
+    text.chars()
+        .map(half_width)
         .flat_map(char::to_lowercase)
         .collect()
 }

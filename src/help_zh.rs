@@ -99,6 +99,7 @@ pub const HELP_ZH: &[(&str, &str)] = &[
     ("reopen#reason", "驳回理由"),
     ("reopen#by", "操作人，记入历史"),
     ("list", "列出问题和整改措施"),
+    ("list#grep", "只列出问题描述、措施、原因、对象、进展或备注中含有该文字的事项（不分大小写与全角半角）"),
     ("list#kind", "只列问题（problem）或只列措施（measure）"),
     ("list#campaign", "只列该专项"),
     (

@@ -120,3 +120,39 @@ fn a_quiet_check_says_nothing_on_a_clean_day() {
     assert_eq!(run.code, Some(1), "{run}");
     assert!(run.stdout.contains("overdue measures (1)"), "{run}");
 }
+
+#[test]
+fn list_grep_finds_text_whatever_its_case_and_width() {
+    let mut l = zt2023_campaign();
+    l.at("2023-05-10");
+    l.ok(&[
+        "add",
+        "problem",
+        "ＷＰＳ表格填报不规范",
+        "--cause",
+        "培训不足",
+        "--measure",
+        "组织wps培训",
+    ]);
+    l.ok(&["add", "problem", "会议记录不全", "--measure", "补齐记录"]);
+    l.ok(&["note", "M2", "已补齐ＭＡＹ份"]);
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["list", "--format", "json"];
+        all.extend(args);
+        let v: serde_json::Value = serde_json::from_str(&l.ok(&all)).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Full-width ＷＰＳ in a title, half-width wps in a measure.
+    assert_eq!(ids(&["--grep", "Wps"]), ["P1", "M1"]);
+    // The cause is the problem's, and its measures'.
+    assert_eq!(ids(&["--grep", "培训不足"]), ["P1", "M1"]);
+    // Progress.
+    assert_eq!(ids(&["--grep", "may"]), ["M2"]);
+    assert!(ids(&["--grep", "无此文字"]).is_empty());
+    let table = l.ok(&["list", "--grep", "补齐"]);
+    assert!(table.contains("M2") && !table.contains("P1"), "{table}");
+}
