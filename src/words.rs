@@ -638,19 +638,7 @@ mod no_stray_words {
     /// a word nobody keeps up to date.
     #[test]
     fn every_key_is_used() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut source = String::new();
-        let mut dirs = vec![root];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    source.push_str(&std::fs::read_to_string(&path).unwrap());
-                }
-            }
-        }
+        let source: String = rust_files().into_iter().map(|(_, text)| text).collect();
         let unused: Vec<String> = super::W::ALL
             .iter()
             .map(|w| format!("{w:?}"))
@@ -664,8 +652,8 @@ mod no_stray_words {
         assert!(unused.is_empty(), "catalogue keys nobody uses: {unused:?}");
     }
 
-    /// Every `.rs` file under `src/`, but for its unit tests.
-    fn sources() -> Vec<(std::path::PathBuf, String)> {
+    /// Every `.rs` file under `src/`, whole.
+    fn rust_files() -> Vec<(std::path::PathBuf, String)> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut out = Vec::new();
         let mut dirs = vec![root];
@@ -676,12 +664,22 @@ mod no_stray_words {
                     dirs.push(path);
                 } else if path.extension().is_some_and(|e| e == "rs") {
                     let text = std::fs::read_to_string(&path).unwrap();
-                    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-                    out.push((path, code.to_string()));
+                    out.push((path, text));
                 }
             }
         }
         out
+    }
+
+    /// Every `.rs` file under `src/`, but for its unit tests.
+    fn sources() -> Vec<(std::path::PathBuf, String)> {
+        rust_files()
+            .into_iter()
+            .map(|(path, text)| {
+                let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+                (path, code.to_string())
+            })
+            .collect()
     }
 
     /// Errors are typed where they happen and worded in one module: no

@@ -9,6 +9,16 @@ fn report_overdue(l: &crate::harness::Ledger) -> u64 {
     r["measures"]["overdue"].as_u64().unwrap()
 }
 
+/// The ids of a JSON array of items.
+fn ids_of(items: &serde_json::Value) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn check_agrees_with_the_report() {
     let mut l = zt2023_campaign();
@@ -84,14 +94,7 @@ fn check_agrees_with_the_report() {
     let run = l.run(&["check", "--format", "json"]);
     assert_eq!(run.code, Some(1), "{run}");
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let ids = |key: &str| -> Vec<String> {
-        json[key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["id"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let ids = |key: &str| ids_of(&json[key]);
     assert_eq!(ids("overdue"), ["P3"]);
     assert_eq!(ids("due_soon"), ["M3"]);
     assert_eq!(ids("awaiting_close_out"), ["P2"]);
@@ -139,12 +142,7 @@ fn list_grep_finds_text_whatever_its_case_and_width() {
     let ids = |args: &[&str]| -> Vec<String> {
         let mut all = vec!["list", "--format", "json"];
         all.extend(args);
-        let v: serde_json::Value = serde_json::from_str(&l.ok(&all)).unwrap();
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["id"].as_str().unwrap().to_string())
-            .collect()
+        ids_of(&serde_json::from_str(&l.ok(&all)).unwrap())
     };
     // Full-width ＷＰＳ in a title, half-width wps in a measure.
     assert_eq!(ids(&["--grep", "Wps"]), ["P1", "M1"]);
