@@ -26,7 +26,6 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         campaign: args.campaign.clone(),
         status: Some(status),
         within: args.within,
-        bare_problems: true,
         ..ItemFilter::default()
     };
     let waiting = ledger.awaiting_close_out(args.campaign.as_deref())?;

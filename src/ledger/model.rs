@@ -297,6 +297,9 @@ pub struct Item {
         serialize_with = "extra_object"
     )]
     pub extra: String,
+    /// A problem that has measures, which it is late or due through.
+    #[serde(skip)]
+    pub has_measures: bool,
 }
 
 fn extra_object<S: serde::Serializer>(extra: &str, s: S) -> Result<S::Ok, S::Error> {
@@ -315,12 +318,14 @@ impl Item {
     }
 
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        super::rules::is_overdue(self.status, self.due_current, today)
+        super::rules::judged_itself(self.kind, self.has_measures)
+            && super::rules::is_overdue(self.status, self.due_current, today)
     }
 
     pub fn is_due_soon(&self, today: NaiveDate, within: u32) -> bool {
         let horizon = super::rules::due_soon_horizon(today, within);
-        super::rules::is_due_soon(self.status, self.due_current, today, horizon)
+        super::rules::judged_itself(self.kind, self.has_measures)
+            && super::rules::is_due_soon(self.status, self.due_current, today, horizon)
     }
 
     /// For a closed measure, whether it was done by its original deadline.

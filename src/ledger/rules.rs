@@ -8,10 +8,22 @@
 
 use chrono::NaiveDate;
 
-use super::model::Status;
+use super::model::{Kind, Status};
 
 /// Days ahead that count as "due soon", in `check`, `list` and reports.
 pub const DUE_SOON_DAYS: u32 = 7;
+
+/// A problem with measures is late or due through them, never itself:
+/// only measures, and problems without any, are judged on their own
+/// deadline (overdue, due soon).
+pub fn judged_itself(kind: Kind, has_measures: bool) -> bool {
+    kind == Kind::Measure || !has_measures
+}
+
+/// `judged_itself` for the problem whose id is `problem_id`.
+pub fn judged_itself_sql(problem_id: &str) -> String {
+    format!("NOT EXISTS (SELECT 1 FROM measure x WHERE x.problem_id = {problem_id})")
+}
 
 /// Overdue: still open, and the deadline in force lies before `day`.
 pub fn is_overdue(status: Status, due: Option<NaiveDate>, day: NaiveDate) -> bool {
@@ -82,6 +94,25 @@ mod tests {
             .unwrap();
         // NULL (no deadline) is false, as in a WHERE clause.
         answer.unwrap_or(false)
+    }
+
+    #[test]
+    fn a_problem_is_judged_itself_only_without_measures() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE measure (problem_id INTEGER); INSERT INTO measure VALUES (1);",
+        )
+        .unwrap();
+        for (problem, has_measures) in [(1, true), (2, false)] {
+            let sql = format!("SELECT {}", judged_itself_sql(&problem.to_string()));
+            let by_sql: bool = conn.query_row(&sql, [], |r| r.get(0)).unwrap();
+            assert_eq!(
+                by_sql,
+                judged_itself(Kind::Problem, has_measures),
+                "P{problem}"
+            );
+        }
+        assert!(judged_itself(Kind::Measure, false));
     }
 
     #[test]

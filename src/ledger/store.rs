@@ -41,9 +41,10 @@ enum Field {
     Progress,
     RecordedAt,
     Extra,
+    HasMeasures,
 }
 
-const FIELDS: [Field; 23] = [
+const FIELDS: [Field; 24] = [
     Field::Kind,
     Field::Id,
     Field::Uuid,
@@ -67,6 +68,7 @@ const FIELDS: [Field; 23] = [
     Field::Progress,
     Field::RecordedAt,
     Field::Extra,
+    Field::HasMeasures,
 ];
 
 impl Field {
@@ -80,6 +82,10 @@ impl Field {
         match self {
             Field::Kind => format!("'{}'", kind.table()),
             Field::Problem if kind == Kind::Problem => "NULL".into(),
+            Field::HasMeasures if kind == Kind::Problem => {
+                "EXISTS (SELECT 1 FROM measure x WHERE x.problem_id = p.id)".into()
+            }
+            Field::HasMeasures => "0".into(),
             Field::Problem => "m.problem_id".into(),
             Field::Campaign => "c.code".into(),
             // What the problem is (its scope, source, subject and cause)
@@ -116,6 +122,7 @@ impl Field {
             Field::Progress => "progress",
             Field::RecordedAt => "recorded_at",
             Field::Extra => "extra",
+            Field::HasMeasures => "has_measures",
         }
     }
 
@@ -133,6 +140,7 @@ impl Field {
                 | Field::RaisedOn
                 | Field::DueCurrent
                 | Field::Status
+                | Field::HasMeasures
         )
     }
 
@@ -235,6 +243,7 @@ fn item_from_row_at(row: &Row<'_>, base: usize) -> rusqlite::Result<Item> {
         progress: row.get(at(Field::Progress))?,
         recorded_at: row.get(at(Field::RecordedAt))?,
         extra: row.get(at(Field::Extra))?,
+        has_measures: row.get(at(Field::HasMeasures))?,
     })
 }
 
@@ -318,9 +327,6 @@ pub struct ItemFilter {
     /// The horizon of `due-soon`, in days.
     pub within: u32,
     pub problem: Option<ItemId>,
-    /// Problems only when they have no measures: a problem with measures
-    /// is late or due through them, never itself (`check`).
-    pub bare_problems: bool,
 }
 
 impl ItemFilter {
@@ -404,8 +410,12 @@ impl ItemFilter {
             (_, "status" | "due_current") => format!("{index_off}{t}.{c}"),
             (_, c) => format!("{t}.{c}"),
         });
-        if self.bare_problems && kind == Kind::Problem {
-            clauses.push("NOT EXISTS (SELECT 1 FROM measure x WHERE x.problem_id = p.id)".into());
+        let judged_by_deadline = matches!(
+            self.status,
+            Some(StatusFilter::Overdue | StatusFilter::DueSoon)
+        );
+        if judged_by_deadline && kind == Kind::Problem {
+            clauses.push(rules::judged_itself_sql("p.id"));
         }
         let mut sql = item_select(kind, detail).to_string();
         if detail == Detail::Listing && self.campaign.is_some() {

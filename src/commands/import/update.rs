@@ -202,6 +202,7 @@ mod tests {
             progress: "正在推进".into(),
             recorded_at: String::new(),
             extra: String::new(),
+            has_measures: false,
         }
     }
 
