@@ -335,7 +335,7 @@ catalogue! {
     SaidReadAbove: "rows above the header, passed over: {lines}", "表头以上跳过的行：{lines}";
     SaidReadAsOf: "as of {on}, from the rows above the header", "截至日期：{on}（取自表头以上）";
     SaidReadHeading: "row {line} {text}: a heading; the rows below are {scope}", "第 {line} 行 {text}：标题行，以下各行问题类型为{scope}";
-    SaidReadNoScope: "as they say", "各行自填";
+    SaidReadHeadingPlain: "row {line} {text}: a heading", "第 {line} 行 {text}：标题行";
     ENoCampaign: "the ledger has no campaign yet", "台账中还没有专项";
     ECampaignDaysCorrupt: "campaign length {stored} days is out of range (1 to {max})",
         "专项期限 {stored} 天超出范围（1 至 {max}）";

@@ -198,16 +198,15 @@ fn show_how_read(out: &mut dyn Write, sheet: &SheetReader, lang: Lang) -> Result
         )?;
     }
     for (line, text, scope) in &read.headings {
-        let scope = match scope {
-            Some(s) => s.word(lang).to_string(),
-            None => lang.t(W::SaidReadNoScope).to_string(),
+        let mut args = vec![("line", line.to_string()), ("text", text.clone())];
+        let word = match scope {
+            Some(s) => {
+                args.push(("scope", s.word(lang).to_string()));
+                W::SaidReadHeading
+            }
+            None => W::SaidReadHeadingPlain,
         };
-        let args = [
-            ("line", line.to_string()),
-            ("text", text.clone()),
-            ("scope", scope),
-        ];
-        writeln!(out, "{}", say(lang, W::SaidReadHeading, &args))?;
+        writeln!(out, "{}", say(lang, word, &args))?;
     }
     Ok(())
 }
