@@ -32,7 +32,7 @@ impl Progress {
             if self.rows == SHOW_FROM {
                 bar.set_draw_target(ProgressDrawTarget::stderr());
             }
-            if self.rows % 256 == 0 || self.rows == SHOW_FROM {
+            if self.rows.is_multiple_of(256) || self.rows == SHOW_FROM {
                 bar.set_position(self.rows);
             }
         }

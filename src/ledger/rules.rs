@@ -57,7 +57,7 @@ pub fn due_soon_horizon(day: NaiveDate, within: u32) -> NaiveDate {
 /// On time: done on or before the *original* deadline; an extension does
 /// not make a late closure on time. Without a deadline, anything is.
 pub fn is_on_time(closed_on: NaiveDate, due_original: Option<NaiveDate>) -> bool {
-    due_original.map_or(true, |due| closed_on <= due)
+    due_original.is_none_or(|due| closed_on <= due)
 }
 
 pub fn on_time_sql(closed_on: &str, due_original: &str) -> String {

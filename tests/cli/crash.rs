@@ -23,7 +23,11 @@ fn write_big_sheet(path: &std::path::Path) {
     .unwrap();
     for row in 0..ROWS {
         let p = row / MEASURES_PER_PROBLEM + 1;
-        let scope = if p % 3 == 0 { "班子" } else { "个人" };
+        let scope = if p.is_multiple_of(3) {
+            "班子"
+        } else {
+            "个人"
+        };
         let (status, closed) = if row % 10 == 0 {
             ("已完成", "2023-07-20")
         } else {

@@ -246,9 +246,8 @@ impl SheetReader {
             .zip(raw.cells.iter().chain(std::iter::repeat(&String::new())))
             .filter_map(|(c, text)| c.map(|c| (c, clean_cell(c, text))))
             .collect();
-        let blank = |cells: &HashMap<Column, String>, c: Column| {
-            cells.get(&c).map_or(true, |v| v.is_empty())
-        };
+        let blank =
+            |cells: &HashMap<Column, String>, c: Column| cells.get(&c).is_none_or(|v| v.is_empty());
         if let Some(scope) = self.heading_scope {
             if blank(&cells, Column::Scope) {
                 cells.insert(Column::Scope, scope.as_str().to_string());

@@ -114,7 +114,7 @@ pub fn plan(
             Column::ClosedOn => {}
             Column::Evidence | Column::Note => {}
             Column::DueCurrent => match parse_date(value) {
-                Ok(to) if item.due_current.map_or(true, |due| to > due) => {
+                Ok(to) if item.due_current.is_none_or(|due| to > due) => {
                     let reason = row.text(Column::ExtendReason).unwrap_or_default();
                     plan.extend = Some((to, reason.to_string()));
                 }
