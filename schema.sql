@@ -1,4 +1,4 @@
--- The rectify ledger, schema version 3 (PRAGMA user_version = 3).
+-- The rectify ledger, schema version 5 (PRAGMA user_version = 5).
 --
 -- Items live in typed, indexed columns: the deadline check and the reports
 -- are index lookups and GROUP BYs, never a scan over JSON blobs.
@@ -13,8 +13,12 @@ CREATE TABLE campaign (
     source      TEXT NOT NULL DEFAULT '',
     start_on    TEXT NOT NULL,
     days        INTEGER NOT NULL CHECK (days > 0),
-    recorded_at TEXT NOT NULL
+    recorded_at TEXT NOT NULL,
+    acceptance  INTEGER NOT NULL DEFAULT 0
 );
+-- campaign.acceptance (schema version 5): 1 when a done measure must be
+-- accepted (验收) by someone other than who closed it before its problem
+-- can be closed out (销号).
 
 CREATE TABLE problem (
     id           INTEGER PRIMARY KEY,  -- the n of P<n>
@@ -37,7 +41,8 @@ CREATE TABLE problem (
     evidence     TEXT NOT NULL DEFAULT '',
     progress     TEXT NOT NULL DEFAULT '',
     recorded_at  TEXT NOT NULL,
-    extra        TEXT NOT NULL DEFAULT ''
+    extra        TEXT NOT NULL DEFAULT '',
+    voided_on    TEXT
 );
 -- extra (schema version 4): the columns of an office's sheet that rectify
 -- has no field for (联系电话, 问题类别 …), kept so nothing typed is lost: a
@@ -63,8 +68,16 @@ CREATE TABLE measure (
     progress     TEXT NOT NULL DEFAULT '',
     recorded_at  TEXT NOT NULL,
     settled_on   TEXT,
-    extra        TEXT NOT NULL DEFAULT ''
+    extra        TEXT NOT NULL DEFAULT '',
+    voided_on    TEXT,
+    accepted_on  TEXT,
+    accepted_by  TEXT NOT NULL DEFAULT ''
 );
+-- voided_on (schema version 5, problems and measures): the day an item
+-- entered by mistake was voided (作废); a voided item is left out of every
+-- list, count, report, check and export, and NULL for every other item.
+-- accepted_on / accepted_by (schema version 5): the acceptance (验收) of a
+-- done measure in a campaign that asks for it; a reopen clears both.
 -- measure.settled_on (schema version 2) is derived from the history, never
 -- from a payload: the latest effective date among the measure's add,
 -- extend, close, ongoing and reopen events, as long as they were recorded

@@ -123,6 +123,30 @@ pub enum Command {
     #[command(after_help = "Example:\n  rectify reopen M3 --reason '佐证材料不全'")]
     Reopen(ReopenArgs),
 
+    /// Correct what was entered by mistake (更正); the history keeps the old values.
+    #[command(
+        after_help = "Examples:\n  rectify edit P3 --title '理论学习不够深入' --reason '录入错字'\n  rectify edit M7 --due 2023-06-30 --reason '原定时限录错'"
+    )]
+    Edit(EditArgs),
+
+    /// Void (作废) items entered by mistake, or restore them with --undo.
+    #[command(
+        after_help = "Examples:\n  rectify void P9 --reason '重复录入'\n  rectify void --undo P9 --reason '误作废'"
+    )]
+    Void(VoidArgs),
+
+    /// Accept (验收) done measures, where the campaign asks for it.
+    #[command(
+        after_help = "Example:\n  rectify accept M3 M4 --on 2023-06-25 --note '材料齐全' --by 王五"
+    )]
+    Accept(AcceptArgs),
+
+    /// Write one notice per department (or owner) of its overdue and due-soon measures.
+    #[command(
+        after_help = "Examples:\n  rectify remind\n  rectify remind --per owner --levels 7,30 --format markdown --out-dir 提醒"
+    )]
+    Remind(RemindArgs),
+
     /// List problems and measures.
     #[command(
         after_help = "Examples:\n  rectify list --status overdue\n  rectify list --kind measure --owner 张三 --format json | jq length"
@@ -267,6 +291,10 @@ pub enum CampaignCommand {
         /// Where its problems come from (走流程, 巡察, 信访 …).
         #[arg(long)]
         source: Option<String>,
+        /// Done measures must be accepted (验收) by someone other than who
+        /// closed them before their problem can be closed out (销号).
+        #[arg(long)]
+        acceptance: bool,
         #[command(flatten)]
         actor: Actor,
     },
@@ -306,6 +334,9 @@ impl Command {
             Command::Note(a) => &a.actor,
             Command::Close(a) => &a.actor,
             Command::Reopen(a) => &a.actor,
+            Command::Edit(a) => &a.actor,
+            Command::Void(a) => &a.actor,
+            Command::Accept(a) => &a.actor,
             Command::Import(a) => &a.actor,
             _ => return None,
         };
@@ -466,12 +497,120 @@ pub struct ReopenArgs {
     pub actor: Actor,
 }
 
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// A problem or measure id (P3, M7), or a UUID.
+    #[arg(value_parser = item_arg, value_name = "ID")]
+    pub id: ItemRef,
+    /// The corrected text of the problem or measure.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The corrected scope: group (班子) or individual (个人). Problems only.
+    #[arg(long, value_parser = scope_arg)]
+    pub scope: Option<Scope>,
+    /// The corrected source. Problems only.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// The corrected subject (责任对象). Problems only.
+    #[arg(long)]
+    pub subject: Option<String>,
+    /// The corrected root cause (原因分析). Problems only.
+    #[arg(long)]
+    pub cause: Option<String>,
+    /// The corrected raised date.
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    pub raised: Option<NaiveDate>,
+    /// The corrected original deadline; on-time is judged by it. Unlike
+    /// `extend`, it may be earlier.
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    pub due: Option<NaiveDate>,
+    /// Why; recorded in the history.
+    #[arg(long)]
+    pub reason: String,
+    #[command(flatten)]
+    pub actor: Actor,
+}
+
+#[derive(Debug, Args)]
+pub struct VoidArgs {
+    /// Problem or measure ids (P3, M7); several at once. Voiding a problem
+    /// voids its measures.
+    #[arg(required = true, value_parser = item_arg, value_name = "ID")]
+    pub ids: Vec<ItemRef>,
+    /// Restore voided items instead (a problem with its measures).
+    #[arg(long)]
+    pub undo: bool,
+    /// Why; recorded in the history.
+    #[arg(long)]
+    pub reason: String,
+    #[command(flatten)]
+    pub actor: Actor,
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    /// Measure ids (M3, M7); several at once.
+    #[arg(required = true, value_parser = item_arg, value_name = "ID")]
+    pub ids: Vec<ItemRef>,
+    /// The day of the acceptance (default: today; not before the measure
+    /// was done, never in the future).
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    pub on: Option<NaiveDate>,
+    /// A note, recorded in the history.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Who accepts; not the one who recorded the closing.
+    #[command(flatten)]
+    pub actor: Actor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RemindPer {
+    #[default]
+    #[value(alias = "department", alias = "部门", alias = "责任部门")]
+    Dept,
+    #[value(alias = "责任人")]
+    Owner,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RemindFormat {
+    #[default]
+    Text,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// Only this campaign.
+    #[arg(long, value_name = "CODE")]
+    pub campaign: Option<String>,
+    /// How many days ahead counts as due soon (0 to 3660).
+    #[arg(long, default_value_t = crate::ledger::rules::DUE_SOON_DAYS, value_name = "DAYS", value_parser = within_arg)]
+    pub within: u32,
+    /// One notice per department or per owner.
+    #[arg(long, value_enum, default_value_t)]
+    pub per: RemindPer,
+    /// A,B: overdue up to A days is a reminder (提醒), up to B days a
+    /// follow-up (督办), beyond B an escalation (问责).
+    #[arg(long, value_name = "A,B", default_value = "7,30", value_parser = levels_arg)]
+    pub levels: (u32, u32),
+    /// Output format: text or markdown.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RemindFormat,
+    /// Write one file per unit here (created if missing), instead of
+    /// printing the notices separated by form feeds.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}
+
 #[derive(Debug, Args, Default, Clone)]
 pub struct FilterArgs {
     /// Only this campaign.
     #[arg(long, value_name = "CODE")]
     pub campaign: Option<String>,
-    /// open, ongoing, closed, overdue or due-soon (or 正在整改, 长期坚持, 已完成, 逾期, 即将到期).
+    /// open, ongoing, closed, overdue, due-soon, awaiting-acceptance or void
+    /// (or 正在整改, 长期坚持, 已完成, 逾期, 即将到期, 待验收, 作废).
     #[arg(long, value_parser = status_arg)]
     pub status: Option<StatusFilter>,
     /// Only items of this responsible person.
@@ -668,6 +807,21 @@ fn within_arg(s: &str) -> Result<u32, crate::error::Error> {
                 max: crate::ledger::MAX_CAMPAIGN_DAYS,
             })
         })
+}
+
+/// `7,30`: two day counts, the first below the second.
+fn levels_arg(s: &str) -> Result<(u32, u32), crate::error::Error> {
+    let bad = || {
+        crate::error::Error::from(crate::error::Input::BadLevels {
+            value: s.to_string(),
+        })
+    };
+    let (a, b) = s.split_once([',', '，']).ok_or_else(bad)?;
+    let day = |t: &str| t.trim().parse::<u32>().ok();
+    match (day(a), day(b)) {
+        (Some(a), Some(b)) if a < b && b <= crate::ledger::MAX_CAMPAIGN_DAYS => Ok((a, b)),
+        _ => Err(bad()),
+    }
 }
 
 fn fingerprint_arg(s: &str) -> Result<String, crate::error::Error> {

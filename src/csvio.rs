@@ -93,6 +93,10 @@ pub enum Column {
     Version,
     /// 延期原因: read by `import --update` with a later 调整后时限.
     ExtendReason,
+    /// 验收人 and 验收日期: written after 版本 where a campaign asks for
+    /// acceptance (验收), read by `import`.
+    Acceptor,
+    AcceptedOn,
 }
 
 pub const COLUMNS: [Column; 24] = [
@@ -151,6 +155,8 @@ impl Column {
             Column::MeasureUuid => W::CMeasureUuid,
             Column::Version => W::CVersion,
             Column::ExtendReason => W::CExtendReason,
+            Column::Acceptor => W::CAcceptor,
+            Column::AcceptedOn => W::CAcceptedOn,
         }
     }
 
@@ -176,6 +182,7 @@ impl Column {
                 | Column::DueOriginal
                 | Column::DueCurrent
                 | Column::ClosedOn
+                | Column::AcceptedOn
                 | Column::DaysOverdue
                 | Column::ProblemUuid
                 | Column::MeasureUuid
@@ -257,6 +264,8 @@ pub fn sheet_cell(row: &SheetRow, column: Column, today: NaiveDate, lang: Lang) 
         Column::MeasureUuid => text(row.measure.as_ref().map_or("", |m| &m.uuid)),
         Column::Version => version_of_row(row, today).into(),
         Column::ExtendReason => text(""),
+        Column::Acceptor => text(row.measure.as_ref().map_or("", |m| &m.accepted_by)),
+        Column::AcceptedOn => day(row.measure.as_ref().and_then(|m| m.accepted_on)),
     }
 }
 

@@ -146,6 +146,39 @@ pub enum Input {
         measure: ItemId,
         done: NaiveDate,
     },
+    CloseBeforeAcceptance {
+        id: ItemId,
+        on: NaiveDate,
+        measure: ItemId,
+        accepted: NaiveDate,
+    },
+    NothingToEdit,
+    BadLevels {
+        value: String,
+    },
+    /// A correction of a measure that only its problem has (`--scope` …).
+    ProblemField {
+        id: ItemId,
+        flag: &'static str,
+        problem: ItemId,
+    },
+    ProblemAfterMeasure {
+        on: NaiveDate,
+        measure: ItemId,
+        raised: NaiveDate,
+    },
+    AcceptProblem {
+        id: ItemId,
+    },
+    AcceptedAfterToday {
+        on: NaiveDate,
+        today: NaiveDate,
+    },
+    AcceptedBeforeClosed {
+        on: NaiveDate,
+        id: ItemId,
+        closed: NaiveDate,
+    },
     NothingToAssign,
     TextNotForBy,
     BinaryToTerminal,
@@ -321,6 +354,46 @@ pub enum Rule {
     },
     BackupExists {
         path: PathBuf,
+    },
+    Voided {
+        id: ItemId,
+    },
+    AlreadyVoided {
+        id: ItemId,
+    },
+    NotVoided {
+        id: ItemId,
+    },
+    VoidClosed {
+        id: ItemId,
+        on: Option<NaiveDate>,
+    },
+    VoidedWithProblem {
+        id: ItemId,
+        problem: ItemId,
+    },
+    EditClosedOut {
+        id: ItemId,
+        problem: ItemId,
+        on: Option<NaiveDate>,
+    },
+    NoAcceptance {
+        id: ItemId,
+    },
+    NotDone {
+        id: ItemId,
+    },
+    AlreadyAccepted {
+        id: ItemId,
+        on: NaiveDate,
+    },
+    SelfAcceptance {
+        id: ItemId,
+        actor: String,
+    },
+    Unaccepted {
+        problem: ItemId,
+        measures: Vec<ItemId>,
     },
 }
 

@@ -33,6 +33,8 @@ pub fn aliases(column: Column) -> &'static [&'static str] {
         Column::Source => &["来源"],
         Column::ClosedOn => &["完成日期", "办结时间"],
         Column::ExtendReason => &["调整原因", "延期理由"],
+        Column::Acceptor => &["验收责任人", "验收人员"],
+        Column::AcceptedOn => &["验收时间"],
         _ => &[],
     }
 }
@@ -79,7 +81,12 @@ pub fn column_of(header: &str, mapped: &[(String, Column)]) -> Option<Column> {
     }
     COLUMNS
         .into_iter()
-        .chain([Column::Version, Column::ExtendReason])
+        .chain([
+            Column::Version,
+            Column::ExtendReason,
+            Column::Acceptor,
+            Column::AcceptedOn,
+        ])
         .find(|c| {
             let w = c.word();
             normalized(w.zh()) == h

@@ -407,20 +407,40 @@ pub fn describe_event(e: &Event, lang: Lang) -> String {
     };
     let p = &e.payload;
     let reason = p["reason"].as_str().unwrap_or("");
+    let (open, close) = match lang {
+        Lang::En => (" (", ")"),
+        Lang::Zh => ("（", "）"),
+    };
     match e.action.as_str() {
         "add" | "campaign" => p["after"]["title"]
             .as_str()
             .or(p["after"]["name"].as_str())
             .unwrap_or("")
             .to_string(),
-        "assign" => {
+        "assign" | "edit" => {
             let mut parts: Vec<String> = Vec::new();
             if let Some(after) = p["after"].as_object() {
-                for key in after.keys() {
+                // A corrected deadline that moves the one in force with it
+                // is said once.
+                let moved_together = |key: &str| {
+                    key == "due_current"
+                        && after.get("due_original") == after.get("due_current")
+                        && p["before"]["due_original"] == p["before"]["due_current"]
+                };
+                for key in after.keys().filter(|k| !moved_together(k)) {
                     let name = match key.as_str() {
                         "leader" => lang.t(W::FLeader),
                         "department" => lang.t(W::FDepartment),
                         "owner" => lang.t(W::FOwner),
+                        "title" if e.item.starts_with('P') => lang.t(W::FProblemTitle),
+                        "title" => lang.t(W::FMeasureTitle),
+                        "scope" => lang.t(W::HScope),
+                        "source" => lang.t(W::FSource),
+                        "subject" => lang.t(W::FSubject),
+                        "cause" => lang.t(W::FCause),
+                        "raised_on" => lang.t(W::FRaised),
+                        "due_original" => lang.t(W::FDueOriginal),
+                        "due_current" => lang.t(W::FDueCurrent),
                         other => other,
                     };
                     let colon = match lang {
@@ -437,13 +457,30 @@ pub fn describe_event(e: &Event, lang: Lang) -> String {
             if let Some(note) = p["note"].as_str().filter(|n| !n.is_empty()) {
                 parts.push(format!("({note})"));
             }
-            parts.join("; ")
+            let mut text = parts.join("; ");
+            if !reason.is_empty() {
+                text.push_str(&format!("{open}{reason}{close}"));
+            }
+            text
+        }
+        "void" => match p["with"].as_str() {
+            Some(problem) => fill(
+                lang.t(W::LogVoidedWith),
+                &[
+                    ("problem", problem.to_string()),
+                    ("reason", reason.to_string()),
+                ],
+            ),
+            None => reason.to_string(),
+        },
+        "accept" => {
+            let by = field(p, "after", "accepted_by");
+            match p["note"].as_str().filter(|n| !n.is_empty()) {
+                Some(note) => format!("{by}; {note}"),
+                None => by,
+            }
         }
         "extend" => {
-            let (open, close) = match lang {
-                Lang::En => (" (", ")"),
-                Lang::Zh => ("（", "）"),
-            };
             format!(
                 "{}{arrow}{}{open}{reason}{close}",
                 field(p, "before", "due_current"),
@@ -473,9 +510,13 @@ pub fn describe_event(e: &Event, lang: Lang) -> String {
 }
 
 /// The action's word; closing a problem is 销号, closing a measure 完成.
-pub fn action_word(action: &str, item: &str, lang: Lang) -> String {
-    let w = match action {
-        "close" if item.starts_with('P') => W::ActCloseOut,
+pub fn action_word(e: &Event, lang: Lang) -> String {
+    let w = match e.action.as_str() {
+        "close" if e.item.starts_with('P') => W::ActCloseOut,
+        "void" if e.payload["after"]["voided_on"].is_null() => W::ActUnvoid,
+        "void" => W::ActVoid,
+        "edit" => W::ActEdit,
+        "accept" => W::ActAccept,
         "add" => W::ActAdd,
         "assign" => W::ActAssign,
         "extend" => W::ActExtend,
@@ -534,7 +575,7 @@ pub fn events_table(
                 item => item.to_string(),
             });
         }
-        row.push(action_word(&e.action, &e.item, lang));
+        row.push(action_word(e, lang));
         row.push(truncate(&describe_event(e, lang), 60));
         t.add_row(row);
     }

@@ -143,6 +143,55 @@ fn input_words(input: &Input, lang: Lang) -> (W, Args) {
                 ("done", done.to_string()),
             ],
         ),
+        I::CloseBeforeAcceptance {
+            id,
+            on,
+            measure,
+            accepted,
+        } => (
+            W::ECloseBeforeAcceptance,
+            vec![
+                ("id", id.to_string()),
+                ("on", on.to_string()),
+                ("measure", measure.to_string()),
+                ("accepted", accepted.to_string()),
+            ],
+        ),
+        I::NothingToEdit => (W::ENothingToEdit, vec![]),
+        I::BadLevels { value } => (W::EBadLevels, vec![("value", quoted(value))]),
+        I::ProblemField { id, flag, problem } => (
+            W::EProblemField,
+            vec![
+                ("id", id.to_string()),
+                ("flag", flag.to_string()),
+                ("problem", problem.to_string()),
+            ],
+        ),
+        I::ProblemAfterMeasure {
+            on,
+            measure,
+            raised,
+        } => (
+            W::EProblemAfterMeasure,
+            vec![
+                ("on", on.to_string()),
+                ("measure", measure.to_string()),
+                ("raised", raised.to_string()),
+            ],
+        ),
+        I::AcceptProblem { id } => (W::EAcceptProblem, vec![("id", id.to_string())]),
+        I::AcceptedAfterToday { on, today } => (
+            W::EAcceptedAfterToday,
+            vec![("on", on.to_string()), ("today", today.to_string())],
+        ),
+        I::AcceptedBeforeClosed { on, id, closed } => (
+            W::EAcceptedBeforeClosed,
+            vec![
+                ("on", on.to_string()),
+                ("id", id.to_string()),
+                ("closed", closed.to_string()),
+            ],
+        ),
         I::NothingToAssign => (W::ENothingToAssign, vec![]),
         I::TextNotForBy => (W::ETextNotForBy, vec![]),
         I::BinaryToTerminal => (W::EBinaryToTerminal, vec![]),
@@ -365,6 +414,39 @@ fn rule_words(rule: &Rule) -> (W, Args) {
         ),
         R::NotClosed { id } => (W::ENotClosed, vec![("id", id.to_string())]),
         R::BackupExists { path } => (W::EBackupExists, vec![("path", path.display().to_string())]),
+        R::Voided { id } => (W::EVoided, vec![("id", id.to_string())]),
+        R::AlreadyVoided { id } => (W::EAlreadyVoided, vec![("id", id.to_string())]),
+        R::NotVoided { id } => (W::ENotVoided, vec![("id", id.to_string())]),
+        R::VoidClosed { id, on } => (
+            W::EVoidClosed,
+            vec![("id", id.to_string()), ("on", date_or_dash(*on))],
+        ),
+        R::VoidedWithProblem { id, problem } => (
+            W::EVoidedWithProblem,
+            vec![("id", id.to_string()), ("problem", problem.to_string())],
+        ),
+        R::EditClosedOut { id, problem, on } => (
+            W::EEditClosedOut,
+            vec![
+                ("id", id.to_string()),
+                ("problem", problem.to_string()),
+                ("on", date_or_dash(*on)),
+            ],
+        ),
+        R::NoAcceptance { id } => (W::ENoAcceptance, vec![("id", id.to_string())]),
+        R::NotDone { id } => (W::ENotDone, vec![("id", id.to_string())]),
+        R::AlreadyAccepted { id, on } => (
+            W::EAlreadyAccepted,
+            vec![("id", id.to_string()), ("on", on.to_string())],
+        ),
+        R::SelfAcceptance { id, actor } => (
+            W::ESelfAcceptance,
+            vec![("id", id.to_string()), ("actor", actor.clone())],
+        ),
+        R::Unaccepted { problem, measures } => (
+            W::EUnaccepted,
+            vec![("id", problem.to_string()), ("ids", list(measures))],
+        ),
     }
 }
 
@@ -491,6 +573,9 @@ pub fn hint(err: &Error, lang: Lang) -> Option<String> {
     let word = match err {
         Error::Invalid(input) => input_hint(input)?,
         Error::Refused(Rule::OpenMeasures { .. }) => W::HintOpenMeasures,
+        Error::Refused(Rule::Unaccepted { .. }) => W::HintUnaccepted,
+        Error::Refused(Rule::Voided { .. }) => W::HintVoided,
+        Error::Refused(Rule::VoidClosed { .. } | Rule::EditClosedOut { .. }) => W::HintReopenFirst,
         Error::NotFound(Missing::Campaign { .. }) => W::HintCampaignList,
         Error::NotFound(Missing::NoCampaign) => W::HintCampaignNew,
         Error::NoLedger { .. } => W::HintNoLedger,

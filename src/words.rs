@@ -143,6 +143,7 @@ catalogue! {
     CheckOverdueBoth: "overdue: {measures} measures, and {problems} problems without measures",
         "逾期整改措施{measures}项，无整改措施的问题{problems}个";
     CheckDueSoonHead: "due within {days} days ({n})", "{days}天内到期{n}项";
+    CheckAwaitingAcceptance: "done, awaiting acceptance ({n})", "已完成待验收的整改措施{n}项";
     CheckAwaitingCloseOut: "all measures settled, not yet closed out ({n})", "已整改完成尚未销号的问题{n}个";
     HDaysLeft: "LEFT", "剩余";
     DaysLeft: "{n} days left", "还剩{n}天";
@@ -202,6 +203,8 @@ catalogue! {
     CMeasureUuid: "measure_uuid", "措施UUID";
     CVersion: "version", "版本";
     CExtendReason: "extension_reason", "延期原因";
+    CAcceptor: "accepted_by", "验收人";
+    CAcceptedOn: "accepted_on", "验收日期";
     // Workbook sheet names.
     SheetLedger: "Ledger", "整改台账";
     SheetSummary: "Summary", "汇总";
@@ -212,6 +215,15 @@ catalogue! {
         "问题：{total}个（班子问题{group}个、个人问题{individual}个）；已销号{closed}个，未销号{open}个";
     TMeasures: "Measures: {total}; done {closed} (on time {on_time}, late {late}); ongoing {ongoing}; open {open} (overdue {overdue}, due soon {due_soon}); extended {extended}",
         "整改措施：{total}项；已完成{closed}项（按期{on_time}项、逾期完成{late}项）；长期坚持{ongoing}项；未完成{open}项（逾期{overdue}项、即将到期{due_soon}项）；延期{extended}项";
+    TAcceptance: "Acceptance: done {closed} (accepted {accepted}, awaiting acceptance {awaiting})",
+        "验收：已完成{closed}项（已验收{accepted}项、待验收{awaiting}项）";
+    TAwaitingCloseOut: "All measures settled, not yet closed out: {n} problems", "已整改完成尚未销号{n}个";
+    TVoided: "Voided, left out of every figure: {problems} problems, {measures} measures",
+        "已作废（不计入以上各项）：问题{problems}个、整改措施{measures}项";
+    TCorrected: "Note: {n} deadlines were corrected (see `rectify log`)", "注：{n}项整改时限经更正（见 log）";
+    TTextBodyAccepted: "{problems} problems ({group} in leadership groups, {individual} of individuals) were broken into {measures} rectification measures, of which {closed} are done ({accepted} accepted, {awaiting} awaiting acceptance), {on_time} of them on schedule, a completion rate of {rate}",
+        "{problems}个问题（班子问题{group}个、个人问题{individual}个）共制定整改措施{measures}项，已完成{closed}项（已验收{accepted}项、待验收{awaiting}项），其中按期完成{on_time}项，完成率{rate}";
+    TTextAwaitingCloseOut: " {n} of them have all measures done and await close-out.", "其中已整改完成尚未销号{n}个。";
     TRates: "Completion rate {completion}; on-time rate {on_time}", "完成率{completion}；按期完成率{on_time}";
     TVerdictYes: "销号归零: yes, every problem is closed out", "销号归零：是，问题全部销号归零";
     TVerdictNo: "销号归零: not yet, {open} problems open", "销号归零：否，尚有{open}个问题未销号";
@@ -410,8 +422,8 @@ catalogue! {
     EUnknownKind: "unknown kind {value}: use problem or measure", "无法识别的类别 {value}：应为 problem（问题）或 measure（措施）";
     EUnknownScope: "unknown scope {value}: use group (班子) or individual (个人)",
         "无法识别的问题类型 {value}：应为 班子 或 个人";
-    EUnknownStatus: "unknown status {value}: use open, ongoing, closed, overdue or due-soon",
-        "无法识别的状态 {value}：应为 正在整改、长期坚持、已完成、已销号、逾期 或 即将到期";
+    EUnknownStatus: "unknown status {value}: use open, ongoing, closed, overdue, due-soon, awaiting-acceptance or void",
+        "无法识别的状态 {value}：应为 正在整改、长期坚持、已完成、已销号、逾期、即将到期、待验收 或 作废";
     ENothingToAssign: "nothing to assign: give --leader, --dept or --owner", "没有要调整的内容：请给出 --leader、--dept 或 --owner";
     ETextNotForBy: "--format text is for `report campaign` and `report month`; use table, markdown, csv or json",
         "--format text 只用于 `report campaign` 和 `report month`；请用 table、markdown、csv 或 json";
@@ -495,6 +507,68 @@ catalogue! {
     EInvalidValue: "invalid value '{value}' for '{arg}'", "{arg} 的值 '{value}' 无效";
     EMissingValue: "a value is required for '{arg}' but none was supplied", "{arg} 需要一个值";
     HintUsage: "see `rectify --help`, or `rectify <command> --help`", "参见 `rectify --help` 或 `rectify <命令> --help`";
+    // Corrections, voiding and acceptance (issue 15).
+    ECloseBeforeAcceptance: "cannot close out {id} on {on}: its measure {measure} was accepted on {accepted}",
+        "{id} 不能于 {on} 销号：其整改措施 {measure} 于 {accepted} 才验收";
+    EBadLevels: "--levels {value} is not two day counts A,B with A below B (as in 7,30)",
+        "--levels {value} 应为两个天数 A,B，且 A 小于 B（如 7,30）";
+    ENothingToEdit: "nothing to correct: give --title, --scope, --source, --subject, --cause, --raised or --due",
+        "没有要更正的内容：请给出 --title、--scope、--source、--subject、--cause、--raised 或 --due";
+    EProblemField: "{id} is a measure; {flag} is its problem's, so correct {problem}",
+        "{id} 是整改措施；{flag} 属于所属问题，请更正 {problem}";
+    EProblemAfterMeasure: "raised date {on} is after its measure {measure} was raised ({raised})",
+        "提出时间 {on} 晚于其整改措施 {measure} 的提出时间（{raised}）";
+    EAcceptProblem: "{id} is a problem; acceptance (验收) is of its measures", "{id} 是问题；验收的对象是整改措施";
+    EAcceptedAfterToday: "acceptance date {on} is after today ({today})", "验收日期 {on} 晚于今天（{today}）";
+    EAcceptedBeforeClosed: "acceptance date {on} is before {id} was done ({closed})",
+        "验收日期 {on} 早于 {id} 的完成时间（{closed}）";
+    EVoided: "{id} was voided (作废)", "{id} 已作废";
+    HintVoided: "`rectify void --undo` restores it, with a reason", "如需恢复，请用 `rectify void --undo` 并说明理由";
+    EAlreadyVoided: "{id} is already voided", "{id} 已作废，无需重复作废";
+    ENotVoided: "{id} is not voided; nothing to restore", "{id} 未作废，无需恢复";
+    EVoidClosed: "{id} is closed (on {on}); a closed item cannot be voided", "{id} 已于 {on} 办结，不能作废";
+    EEditClosedOut: "{problem} is closed out (销号 on {on}); {id} cannot be corrected", "{problem} 已于 {on} 销号，不能更正 {id}";
+    HintReopenFirst: "reopen it first with `rectify reopen --reason`", "如确需改动，请先用 `rectify reopen --reason` 驳回";
+    EVoidedWithProblem: "{id} was voided with its problem {problem}; restore {problem}", "{id} 随所属问题 {problem} 一并作废，请恢复 {problem}";
+    ENoAcceptance: "{id}'s campaign does not ask for acceptance (验收)", "{id} 所属专项未启用验收";
+    ENotDone: "{id} is not done; only a done measure can be accepted", "{id} 尚未完成，不能验收";
+    EAlreadyAccepted: "{id} was already accepted on {on}", "{id} 已于 {on} 验收，无需重复验收";
+    ESelfAcceptance: "{actor} recorded {id} as done, and cannot accept their own work",
+        "{actor} 办结了 {id}，不能验收自己办结的整改措施";
+    EUnaccepted: "{id} has measures awaiting acceptance (待验收): {ids}", "{id} 尚有待验收的整改措施：{ids}，不能销号";
+    HintUnaccepted: "someone other than who closed them accepts them with `rectify accept`",
+        "请由办结人以外的人用 `rectify accept` 验收";
+    FAcceptor: "acceptor", "验收人";
+    RemindTitle: "Reminder to {unit}: rectification measures", "关于{unit}整改事项的提醒";
+    RemindCampaign: "campaign: {name} ({code})", "专项：{name}（{code}）";
+    RemindAllCampaigns: "campaign: all", "专项：全部";
+    RemindDate: "date: {date}", "日期：{date}";
+    RemindOverdue: "overdue ({n})", "逾期未完成（{n}项）";
+    RemindDueSoon: "due within {days} days ({n})", "{days}天内到期（{n}项）";
+    RemindTotals: "{overdue} overdue ({reminder} reminders, {followup} follow-ups, {escalation} escalations); {soon} due soon.",
+        "共逾期{overdue}项（提醒{reminder}项、督办{followup}项、问责{escalation}项），即将到期{soon}项。";
+    LevelReminder: "reminder", "提醒";
+    LevelFollowUp: "follow-up", "督办";
+    LevelEscalation: "escalation", "问责";
+    HLevel: "LEVEL", "等级";
+    FRaised: "raised", "提出时间";
+    FDueOriginal: "deadline", "整改时限";
+    FDueCurrent: "deadline in force", "现行时限";
+    LogVoidedWith: "with {problem}: {reason}", "随 {problem}：{reason}";
+    SaidEdited: "corrected {id}", "{id} 已更正";
+    SaidEditUnchanged: "{id} already reads so; nothing corrected", "{id} 已是所给内容，未作更正";
+    SaidVoided: "voided {id}", "{id} 已作废";
+    SaidRestored: "restored {id}", "{id} 已恢复";
+    SaidAccepted: "accepted {id} on {on}", "{id} 已于 {on} 验收";
+    HAcceptance: "ACCEPTANCE", "验收";
+    AcceptanceRequired: "required before 销号", "销号前须经验收";
+    Voided: "voided", "已作废";
+    AwaitingAcceptance: "awaiting acceptance", "待验收";
+    Accepted: "accepted", "已验收";
+    ActEdit: "correct", "更正";
+    ActVoid: "void", "作废";
+    ActUnvoid: "restore", "恢复";
+    ActAccept: "accept", "验收";
 }
 
 /// A catalogue template in `lang`, filled.

@@ -26,6 +26,7 @@ pub fn run(cmd: CampaignCommand, ctx: &Context, out: &mut dyn Write) -> Result<u
             start,
             days,
             source,
+            acceptance,
             ..
         } => {
             let mut ledger = ctx.open(OpenMode::Create)?;
@@ -36,6 +37,7 @@ pub fn run(cmd: CampaignCommand, ctx: &Context, out: &mut dyn Write) -> Result<u
                     start,
                     days,
                     source,
+                    acceptance,
                 })
             })?;
             writeln!(out, "{}", campaign.code)?;
@@ -77,6 +79,10 @@ pub fn run(cmd: CampaignCommand, ctx: &Context, out: &mut dyn Write) -> Result<u
                         (W::HProblems, problems.to_string()),
                         (W::HMeasures, measures.to_string()),
                     ];
+                    let acceptance = c
+                        .acceptance
+                        .then(|| (W::HAcceptance, l.t(W::AcceptanceRequired).to_string()));
+                    let lines = lines.into_iter().chain(acceptance);
                     let rows = lines
                         .into_iter()
                         .map(|(label, value)| (l.t(label).to_string(), value))

@@ -14,7 +14,9 @@ use crate::words::{say, W};
 /// and problems with no measures past their own deadline (a problem with
 /// measures is late through them, never itself); then what falls due
 /// soon, with the days left; then problems whose measures are all settled
-/// but which are not closed out (待销号), which do not change the exit code.
+/// but which are not closed out (待销号), and, where a campaign asks for
+/// acceptance, measures done and awaiting it (待验收); neither changes the
+/// exit code.
 pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let ledger = ctx.read()?;
     if let Some(code) = &args.campaign {
@@ -29,6 +31,7 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         ..ItemFilter::default()
     };
     let waiting = ledger.awaiting_close_out(args.campaign.as_deref())?;
+    let unaccepted = ledger.items(&query(StatusFilter::AwaitingAcceptance), today)?;
     if args.format == ItemFormat::Json {
         let overdue = ledger.items(&query(StatusFilter::Overdue), today)?;
         let due_soon = ledger.items(&query(StatusFilter::DueSoon), today)?;
@@ -46,6 +49,7 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
                 "overdue": view(&overdue),
                 "due_soon": view(&due_soon),
                 "awaiting_close_out": view(&waiting),
+                "awaiting_acceptance": view(&unaccepted),
             }),
         )?;
         return Ok(exit_code(overdue.is_empty()));
@@ -153,13 +157,19 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         writeln!(out, "{}", say(lang, W::CheckDueSoonHead, &heading))?;
         due_soon.print(out, ctx.paint)?;
     }
-    if !waiting.is_empty() {
+    for (items, heading) in [
+        (&unaccepted, W::CheckAwaitingAcceptance),
+        (&waiting, W::CheckAwaitingCloseOut),
+    ] {
+        if items.is_empty() {
+            continue;
+        }
         gap(out)?;
-        let n = [("n", waiting.len().to_string())];
-        writeln!(out, "{}", say(lang, W::CheckAwaitingCloseOut, &n))?;
+        let n = [("n", items.len().to_string())];
+        writeln!(out, "{}", say(lang, heading, &n))?;
         let mut grid = output::items_grid(lang);
-        for p in &waiting {
-            output::push_item(&mut grid, p, today, lang);
+        for item in items {
+            output::push_item(&mut grid, item, today, lang);
         }
         grid.print(out, ctx.paint)?;
     }

@@ -58,13 +58,16 @@ fn xlsx_book(
     headers: Lang,
 ) -> Result<LedgerBook> {
     let extra = ledger.extra_headers()?;
-    // 版本, then the extra fields, after the known columns.
+    let accepting = acceptance_columns(ledger)?;
+    // 版本, the acceptance, then the extra fields, after the known columns.
     let mut after = vec![Column::Version.header(headers).to_string()];
+    after.extend(accepting.iter().map(|c| c.header(headers).to_string()));
     after.extend(extra.iter().cloned());
     let mut book = LedgerBook::new(|c| header_of(c, headers, args.by), &after, ctx.lang)?;
     each_row(ledger, args, ctx, |seq, cells| {
         let mut row = cells.to_vec(seq, ctx.today(), ctx.lang);
         row.push(cells.version(ctx.today()));
+        row.extend(cells.after_cells(accepting, ctx.today(), ctx.lang));
         row.extend(cells.extra_cells(&extra));
         book.add_row(&row)
     })?;
@@ -88,10 +91,17 @@ fn write_sheet(
         ExportFormat::Csv => {
             let mut w = csvio::writer(&mut *out, !args.no_bom)?;
             let extra = ledger.extra_headers()?;
+            let accepting = acceptance_columns(ledger)?;
             let known = COLUMNS.iter().map(|c| header_of(*c, headers, args.by));
             let version = std::iter::once(Column::Version.header(headers));
-            w.write_record(known.chain(version).chain(extra.iter().map(String::as_str)))
-                .map_err(csv_io)?;
+            let acceptance = accepting.iter().map(|c| c.header(headers));
+            w.write_record(
+                known
+                    .chain(version)
+                    .chain(acceptance)
+                    .chain(extra.iter().map(String::as_str)),
+            )
+            .map_err(csv_io)?;
             let (today, lang) = (ctx.today(), ctx.lang);
             each_row(ledger, args, ctx, |seq, cells| {
                 // Borrowed from the row where they can be: the 版本 is
@@ -125,6 +135,10 @@ fn write_sheet(
                     Cells::Built(_) => String::new(),
                 };
                 w.write_field(version.as_bytes()).map_err(csv_io)?;
+                for value in cells.after_cells(accepting, today, lang) {
+                    w.write_field(csvio::defuse(&value).as_bytes())
+                        .map_err(csv_io)?;
+                }
                 for value in cells.extra_cells(&extra) {
                     w.write_field(csvio::defuse(&value).as_bytes())
                         .map_err(csv_io)?;
@@ -142,11 +156,13 @@ fn write_sheet(
             std::io::copy(&mut spool, out)?;
         }
         ExportFormat::Json => {
+            let accepting = acceptance_columns(ledger)?;
             writeln!(out, "[")?;
             let mut seq = 0;
             each_row(ledger, args, ctx, |n, cells| {
                 let extra = cells.extra();
                 let version = cells.version(ctx.today());
+                let acceptance = cells.after_cells(accepting, ctx.today(), ctx.lang);
                 let cells = cells.to_vec(n, ctx.today(), ctx.lang);
                 seq += 1;
                 let mut object: serde_json::Map<String, serde_json::Value> = COLUMNS
@@ -155,6 +171,9 @@ fn write_sheet(
                     .map(|(c, v)| (c.header(Lang::En).to_string(), v.into()))
                     .collect();
                 object.insert(Column::Version.header(Lang::En).into(), version.into());
+                for (c, value) in accepting.iter().zip(acceptance) {
+                    object.insert(c.header(Lang::En).into(), value.into());
+                }
                 // JSON keys stay English: an office's own headers go under
                 // `extra`.
                 if !extra.is_empty() {
@@ -174,6 +193,17 @@ fn write_sheet(
         }
     }
     Ok(())
+}
+
+/// 验收人 and 验收日期, where a campaign asks for acceptance; a ledger
+/// without one exports as it always has.
+fn acceptance_columns(ledger: &Ledger) -> Result<&'static [Column]> {
+    const ACCEPTANCE: [Column; 2] = [Column::Acceptor, Column::AcceptedOn];
+    Ok(if ledger.any_acceptance()? {
+        &ACCEPTANCE
+    } else {
+        &[]
+    })
 }
 
 fn csv_io(err: csv::Error) -> Error {
@@ -222,6 +252,18 @@ impl Cells<'_> {
             }
             Cells::Built(_) => crate::ledger::Extra::new(),
         }
+    }
+
+    /// The cells of `columns`, which follow 版本; blank for a problem with
+    /// its measures listed.
+    fn after_cells(&self, columns: &[Column], today: chrono::NaiveDate, lang: Lang) -> Vec<String> {
+        columns
+            .iter()
+            .map(|&c| match self {
+                Cells::Sheet(row) => csvio::sheet_cell(row, c, today, lang).into_owned(),
+                Cells::Built(_) => String::new(),
+            })
+            .collect()
     }
 
     /// The cells under `headers`, the ledger's extra fields; none are

@@ -1,6 +1,7 @@
 //! One module per subcommand. Each takes its parsed arguments, the context
 //! resolved in `main`, and the stream to print to, and returns the exit code.
 
+mod accept;
 mod add;
 mod assign;
 mod backup;
@@ -8,6 +9,7 @@ mod campaign;
 mod check;
 mod close;
 mod completions;
+mod edit;
 mod export;
 mod extend;
 pub mod import;
@@ -16,10 +18,12 @@ mod list;
 mod log;
 mod man;
 mod note;
+mod remind;
 mod reopen;
 mod report;
 mod show;
 mod verify;
+mod void;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -109,6 +113,10 @@ fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<u8> 
         Command::Note(args) => note::run(args, ctx, out),
         Command::Close(args) => close::run(args, ctx, out),
         Command::Reopen(args) => reopen::run(args, ctx, out),
+        Command::Edit(args) => edit::run(args, ctx, out),
+        Command::Void(args) => void::run(args, ctx, out),
+        Command::Accept(args) => accept::run(args, ctx, out),
+        Command::Remind(args) => remind::run(args, ctx, out),
         Command::List(args) => list::run(args, ctx, out),
         Command::Show(args) => show::run(args, ctx, out),
         Command::Check(args) => check::run(args, ctx, out),

@@ -16,15 +16,15 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::error::{classify_sqlite, Access, Error, Result};
 
 pub use ops::{
-    clean_text, is_bidi_control, AssignFields, CloseRequest, Extra, NewCampaign, NewMeasure,
-    NewProblem, ProblemDefaults, Writer, MAX_CAMPAIGN_DAYS,
+    clean_text, is_bidi_control, Acceptance, AssignFields, CloseRequest, Correction, Extra,
+    NewCampaign, NewMeasure, NewProblem, ProblemDefaults, Writer, MAX_CAMPAIGN_DAYS,
 };
 pub use store::{Detail, ItemFilter, SheetRow, EVENT_COLUMNS};
 
 use model::{Campaign, Event, Item, ItemId, ItemRef};
 
 pub const SCHEMA: &str = include_str!("../../schema.sql");
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 /// `PRAGMA application_id`: "RECT". Tells a rectify ledger from any other
 /// SQLite file a user might point `--db` at.
 pub const APPLICATION_ID: i64 = 0x5245_4354;
@@ -37,6 +37,7 @@ const MIGRATIONS: &[(i64, Migration)] = &[
     (1, Ledger::upgrade_from_1),
     (2, Ledger::upgrade_from_2),
     (3, Ledger::upgrade_from_3),
+    (4, Ledger::upgrade_from_4),
 ];
 
 /// Whether opening may create the file. Commands that only read, or only
@@ -352,6 +353,27 @@ impl Ledger {
         })
     }
 
+    /// Schema 4 to 5: voiding (作废) and acceptance (验收). No schema 4
+    /// ledger holds either, as its history says: every item is live, no
+    /// measure accepted, no campaign asks for acceptance.
+    fn upgrade_from_4(&mut self) -> Result<()> {
+        self.in_immediate(true, |tx| {
+            let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version != 4 {
+                return Ok(());
+            }
+            tx.execute_batch(
+                "ALTER TABLE campaign ADD COLUMN acceptance INTEGER NOT NULL DEFAULT 0;
+                 ALTER TABLE problem ADD COLUMN voided_on TEXT;
+                 ALTER TABLE measure ADD COLUMN voided_on TEXT;
+                 ALTER TABLE measure ADD COLUMN accepted_on TEXT;
+                 ALTER TABLE measure ADD COLUMN accepted_by TEXT NOT NULL DEFAULT '';",
+            )?;
+            tx.pragma_update(None, "user_version", 5)?;
+            Ok(())
+        })
+    }
+
     /// Run `work` in one `BEGIN IMMEDIATE` transaction, committed only
     /// when `commit` is set and `work` succeeds; otherwise rolled back.
     fn in_immediate<T>(
@@ -472,6 +494,15 @@ impl Ledger {
     /// Problems whose measures are all settled, not yet closed out.
     pub fn awaiting_close_out(&self, campaign: Option<&str>) -> Result<Vec<Item>> {
         store::awaiting_close_out(&self.conn, campaign)
+    }
+
+    /// Whether any campaign asks for acceptance (验收).
+    pub fn any_acceptance(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM campaign WHERE acceptance = 1)",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// Every extra field's header in the ledger, sorted.

@@ -219,6 +219,10 @@ pub enum StatusFilter {
     Is(Status),
     Overdue,
     DueSoon,
+    /// Items voided (作废) as entered by mistake: shown only when asked for.
+    Void,
+    /// Done measures waiting for acceptance (待验收).
+    AwaitingAcceptance,
 }
 
 impl FromStr for StatusFilter {
@@ -232,6 +236,8 @@ impl FromStr for StatusFilter {
             }
             "overdue" | "逾期" => StatusFilter::Overdue,
             "due-soon" | "due_soon" | "duesoon" | "即将到期" => StatusFilter::DueSoon,
+            "void" | "voided" | "作废" | "已作废" => StatusFilter::Void,
+            "awaiting-acceptance" | "unaccepted" | "待验收" => StatusFilter::AwaitingAcceptance,
             other => {
                 return Err(Input::UnknownStatus {
                     value: other.to_string(),
@@ -297,6 +303,17 @@ pub struct Item {
         serialize_with = "extra_object"
     )]
     pub extra: String,
+    /// The day it was voided (作废), for an item entered by mistake.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voided_on: Option<NaiveDate>,
+    /// The acceptance (验收) of a done measure, where its campaign asks for one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted_on: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub accepted_by: String,
+    /// Whether its campaign asks for acceptance before 销号.
+    #[serde(skip)]
+    pub acceptance: bool,
     /// A problem that has measures, which it is late or due through.
     #[serde(skip)]
     pub has_measures: bool,
@@ -318,13 +335,15 @@ impl Item {
     }
 
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        super::rules::judged_itself(self.kind, self.has_measures)
+        self.voided_on.is_none()
+            && super::rules::judged_itself(self.kind, self.has_measures)
             && super::rules::is_overdue(self.status, self.due_current, today)
     }
 
     pub fn is_due_soon(&self, today: NaiveDate, within: u32) -> bool {
         let horizon = super::rules::due_soon_horizon(today, within);
-        super::rules::judged_itself(self.kind, self.has_measures)
+        self.voided_on.is_none()
+            && super::rules::judged_itself(self.kind, self.has_measures)
             && super::rules::is_due_soon(self.status, self.due_current, today, horizon)
     }
 
@@ -336,7 +355,24 @@ impl Item {
 
     /// A measure that keeps its problem from being closed out (销号).
     pub fn blocks_close_out(&self) -> bool {
-        self.kind == Kind::Measure && super::rules::blocks_close_out(self.status)
+        self.kind == Kind::Measure
+            && self.voided_on.is_none()
+            && super::rules::blocks_close_out(
+                self.status,
+                self.acceptance,
+                self.accepted_on.is_some(),
+            )
+    }
+
+    /// Done and waiting for acceptance (待验收).
+    pub fn awaits_acceptance(&self) -> bool {
+        self.kind == Kind::Measure
+            && self.voided_on.is_none()
+            && super::rules::awaits_acceptance(
+                self.status,
+                self.acceptance,
+                self.accepted_on.is_some(),
+            )
     }
 
     pub fn days_overdue(&self, today: NaiveDate) -> i64 {
@@ -349,7 +385,13 @@ impl Item {
     /// The status word as the user sees it: overdue and due-soon are
     /// derived from today, not stored.
     pub fn status_word(&self, today: NaiveDate, lang: Lang) -> &'static str {
-        if self.is_overdue(today) {
+        if self.voided_on.is_some() {
+            lang.t(W::Voided)
+        } else if self.awaits_acceptance() {
+            lang.t(W::AwaitingAcceptance)
+        } else if self.accepted_on.is_some() && self.status == Status::Closed {
+            lang.t(W::Accepted)
+        } else if self.is_overdue(today) {
             lang.t(W::Overdue)
         } else if self.is_due_soon(today, super::rules::DUE_SOON_DAYS) {
             lang.t(W::DueSoon)
@@ -368,6 +410,9 @@ pub struct Campaign {
     pub end: NaiveDate,
     pub days: u32,
     pub recorded_at: String,
+    /// Done measures must be accepted (验收) before 销号.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub acceptance: bool,
 }
 
 impl Campaign {

@@ -30,6 +30,7 @@ pub const CAMPAIGN_COLUMNS: &[&str] = &[
     "start_on",
     "days",
     "recorded_at",
+    "acceptance",
 ];
 pub const PROBLEM_COLUMNS: &[&str] = &[
     "id",
@@ -53,6 +54,7 @@ pub const PROBLEM_COLUMNS: &[&str] = &[
     "progress",
     "recorded_at",
     "extra",
+    "voided_on",
 ];
 pub const MEASURE_COLUMNS: &[&str] = &[
     "id",
@@ -72,11 +74,14 @@ pub const MEASURE_COLUMNS: &[&str] = &[
     "progress",
     "recorded_at",
     "extra",
+    "voided_on",
+    "accepted_on",
+    "accepted_by",
 ];
 
 /// The actions that move a measure's state or deadline, which `settled_on`
 /// follows.
-const SETTLING_ACTIONS: &[&str] = &["add", "extend", "close", "ongoing", "reopen"];
+const SETTLING_ACTIONS: &[&str] = &["add", "extend", "close", "ongoing", "reopen", "accept"];
 
 /// Follow a measure's `settled_on` through one event of its history: the
 /// one rule for writes, the schema upgrade and `verify`'s replay.
@@ -237,6 +242,8 @@ pub struct NewCampaign {
     pub start: NaiveDate,
     pub days: u32,
     pub source: Option<String>,
+    /// Done measures must be accepted (验收) before 销号.
+    pub acceptance: bool,
 }
 
 #[derive(Default, Clone)]
@@ -298,6 +305,52 @@ pub struct AssignFields {
     pub note: Option<String>,
 }
 
+/// `edit`: corrections of what was entered by mistake.
+#[derive(Default)]
+pub struct Correction {
+    pub title: Option<String>,
+    pub scope: Option<Scope>,
+    pub source: Option<String>,
+    pub subject: Option<String>,
+    pub cause: Option<String>,
+    pub raised: Option<NaiveDate>,
+    pub due: Option<NaiveDate>,
+}
+
+impl Correction {
+    fn is_empty(&self) -> bool {
+        self.title.is_none()
+            && self.scope.is_none()
+            && self.source.is_none()
+            && self.subject.is_none()
+            && self.cause.is_none()
+            && self.raised.is_none()
+            && self.due.is_none()
+    }
+
+    /// The flag of a correction only a problem has, if one was given.
+    fn problem_only_flag(&self) -> Option<&'static str> {
+        [
+            (self.scope.is_some(), "--scope"),
+            (self.source.is_some(), "--source"),
+            (self.subject.is_some(), "--subject"),
+            (self.cause.is_some(), "--cause"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
+}
+
+/// `accept`: the acceptance (验收) of a done measure.
+#[derive(Default)]
+pub struct Acceptance {
+    pub on: Option<NaiveDate>,
+    pub note: Option<String>,
+    /// Who accepted it, as an imported sheet says; else whoever records it,
+    /// who may not be the one who closed it.
+    pub by: Option<String>,
+}
+
 #[derive(Default)]
 pub struct CloseRequest {
     pub on: Option<NaiveDate>,
@@ -336,6 +389,10 @@ impl<'a> Writer<'a> {
 
     pub fn today(&self) -> NaiveDate {
         self.stamp.today
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.stamp.actor
     }
 
     pub fn item(&self, id: ItemId) -> Result<Item> {
@@ -515,11 +572,16 @@ impl<'a> Writer<'a> {
             .into());
         }
         let id = self.next_id("campaign")?;
-        let row = json!({
+        let mut row = json!({
             "id": id, "code": code, "name": name, "source": source,
             "start_on": c.start.to_string(), "days": c.days,
             "recorded_at": self.stamp.now,
         });
+        // Written only when on, so a campaign without it is recorded as
+        // before schema 5 and the seed campaign's history reproduces.
+        if c.acceptance {
+            row["acceptance"] = json!(1);
+        }
         let row = row.as_object().expect("object literal");
         insert_row(self.conn, "campaign", row)?;
         self.record(
@@ -634,7 +696,7 @@ impl<'a> Writer<'a> {
         if m.problem.kind != Kind::Problem {
             return Err(Input::NotAProblem { id: m.problem }.into());
         }
-        let problem = self.item(m.problem)?;
+        let problem = self.live(m.problem)?;
         if problem.status == Status::Closed {
             return Err(Rule::ClosedNoMeasures {
                 problem: problem.id,
@@ -718,7 +780,7 @@ impl<'a> Writer<'a> {
 
     /// Returns false when nothing changed.
     pub fn assign(&mut self, id: ItemId, fields: &AssignFields) -> Result<bool> {
-        let item = self.item(id)?;
+        let item = self.live(id)?;
         let mut after = Map::new();
         for (column, field, given) in [
             ("leader", W::FLeader, &fields.leader),
@@ -744,7 +806,7 @@ impl<'a> Writer<'a> {
     }
 
     pub fn extend(&mut self, id: ItemId, to: NaiveDate, reason: &str) -> Result<()> {
-        let item = self.item(id)?;
+        let item = self.live(id)?;
         let reason = clean_text(W::FReason, reason, true)?;
         if item.status == Status::Closed {
             return Err(Rule::ClosedNoExtend {
@@ -773,7 +835,7 @@ impl<'a> Writer<'a> {
     }
 
     pub fn note(&mut self, id: ItemId, text: &str) -> Result<()> {
-        let item = self.item(id)?;
+        let item = self.live(id)?;
         let text = clean_text(W::FNote, text, true)?;
         let mut after = Map::new();
         after.insert("progress".into(), text.into());
@@ -781,7 +843,7 @@ impl<'a> Writer<'a> {
     }
 
     pub fn close(&mut self, id: ItemId, req: &CloseRequest) -> Result<()> {
-        let item = self.item(id)?;
+        let item = self.live(id)?;
         let today = self.stamp.today;
         let on = req.on.unwrap_or(today);
         if req.ongoing && item.kind == Kind::Problem {
@@ -830,13 +892,34 @@ impl<'a> Writer<'a> {
             }
         }
         if item.kind == Kind::Problem {
-            let open = store::open_measures(self.conn, id.n)?;
+            let open = store::open_measures(self.conn, id.n, false)?;
             if !open.is_empty() {
                 return Err(Rule::OpenMeasures {
                     problem: id,
                     measures: open,
                 }
                 .into());
+            }
+            if item.acceptance && !req.ongoing {
+                let unaccepted = store::open_measures(self.conn, id.n, true)?;
+                if !unaccepted.is_empty() {
+                    return Err(Rule::Unaccepted {
+                        problem: id,
+                        measures: unaccepted,
+                    }
+                    .into());
+                }
+                if let Some((measure, accepted)) = store::last_accepted_measure(self.conn, id.n)? {
+                    if on < accepted {
+                        return Err(Input::CloseBeforeAcceptance {
+                            id,
+                            on,
+                            measure,
+                            accepted,
+                        }
+                        .into());
+                    }
+                }
             }
         }
         let (status, closed_on, action) = if req.ongoing {
@@ -861,7 +944,7 @@ impl<'a> Writer<'a> {
     /// Reopen an item whose closure was rejected (驳回). Reopening a measure
     /// of a closed problem reopens the problem too. Returns what was reopened.
     pub fn reopen(&mut self, id: ItemId, reason: &str) -> Result<Vec<ItemId>> {
-        let item = self.item(id)?;
+        let item = self.live(id)?;
         let reason = clean_text(W::FReason, reason, true)?;
         if item.status == Status::Open {
             return Err(Rule::NotClosed { id }.into());
@@ -886,12 +969,272 @@ impl<'a> Writer<'a> {
         after.insert("closed_on".into(), Value::Null);
         after.insert("close_note".into(), "".into());
         after.insert("evidence".into(), "".into());
+        // A rejected measure is no longer accepted either. Written only
+        // when it was, so a reopen reads as it did before acceptance.
+        if item.accepted_on.is_some() {
+            after.insert("accepted_on".into(), Value::Null);
+            after.insert("accepted_by".into(), "".into());
+        }
         let mut extra = Map::new();
         extra.insert("reason".into(), reason.into());
         if let Some(measure) = because {
             extra.insert("measure".into(), measure.to_string().into());
         }
         self.change(item, "reopen", self.stamp.today, after, extra)
+    }
+
+    /// The item, refused when it was voided: nothing is done to an item
+    /// entered by mistake but restoring it.
+    fn live(&self, id: ItemId) -> Result<Item> {
+        let item = self.item(id)?;
+        if item.voided_on.is_some() {
+            return Err(Rule::Voided { id }.into());
+        }
+        Ok(item)
+    }
+
+    /// Correct what was entered by mistake (更正). The history keeps the
+    /// old values; a corrected deadline is the one on-time is judged by.
+    /// Returns false when every value given is the one it already has.
+    pub fn edit(&mut self, id: ItemId, fix: &Correction, reason: &str) -> Result<bool> {
+        if fix.is_empty() {
+            return Err(Input::NothingToEdit.into());
+        }
+        let item = self.live(id)?;
+        let reason = clean_text(W::FReason, reason, true)?;
+        if let (Some(problem), Some(flag)) = (item.problem, fix.problem_only_flag()) {
+            return Err(Input::ProblemField { id, flag, problem }.into());
+        }
+        let problem = match item.problem {
+            Some(p) => self.item(p)?,
+            None => item.clone(),
+        };
+        if problem.status == Status::Closed {
+            return Err(Rule::EditClosedOut {
+                id,
+                problem: problem.id,
+                on: problem.closed_on,
+            }
+            .into());
+        }
+        let title_field = match item.kind {
+            Kind::Problem => W::FProblemTitle,
+            Kind::Measure => W::FMeasureTitle,
+        };
+        let mut after = Map::new();
+        let mut set = |column: &str, value: Value| {
+            if current_value(&item, column) != value {
+                after.insert(column.into(), value);
+            }
+        };
+        if let Some(title) = &fix.title {
+            set("title", clean_text(title_field, title, true)?.into());
+        }
+        if let Some(scope) = fix.scope {
+            set("scope", scope.as_str().into());
+        }
+        for (column, field, given) in [
+            ("source", W::FSource, &fix.source),
+            ("subject", W::FSubject, &fix.subject),
+            ("cause", W::FCause, &fix.cause),
+        ] {
+            if let Some(text) = given {
+                set(column, clean_text(field, text, false)?.into());
+            }
+        }
+        let raised = fix.raised.unwrap_or(item.raised_on);
+        let due = fix.due.or(item.due_original);
+        if fix.raised.is_some() {
+            self.check_raised(raised)?;
+            self.check_corrected_raised(&item, &problem, raised)?;
+            set("raised_on", raised.to_string().into());
+        }
+        check_due(due, raised)?;
+        if let Some(due) = fix.due {
+            set("due_original", due.to_string().into());
+            // An extension stands unless the corrected deadline is later.
+            let extended = item.due_current != item.due_original;
+            if !extended || item.due_current.is_none_or(|current| due > current) {
+                set("due_current", due.to_string().into());
+            }
+        }
+        if after.is_empty() {
+            return Ok(false);
+        }
+        let mut extra = Map::new();
+        extra.insert("reason".into(), reason.into());
+        self.change(&item, "edit", self.stamp.today, after, extra)?;
+        Ok(true)
+    }
+
+    /// A corrected raised date still comes after the problem's and before
+    /// the measures' and the closing.
+    fn check_corrected_raised(&self, item: &Item, problem: &Item, raised: NaiveDate) -> Result<()> {
+        if item.kind == Kind::Measure && raised < problem.raised_on {
+            return Err(Input::MeasureBeforeProblem {
+                on: raised,
+                problem: problem.id,
+                raised: problem.raised_on,
+            }
+            .into());
+        }
+        if let Some(closed) = item.closed_on.filter(|&c| c < raised) {
+            return Err(Input::ClosedBeforeRaised {
+                on: closed,
+                id: item.id,
+                raised,
+            }
+            .into());
+        }
+        if item.kind == Kind::Problem {
+            if let Some((measure, measure_raised)) =
+                store::first_raised_measure(self.conn, item.id)?
+            {
+                if measure_raised < raised {
+                    return Err(Input::ProblemAfterMeasure {
+                        on: raised,
+                        measure,
+                        raised: measure_raised,
+                    }
+                    .into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Void (作废) an item entered by mistake, and a problem's measures
+    /// with it. Returns what was voided.
+    pub fn void(&mut self, id: ItemId, reason: &str) -> Result<Vec<ItemId>> {
+        let item = self.item(id)?;
+        let reason = clean_text(W::FReason, reason, true)?;
+        if item.voided_on.is_some() {
+            return Err(Rule::AlreadyVoided { id }.into());
+        }
+        let measures = match item.kind {
+            Kind::Problem => store::measures_of(self.conn, id)?
+                .into_iter()
+                .map(|(_, m)| self.item(m))
+                .collect::<Result<Vec<_>>>()?,
+            Kind::Measure => Vec::new(),
+        };
+        for done in measures.iter().chain([&item]) {
+            if done.status == Status::Closed {
+                return Err(Rule::VoidClosed {
+                    id: done.id,
+                    on: done.closed_on,
+                }
+                .into());
+            }
+        }
+        let mut voided = Vec::new();
+        for measure in &measures {
+            self.set_voided(measure, true, &reason, Some(id))?;
+            voided.push(measure.id);
+        }
+        self.set_voided(&item, true, &reason, None)?;
+        voided.insert(0, id);
+        Ok(voided)
+    }
+
+    /// Restore a voided item, and the measures voided with a problem.
+    pub fn unvoid(&mut self, id: ItemId, reason: &str) -> Result<Vec<ItemId>> {
+        let item = self.item(id)?;
+        let reason = clean_text(W::FReason, reason, true)?;
+        if item.voided_on.is_none() {
+            return Err(Rule::NotVoided { id }.into());
+        }
+        if let Some(problem_id) = item.problem {
+            let problem = self.item(problem_id)?;
+            if problem.voided_on.is_some() {
+                return Err(Rule::VoidedWithProblem {
+                    id,
+                    problem: problem_id,
+                }
+                .into());
+            }
+            if problem.status == Status::Closed && item.status == Status::Open {
+                return Err(Rule::ClosedNoMeasures {
+                    problem: problem_id,
+                    on: problem.closed_on,
+                }
+                .into());
+            }
+        }
+        let with = match item.kind {
+            Kind::Problem => store::voided_with(self.conn, id)?,
+            Kind::Measure => Vec::new(),
+        };
+        self.set_voided(&item, false, &reason, None)?;
+        let mut restored = vec![id];
+        for measure in with {
+            let measure = self.item(measure)?;
+            self.set_voided(&measure, false, &reason, Some(id))?;
+            restored.push(measure.id);
+        }
+        Ok(restored)
+    }
+
+    /// `with`: the problem a measure is voided or restored along with.
+    fn set_voided(
+        &mut self,
+        item: &Item,
+        voided: bool,
+        reason: &str,
+        with: Option<ItemId>,
+    ) -> Result<()> {
+        let mut after = Map::new();
+        let on = voided.then_some(self.stamp.today);
+        after.insert("voided_on".into(), date_json(on));
+        let mut extra = Map::new();
+        extra.insert("reason".into(), reason.into());
+        if let Some(problem) = with {
+            extra.insert("with".into(), problem.to_string().into());
+        }
+        self.change(item, "void", self.stamp.today, after, extra)
+    }
+
+    /// Accept (验收) a done measure, in a campaign that asks for it.
+    pub fn accept(&mut self, id: ItemId, req: &Acceptance) -> Result<()> {
+        if id.kind == Kind::Problem {
+            return Err(Input::AcceptProblem { id }.into());
+        }
+        let item = self.live(id)?;
+        let today = self.stamp.today;
+        let on = req.on.unwrap_or(today);
+        if !item.acceptance {
+            return Err(Rule::NoAcceptance { id }.into());
+        }
+        if item.status != Status::Closed {
+            return Err(Rule::NotDone { id }.into());
+        }
+        if let Some(accepted) = item.accepted_on {
+            return Err(Rule::AlreadyAccepted { id, on: accepted }.into());
+        }
+        if on > today {
+            return Err(Input::AcceptedAfterToday { on, today }.into());
+        }
+        if let Some(closed) = item.closed_on.filter(|&c| on < c) {
+            return Err(Input::AcceptedBeforeClosed { on, id, closed }.into());
+        }
+        let acceptor = match &req.by {
+            Some(by) => clean_text(W::FAcceptor, by, true)?,
+            None => {
+                let me = self.stamp.actor.clone();
+                if store::closed_by(self.conn, id)?.as_deref() == Some(me.as_str()) {
+                    return Err(Rule::SelfAcceptance { id, actor: me }.into());
+                }
+                me
+            }
+        };
+        let mut after = Map::new();
+        after.insert("accepted_on".into(), on.to_string().into());
+        after.insert("accepted_by".into(), acceptor.into());
+        let mut extra = Map::new();
+        if let Some(note) = &req.note {
+            extra.insert("note".into(), clean_text(W::FNote, note, false)?.into());
+        }
+        self.change(&item, "accept", on, after, extra)
     }
 }
 
@@ -914,6 +1257,16 @@ fn current_value(item: &Item, column: &str) -> Value {
         "close_note" => item.close_note.clone().into(),
         "evidence" => item.evidence.clone().into(),
         "progress" => item.progress.clone().into(),
+        "title" => item.title.clone().into(),
+        "scope" => item.scope.map_or(Value::Null, |s| s.as_str().into()),
+        "source" => item.source.clone().into(),
+        "subject" => item.subject.clone().into(),
+        "cause" => item.cause.clone().into(),
+        "raised_on" => item.raised_on.to_string().into(),
+        "due_original" => date_json(item.due_original),
+        "voided_on" => date_json(item.voided_on),
+        "accepted_on" => date_json(item.accepted_on),
+        "accepted_by" => item.accepted_by.clone().into(),
         _ => Value::Null,
     }
 }

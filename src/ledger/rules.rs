@@ -22,7 +22,22 @@ pub fn judged_itself(kind: Kind, has_measures: bool) -> bool {
 
 /// `judged_itself` for the problem whose id is `problem_id`.
 pub fn judged_itself_sql(problem_id: &str) -> String {
-    format!("NOT EXISTS (SELECT 1 FROM measure x WHERE x.problem_id = {problem_id})")
+    format!("NOT {}", has_measures_sql(problem_id))
+}
+
+/// Whether the problem whose id is `problem_id` has measures that count
+/// (voided ones do not).
+pub fn has_measures_sql(problem_id: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM measure x WHERE x.problem_id = {problem_id} AND {})",
+        live_sql("x.voided_on")
+    )
+}
+
+/// An item counts (in lists, checks, reports and exports) unless it was
+/// voided (作废) as entered by mistake; `voided_on` is its column.
+pub fn live_sql(voided_on: &str) -> String {
+    format!("{voided_on} IS NULL")
 }
 
 /// Overdue: still open, and the deadline in force lies before `day`.
@@ -69,13 +84,27 @@ pub fn late_sql(closed_on: &str, due_original: &str) -> String {
 }
 
 /// A measure still open blocks its problem's close-out; an ongoing one
-/// (长期坚持) does not.
-pub fn blocks_close_out(status: Status) -> bool {
-    status == Status::Open
+/// (长期坚持) does not. Where the campaign asks for acceptance (验收), a
+/// done measure blocks it too until it is accepted.
+pub fn blocks_close_out(status: Status, acceptance: bool, accepted: bool) -> bool {
+    status == Status::Open || awaits_acceptance(status, acceptance, accepted)
 }
 
-pub fn blocks_close_out_sql(status: &str) -> String {
-    format!("({status} = 'open')")
+pub fn blocks_close_out_sql(status: &str, acceptance: &str, accepted_on: &str) -> String {
+    format!(
+        "({status} = 'open' OR {})",
+        awaits_acceptance_sql(status, acceptance, accepted_on)
+    )
+}
+
+/// Done, in a campaign that asks for acceptance, and not yet accepted
+/// (待验收).
+pub fn awaits_acceptance(status: Status, acceptance: bool, accepted: bool) -> bool {
+    status == Status::Closed && acceptance && !accepted
+}
+
+pub fn awaits_acceptance_sql(status: &str, acceptance: &str, accepted_on: &str) -> String {
+    format!("({status} = 'closed' AND {acceptance} = 1 AND {accepted_on} IS NULL)")
 }
 
 #[cfg(test)]
@@ -100,10 +129,12 @@ mod tests {
     fn a_problem_is_judged_itself_only_without_measures() {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(
-            "CREATE TABLE measure (problem_id INTEGER); INSERT INTO measure VALUES (1);",
+            "CREATE TABLE measure (problem_id INTEGER, voided_on TEXT);
+             INSERT INTO measure VALUES (1, NULL), (3, '2023-06-01');",
         )
         .unwrap();
-        for (problem, has_measures) in [(1, true), (2, false)] {
+        // P3's only measure was voided: it has none that count.
+        for (problem, has_measures) in [(1, true), (2, false), (3, false)] {
             let sql = format!("SELECT {}", judged_itself_sql(&problem.to_string()));
             let by_sql: bool = conn.query_row(&sql, [], |r| r.get(0)).unwrap();
             assert_eq!(
@@ -153,12 +184,34 @@ mod tests {
             }
         }
         for status in statuses {
-            let s = Some(status.as_str().to_string());
-            assert_eq!(
-                blocks_close_out(status),
-                sql_says(&conn, &blocks_close_out_sql("?1"), &[s]),
-                "blocks close-out {status:?}"
-            );
+            for acceptance in [false, true] {
+                for accepted in [false, true] {
+                    let values = [
+                        Some(status.as_str().to_string()),
+                        Some(u8::from(acceptance).to_string()),
+                        accepted.then(|| day(9).to_string()),
+                    ];
+                    let case = format!("{status:?} acceptance {acceptance} accepted {accepted}");
+                    assert_eq!(
+                        blocks_close_out(status, acceptance, accepted),
+                        sql_says(
+                            &conn,
+                            &blocks_close_out_sql("?1", "CAST(?2 AS INTEGER)", "?3"),
+                            &values
+                        ),
+                        "blocks close-out {case}"
+                    );
+                    assert_eq!(
+                        awaits_acceptance(status, acceptance, accepted),
+                        sql_says(
+                            &conn,
+                            &awaits_acceptance_sql("?1", "CAST(?2 AS INTEGER)", "?3"),
+                            &values
+                        ),
+                        "awaits acceptance {case}"
+                    );
+                }
+            }
         }
         for original in dues {
             for done in [day(5), day(10), day(11)] {

@@ -41,10 +41,14 @@ enum Field {
     Progress,
     RecordedAt,
     Extra,
+    VoidedOn,
+    AcceptedOn,
+    AcceptedBy,
+    Acceptance,
     HasMeasures,
 }
 
-const FIELDS: [Field; 24] = [
+const FIELDS: [Field; 28] = [
     Field::Kind,
     Field::Id,
     Field::Uuid,
@@ -68,6 +72,10 @@ const FIELDS: [Field; 24] = [
     Field::Progress,
     Field::RecordedAt,
     Field::Extra,
+    Field::VoidedOn,
+    Field::AcceptedOn,
+    Field::AcceptedBy,
+    Field::Acceptance,
     Field::HasMeasures,
 ];
 
@@ -82,10 +90,15 @@ impl Field {
         match self {
             Field::Kind => format!("'{}'", kind.table()),
             Field::Problem if kind == Kind::Problem => "NULL".into(),
-            Field::HasMeasures if kind == Kind::Problem => {
-                "EXISTS (SELECT 1 FROM measure x WHERE x.problem_id = p.id)".into()
-            }
+            Field::HasMeasures if kind == Kind::Problem => rules::has_measures_sql("p.id"),
             Field::HasMeasures => "0".into(),
+            Field::AcceptedOn if kind == Kind::Problem => "NULL".into(),
+            Field::AcceptedBy if kind == Kind::Problem => "''".into(),
+            // Looked up rather than joined: a listing does not join the
+            // campaign, and this is one key lookup per item.
+            Field::Acceptance => "COALESCE((SELECT a.acceptance FROM campaign a
+                 WHERE a.id = p.campaign_id), 0)"
+                .into(),
             Field::Problem => "m.problem_id".into(),
             Field::Campaign => "c.code".into(),
             // What the problem is (its scope, source, subject and cause)
@@ -122,6 +135,10 @@ impl Field {
             Field::Progress => "progress",
             Field::RecordedAt => "recorded_at",
             Field::Extra => "extra",
+            Field::VoidedOn => "voided_on",
+            Field::AcceptedOn => "accepted_on",
+            Field::AcceptedBy => "accepted_by",
+            Field::Acceptance => "acceptance",
             Field::HasMeasures => "has_measures",
         }
     }
@@ -140,6 +157,9 @@ impl Field {
                 | Field::RaisedOn
                 | Field::DueCurrent
                 | Field::Status
+                | Field::VoidedOn
+                | Field::AcceptedOn
+                | Field::Acceptance
                 | Field::HasMeasures
         )
     }
@@ -243,6 +263,10 @@ fn item_from_row_at(row: &Row<'_>, base: usize) -> rusqlite::Result<Item> {
         progress: row.get(at(Field::Progress))?,
         recorded_at: row.get(at(Field::RecordedAt))?,
         extra: row.get(at(Field::Extra))?,
+        voided_on: day_at(row, at(Field::VoidedOn))?,
+        accepted_on: day_at(row, at(Field::AcceptedOn))?,
+        accepted_by: row.get(at(Field::AcceptedBy))?,
+        acceptance: row.get(at(Field::Acceptance))?,
         has_measures: row.get(at(Field::HasMeasures))?,
     })
 }
@@ -295,6 +319,7 @@ fn campaign_from_row(row: &Row<'_>) -> rusqlite::Result<Campaign> {
         end: Campaign::end_for(start, days).ok_or_else(out_of_range)?,
         days,
         recorded_at: row.get(5)?,
+        acceptance: row.get(6)?,
     })
 }
 
@@ -335,6 +360,11 @@ impl ItemFilter {
     fn clauses(&self, today: NaiveDate, col: impl Fn(&str) -> String) -> (Vec<String>, Vec<Value>) {
         let mut clauses: Vec<String> = Vec::new();
         let mut values: Vec<Value> = Vec::new();
+        let voided_on = col("voided_on");
+        clauses.push(match self.status {
+            Some(StatusFilter::Void) => format!("{voided_on} IS NOT NULL"),
+            _ => rules::live_sql(&voided_on),
+        });
         let mut text = |clause: String, value: String| {
             clauses.push(clause);
             values.push(Value::Text(value));
@@ -362,7 +392,12 @@ impl ItemFilter {
         }
         let (status, due) = (col("status"), col("due_current"));
         match self.status {
-            None => {}
+            None | Some(StatusFilter::Void) => {}
+            Some(StatusFilter::AwaitingAcceptance) => clauses.push(rules::awaits_acceptance_sql(
+                &status,
+                &col("acceptance"),
+                &col("accepted_on"),
+            )),
             Some(StatusFilter::Is(s)) => text(format!("{status} = ?"), s.as_str().to_string()),
             Some(StatusFilter::Overdue) => {
                 text(rules::overdue_sql(&status, &due, "?"), today.to_string())
@@ -404,7 +439,9 @@ impl ItemFilter {
         };
         let (mut clauses, values) = self.clauses(today, |c| match (kind, c) {
             (Kind::Problem, "kind") => "'problem'".into(),
-            (Kind::Problem, "problem_id") => "NULL".into(),
+            (Kind::Problem, "problem_id" | "accepted_on") => "NULL".into(),
+            (Kind::Problem, "acceptance") => "0".into(),
+            (Kind::Measure, "acceptance") => Field::Acceptance.expr(kind),
             (Kind::Measure, "kind") => "'measure'".into(),
             (Kind::Measure, "scope" | "source" | "subject" | "cause") => format!("p.{c}"),
             (_, "status" | "due_current") => format!("{index_off}{t}.{c}"),
@@ -436,7 +473,10 @@ impl ItemFilter {
     /// or more of the measures) that reading in order beats the index.
     /// Counted on the index, and only up to that eighth.
     fn matches_much(&self, conn: &Connection, today: NaiveDate) -> Result<bool> {
-        if self.status.is_none() {
+        if !matches!(
+            self.status,
+            Some(StatusFilter::Is(_) | StatusFilter::Overdue | StatusFilter::DueSoon)
+        ) {
             return Ok(false);
         }
         let status_only = ItemFilter {
@@ -484,9 +524,10 @@ fn sheet_select() -> String {
     format!(
         "SELECT p.id, {}
   FROM problem p
-  LEFT JOIN measure m ON m.problem_id = p.id
+  LEFT JOIN measure m ON m.problem_id = p.id AND {}
   LEFT JOIN campaign c ON c.id = p.campaign_id",
-        measure.join(", ")
+        measure.join(", "),
+        rules::live_sql("m.voided_on")
     )
 }
 
@@ -500,9 +541,11 @@ pub fn each_sheet_row(
     mut visit: impl FnMut(&SheetRow) -> Result<()>,
 ) -> Result<()> {
     let (clauses, values) = filter.clauses(today, |c| match c {
-        "scope" | "source" => format!("p.{c}"),
+        "scope" | "source" | "voided_on" => format!("p.{c}"),
         "kind" => "'measure'".into(),
         "problem_id" => "m.problem_id".into(),
+        "acceptance" => Field::Acceptance.expr(Kind::Measure),
+        "accepted_on" => "m.accepted_on".into(),
         _ => format!("COALESCE(m.{c}, p.{c})"),
     });
     let mut sql = sheet_select();
@@ -663,7 +706,7 @@ pub fn resolve(conn: &Connection, reference: &ItemRef) -> Result<ItemId> {
 pub fn problems_by_title(conn: &Connection, campaign: &str) -> Result<Vec<(String, ItemId)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.title, p.id FROM problem p JOIN campaign c ON c.id = p.campaign_id
-          WHERE c.code = ?1 COLLATE NOCASE ORDER BY p.id",
+          WHERE c.code = ?1 COLLATE NOCASE AND p.voided_on IS NULL ORDER BY p.id",
     )?;
     let rows = stmt
         .query_map([campaign], |r| Ok((r.get(0)?, ItemId::problem(r.get(1)?))))?
@@ -672,14 +715,17 @@ pub fn problems_by_title(conn: &Connection, campaign: &str) -> Result<Vec<(Strin
 }
 
 /// Problems not closed out whose measures are all settled (done, or
-/// ongoing): 已整改完成尚未销号, waiting for a clerk's 销号.
+/// ongoing, and accepted where the campaign asks for it): 已整改完成尚未销号,
+/// waiting for a clerk's 销号.
 pub fn awaiting_close_out(conn: &Connection, campaign: Option<&str>) -> Result<Vec<Item>> {
     let mut sql = format!(
-        "{} WHERE p.status = 'open'
-            AND EXISTS (SELECT 1 FROM measure x WHERE x.problem_id = p.id)
-            AND NOT EXISTS (SELECT 1 FROM measure x WHERE x.problem_id = p.id AND {})",
+        "{} WHERE p.status = 'open' AND {} AND {}
+            AND NOT EXISTS (SELECT 1 FROM measure x WHERE x.problem_id = p.id AND {} AND {})",
         item_select(Kind::Problem, Detail::Full),
-        rules::blocks_close_out_sql("x.status")
+        rules::live_sql("p.voided_on"),
+        rules::has_measures_sql("p.id"),
+        rules::live_sql("x.voided_on"),
+        rules::blocks_close_out_sql("x.status", "COALESCE(c.acceptance, 0)", "x.accepted_on")
     );
     let mut values = Vec::new();
     if let Some(code) = campaign {
@@ -711,18 +757,22 @@ pub fn extra_headers(conn: &Connection) -> Result<Vec<String>> {
 
 /// A problem's measures and their text, in the order they were added.
 pub fn measures_of(conn: &Connection, problem: ItemId) -> Result<Vec<(String, ItemId)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT title, id FROM measure WHERE problem_id = ?1 ORDER BY id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT title, id FROM measure WHERE problem_id = ?1 AND voided_on IS NULL ORDER BY id",
+    )?;
     let rows = stmt
         .query_map([problem.n], |r| Ok((r.get(0)?, ItemId::measure(r.get(1)?))))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
-pub fn open_measures(conn: &Connection, problem: i64) -> Result<Vec<ItemId>> {
+/// The measures that keep a problem from being closed out: those still
+/// open, and, with `acceptance`, those done but not yet accepted.
+pub fn open_measures(conn: &Connection, problem: i64, acceptance: bool) -> Result<Vec<ItemId>> {
     let sql = format!(
-        "SELECT id FROM measure WHERE problem_id = ?1 AND {} ORDER BY id",
-        rules::blocks_close_out_sql("status")
+        "SELECT id FROM measure WHERE problem_id = ?1 AND {} AND {} ORDER BY id",
+        rules::live_sql("voided_on"),
+        rules::blocks_close_out_sql("status", if acceptance { "1" } else { "0" }, "accepted_on")
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let ids = stmt
@@ -731,12 +781,73 @@ pub fn open_measures(conn: &Connection, problem: i64) -> Result<Vec<ItemId>> {
     Ok(ids)
 }
 
+/// The measure of a problem that was accepted last, and its date.
+pub fn last_accepted_measure(
+    conn: &Connection,
+    problem: i64,
+) -> Result<Option<(ItemId, NaiveDate)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, accepted_on FROM measure
+              WHERE problem_id = ?1 AND accepted_on IS NOT NULL AND voided_on IS NULL
+              ORDER BY accepted_on DESC, id LIMIT 1",
+        )?
+        .query_row([problem], |r| Ok((ItemId::measure(r.get(0)?), r.get(1)?)))
+        .optional()?)
+}
+
+/// Who recorded a measure's latest closing, for the rule that nobody
+/// accepts their own work.
+pub fn closed_by(conn: &Connection, id: ItemId) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT actor FROM event WHERE kind = ?1 AND item_id = ?2 AND action = 'close'
+              ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row(params![id.kind.table(), id.n], |r| r.get(0))
+        .optional()?)
+}
+
+/// The measures voided with a problem, which restoring it restores.
+pub fn voided_with(conn: &Connection, problem: ItemId) -> Result<Vec<ItemId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.id FROM measure m
+          WHERE m.problem_id = ?1 AND m.voided_on IS NOT NULL
+            AND (SELECT json_extract(e.payload, '$.with') FROM event e
+                  WHERE e.kind = 'measure' AND e.item_id = m.id AND e.action = 'void'
+                  ORDER BY e.seq DESC LIMIT 1) = ?2
+          ORDER BY m.id",
+    )?;
+    let ids = stmt
+        .query_map(params![problem.n, problem.to_string()], |r| {
+            r.get(0).map(ItemId::measure)
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ids)
+}
+
+/// The measure of a problem raised first, and its date: a problem's
+/// corrected raised date may not come after it.
+pub fn first_raised_measure(
+    conn: &Connection,
+    problem: ItemId,
+) -> Result<Option<(ItemId, NaiveDate)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, raised_on FROM measure WHERE problem_id = ?1 AND voided_on IS NULL
+              ORDER BY raised_on, id LIMIT 1",
+        )?
+        .query_row([problem.n], |r| Ok((ItemId::measure(r.get(0)?), r.get(1)?)))
+        .optional()?)
+}
+
 /// The measure of a problem that was done last, and its date.
 pub fn last_done_measure(conn: &Connection, problem: i64) -> Result<Option<(ItemId, NaiveDate)>> {
     Ok(conn
         .prepare_cached(
             "SELECT id, closed_on FROM measure
               WHERE problem_id = ?1 AND status = 'closed' AND closed_on IS NOT NULL
+                AND voided_on IS NULL
               ORDER BY closed_on DESC, id LIMIT 1",
         )?
         .query_row([problem], |r| Ok((ItemId::measure(r.get(0)?), r.get(1)?)))
@@ -745,7 +856,8 @@ pub fn last_done_measure(conn: &Connection, problem: i64) -> Result<Option<(Item
 
 pub fn campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
     let mut stmt = conn.prepare(
-        "SELECT code, name, source, start_on, days, recorded_at FROM campaign ORDER BY start_on, code",
+        "SELECT code, name, source, start_on, days, recorded_at, acceptance
+           FROM campaign ORDER BY start_on, code",
     )?;
     let all = stmt
         .query_map([], campaign_from_row)?
@@ -755,7 +867,8 @@ pub fn campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
 
 pub fn campaign(conn: &Connection, code: &str) -> Result<Campaign> {
     conn.prepare_cached(
-        "SELECT code, name, source, start_on, days, recorded_at FROM campaign WHERE code = ?1 COLLATE NOCASE",
+        "SELECT code, name, source, start_on, days, recorded_at, acceptance
+           FROM campaign WHERE code = ?1 COLLATE NOCASE",
     )?
     .query_row([code], campaign_from_row)
     .optional()?
@@ -812,8 +925,8 @@ pub fn campaign_counts(conn: &Connection, code: &str) -> Result<(i64, i64)> {
         .prepare_cached(
             "SELECT count(DISTINCT p.id), count(m.id)
                FROM campaign c
-               JOIN problem p ON p.campaign_id = c.id
-               LEFT JOIN measure m ON m.problem_id = p.id
+               JOIN problem p ON p.campaign_id = c.id AND p.voided_on IS NULL
+               LEFT JOIN measure m ON m.problem_id = p.id AND m.voided_on IS NULL
               WHERE c.code = ?1 COLLATE NOCASE",
         )?
         .query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))?)

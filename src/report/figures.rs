@@ -44,6 +44,12 @@ pub struct Counts {
     pub overdue: i64,
     pub due_soon: i64,
     pub extended: i64,
+    /// Done and accepted (已验收), where the campaign asks for acceptance.
+    pub accepted: i64,
+    /// Done and not yet accepted (待验收).
+    pub awaiting_acceptance: i64,
+    /// Voided (作废): left out of every other figure.
+    pub voided: i64,
     #[serde(skip)]
     pub ageing: [i64; 4],
     /// Within the report window (a month, or the campaign).
@@ -68,6 +74,9 @@ impl Counts {
         self.overdue += other.overdue;
         self.due_soon += other.due_soon;
         self.extended += other.extended;
+        self.accepted += other.accepted;
+        self.awaiting_acceptance += other.awaiting_acceptance;
+        self.voided += other.voided;
         for (a, b) in self.ageing.iter_mut().zip(other.ageing) {
             *a += b;
         }
@@ -108,7 +117,19 @@ pub struct Query {
 /// all as of :d.
 const MEASURE_STATE: &str = "
 WITH s AS MATERIALIZED (
-  SELECT m.id, m.raised_on, m.due_original, {group} AS grp,
+  SELECT m.id, m.problem_id, m.raised_on, m.due_original, {group} AS grp,
+         COALESCE((SELECT a.acceptance FROM campaign a WHERE a.id = p.campaign_id), 0) AS acc,
+         -- Accepted by :d: the acceptance is the last of its state changes
+         -- by then (a reopen clears it). Settled by :d, the columns say.
+         CASE WHEN m.settled_on <= :d THEN m.accepted_on IS NOT NULL
+              WHEN m.accepted_on IS NULL AND NOT EXISTS (SELECT 1 FROM event e
+                   WHERE e.kind = 'measure' AND e.item_id = m.id AND e.action = 'accept')
+              THEN 0 ELSE
+         (SELECT e.action FROM event e
+           WHERE e.kind = 'measure' AND e.item_id = m.id
+             AND e.action IN ('add', 'close', 'ongoing', 'reopen', 'accept')
+             AND e.effective_on <= :d
+           ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) = 'accept' END AS accepted,
          -- A measure whose history was settled by :d stands as its columns
          -- say (settled_on, schema.sql); only the others are looked up.
          -- (An ongoing mark's date is not a column: those are looked up.)
@@ -135,13 +156,17 @@ WITH s AS MATERIALIZED (
            WHERE e.kind = 'measure' AND e.item_id = m.id AND e.action = 'extend'
              AND e.effective_on BETWEEN :from AND :to) END AS extensions_in_window
     FROM measure m JOIN problem p ON p.id = m.problem_id
-   WHERE m.raised_on <= :d AND {campaign}
+   WHERE m.raised_on <= :d AND {campaign} AND m.voided_on IS NULL
 ), t AS (
-  SELECT id, grp, raised_on, due_original, due_extended, extensions_in_window,
+  SELECT id, problem_id, grp, raised_on, due_original, due_extended, extensions_in_window,
+         acc, COALESCE(accepted, 0) AS accepted,
          CASE substr(last_state, 1, instr(last_state, '|') - 1)
               WHEN 'close' THEN 'closed' WHEN 'ongoing' THEN 'ongoing' ELSE 'open' END AS st,
          substr(last_state, instr(last_state, '|') + 1) AS st_on,
-         COALESCE(due_extended, due_original) AS due_at,
+         -- A corrected original deadline (edit) later than an extension
+         -- granted before the correction is the one in force.
+         CASE WHEN due_original IS NULL OR due_extended > due_original
+              THEN COALESCE(due_extended, due_original) ELSE due_original END AS due_at,
          CAST(julianday(:d) - julianday(raised_on) AS INTEGER) AS age
     FROM s
 )";
@@ -199,6 +224,60 @@ impl<'c> States<'c> {
     pub fn overdue(&self) -> Result<Vec<OverdueMeasure>> {
         overdue_rows(self.conn, &self.q)
     }
+
+    /// Problems open as of the date whose measures were all settled by
+    /// then (done and, where asked for, accepted; or ongoing): 已整改完成
+    /// 尚未销号.
+    pub fn awaiting_close_out(&self) -> Result<i64> {
+        let sql = format!(
+            "SELECT count(*) FROM (
+               SELECT problem_id FROM temp.as_of_state
+                GROUP BY problem_id HAVING sum(st = 'open' OR {}) = 0) s
+              WHERE COALESCE((SELECT e.action FROM event e
+                  WHERE e.kind = 'problem' AND e.item_id = s.problem_id
+                    AND e.action IN ('add', 'close', 'reopen') AND e.effective_on <= :d
+                  ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1), 'add') <> 'close'",
+            awaiting_sql()
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, named_params! { ":d": self.q.as_of }, |r| r.get(0))?)
+    }
+}
+
+/// Done by the date and not accepted, where the campaign asks for it.
+fn awaiting_sql() -> String {
+    rules::awaits_acceptance_sql("st", "acc", "CASE WHEN accepted THEN 1 END")
+}
+
+/// Items voided (作废) in the query's scope: problems, measures.
+pub fn voided(conn: &Connection, q: &Query) -> Result<(i64, i64)> {
+    let sql = "SELECT
+         (SELECT count(*) FROM problem p WHERE p.voided_on IS NOT NULL AND {campaign}),
+         (SELECT count(*) FROM measure m JOIN problem p ON p.id = m.problem_id
+           WHERE m.voided_on IS NOT NULL AND {campaign})"
+        .replace("{campaign}", campaign_clause(q));
+    Ok(
+        conn.query_row(&sql, named_params! { ":campaign": q.campaign_id }, |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?,
+    )
+}
+
+/// Measures in the query's scope whose deadline was corrected (`edit
+/// --due`): the reports judge them by the corrected one, and say so.
+pub fn deadlines_corrected(conn: &Connection, q: &Query) -> Result<i64> {
+    let sql = "SELECT count(*) FROM measure m JOIN problem p ON p.id = m.problem_id
+          WHERE m.voided_on IS NULL AND {campaign}
+            AND EXISTS (SELECT 1 FROM event e
+                 WHERE e.kind = 'measure' AND e.item_id = m.id AND e.action = 'edit'
+                   AND json_extract(e.payload, '$.after.due_original') IS NOT NULL)"
+        .replace("{campaign}", campaign_clause(q));
+    Ok(
+        conn.query_row(&sql, named_params! { ":campaign": q.campaign_id }, |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 impl Drop for States<'_> {
@@ -223,6 +302,7 @@ fn group_counts(conn: &Connection, q: &Query) -> Result<Vec<(String, Counts)>> {
     let late = rules::late_sql("st_on", "due_original");
     let overdue = rules::overdue_sql("st", "due_at", ":d");
     let due_soon = rules::due_soon_sql("st", "due_at", ":d", ":soon");
+    let awaiting = awaiting_sql();
     let sql = format!(
         "SELECT grp, count(*),
             sum(st = 'closed'),
@@ -240,7 +320,9 @@ fn group_counts(conn: &Connection, q: &Query) -> Result<Vec<(String, Counts)>> {
             sum(raised_on BETWEEN :from AND :to),
             sum(st = 'closed' AND st_on BETWEEN :from AND :to),
             sum(st = 'closed' AND st_on BETWEEN :from AND :to AND {on_time}),
-            sum(extensions_in_window)
+            sum(extensions_in_window),
+            sum(st = 'closed' AND accepted),
+            sum({awaiting})
           FROM temp.as_of_state GROUP BY grp ORDER BY grp"
     );
     let soon = rules::due_soon_horizon(q.as_of, q.due_soon_days);
@@ -269,6 +351,9 @@ fn group_counts(conn: &Connection, q: &Query) -> Result<Vec<(String, Counts)>> {
                         closed_in_window: n(15)?,
                         on_time_in_window: n(16)?,
                         extensions_in_window: n(17)?,
+                        accepted: n(18)?,
+                        awaiting_acceptance: n(19)?,
+                        voided: 0,
                     },
                 ))
             },
@@ -340,6 +425,10 @@ pub struct ProblemCounts {
     pub closed: i64,
     pub open: i64,
     pub by_scope: ScopeCounts,
+    /// Open, with every measure settled: 已整改完成尚未销号.
+    pub awaiting_close_out: i64,
+    /// Voided (作废): left out of every other figure.
+    pub voided: i64,
 }
 
 pub fn problem_counts(conn: &Connection, q: &Query) -> Result<ProblemCounts> {
@@ -351,7 +440,7 @@ pub fn problem_counts(conn: &Connection, q: &Query) -> Result<ProblemCounts> {
                    AND e.action IN ('add', 'close', 'reopen') AND e.effective_on <= :d
                  ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) AS last_action
           FROM problem p
-         WHERE p.raised_on <= :d AND {campaign}
+         WHERE p.raised_on <= :d AND {campaign} AND p.voided_on IS NULL
       )
       SELECT count(*), sum(last_action = 'close'),
              sum(scope = 'group'), sum(scope = 'individual'), sum(scope IS NULL)
@@ -373,6 +462,8 @@ pub fn problem_counts(conn: &Connection, q: &Query) -> Result<ProblemCounts> {
                     individual: n(3)?,
                     unscoped: n(4)?,
                 },
+                awaiting_close_out: 0,
+                voided: 0,
             })
         },
     )?;
@@ -401,7 +492,7 @@ pub fn open_per_day(
            FROM problem p CROSS JOIN measure m CROSS JOIN event e
           WHERE m.problem_id = p.id AND e.kind = 'measure' AND e.item_id = m.id
             AND e.action IN ('add', 'close', 'ongoing', 'reopen')
-            AND {campaign} AND e.effective_on <= :to
+            AND {campaign} AND e.effective_on <= :to AND m.voided_on IS NULL
           ORDER BY p.id, m.id, e.effective_on, e.seq"
         .replace("{campaign}", campaign_clause(q));
     let mut stmt = conn.prepare(&sql)?;

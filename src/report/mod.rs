@@ -81,6 +81,9 @@ pub struct CampaignReport {
     pub ageing: BTreeMap<&'static str, i64>,
     pub by_department: Vec<GroupRow>,
     pub overdue: Vec<OverdueMeasure>,
+    /// Measures whose deadline was corrected (`edit --due`), which the
+    /// figures judge by the corrected one.
+    pub deadlines_corrected: i64,
     pub fingerprint: String,
     #[serde(skip)]
     pub burndown: Option<chart::Burndown>,
@@ -124,8 +127,10 @@ pub fn campaign_report(
     };
     let states = figures::States::compute(conn, &query, GroupBy::Dept)?;
     let groups = states.groups()?;
-    let all = figures::totals(&groups);
-    let problems = figures::problem_counts(conn, &query)?;
+    let mut all = figures::totals(&groups);
+    let mut problems = figures::problem_counts(conn, &query)?;
+    problems.awaiting_close_out = states.awaiting_close_out()?;
+    (problems.voided, all.voided) = figures::voided(conn, &query)?;
     let day = ((as_of - campaign.start).num_days() + 1).clamp(0, i64::from(campaign.days));
     let burndown = if with_chart {
         let to = as_of.min(campaign.end);
@@ -160,6 +165,7 @@ pub fn campaign_report(
             .map(|(k, c)| GroupRow::new(k.clone(), c))
             .collect(),
         overdue: states.overdue()?,
+        deadlines_corrected: figures::deadlines_corrected(conn, &query)?,
         fingerprint: ledger.head()?.1,
         burndown,
     })
@@ -181,6 +187,7 @@ pub struct MonthReport {
     pub completion_rate: f64,
     pub measures: Counts,
     pub by_department: Vec<GroupRow>,
+    pub deadlines_corrected: i64,
     pub fingerprint: String,
 }
 
@@ -197,7 +204,8 @@ pub fn month_report(
         due_soon_days: DUE_SOON_DAYS,
     };
     let groups = figures::measure_groups(ledger.conn(), &query, GroupBy::Dept)?;
-    let all = figures::totals(&groups);
+    let mut all = figures::totals(&groups);
+    all.voided = figures::voided(ledger.conn(), &query)?.1;
     Ok(MonthReport {
         month: first.format("%Y-%m").to_string(),
         first,
@@ -216,6 +224,7 @@ pub fn month_report(
             .iter()
             .map(|(k, c)| GroupRow::new(k.clone(), c))
             .collect(),
+        deadlines_corrected: figures::deadlines_corrected(ledger.conn(), &query)?,
         fingerprint: ledger.head()?.1,
     })
 }

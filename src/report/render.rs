@@ -135,7 +135,7 @@ fn campaign_lines(r: &CampaignReport, lang: Lang) -> Vec<String> {
     } else {
         fill(lang.t(W::TVerdictNo), &[("open", n(p.open))])
     };
-    vec![
+    let mut lines = vec![
         fill(
             lang.t(W::TProblems),
             &[
@@ -167,6 +167,30 @@ fn campaign_lines(r: &CampaignReport, lang: Lang) -> Vec<String> {
                 ("on_time", percent(r.on_time_rate)),
             ],
         ),
+    ];
+    if m.accepted + m.awaiting_acceptance > 0 {
+        lines.push(fill(
+            lang.t(W::TAcceptance),
+            &[
+                ("closed", n(m.closed)),
+                ("accepted", n(m.accepted)),
+                ("awaiting", n(m.awaiting_acceptance)),
+            ],
+        ));
+    }
+    if p.awaiting_close_out > 0 {
+        lines.push(fill(
+            lang.t(W::TAwaitingCloseOut),
+            &[("n", n(p.awaiting_close_out))],
+        ));
+    }
+    if p.voided + m.voided > 0 {
+        lines.push(fill(
+            lang.t(W::TVoided),
+            &[("problems", n(p.voided)), ("measures", n(m.voided))],
+        ));
+    }
+    lines.extend([
         verdict,
         fill(
             lang.t(W::TAgeing),
@@ -177,7 +201,8 @@ fn campaign_lines(r: &CampaignReport, lang: Lang) -> Vec<String> {
                 ("d", n(r.ageing["over-90"])),
             ],
         ),
-    ]
+    ]);
+    lines
 }
 
 fn campaign_header(r: &CampaignReport, lang: Lang) -> String {
@@ -243,9 +268,17 @@ pub fn campaign_text(r: &CampaignReport, lang: Lang) -> String {
     } else {
         fill(lang.t(W::TTextLeadRunning), &[("day", n(r.day))])
     };
+    let accepting = m.accepted + m.awaiting_acceptance > 0;
+    let body = if accepting {
+        W::TTextBodyAccepted
+    } else {
+        W::TTextBody
+    };
     text.push_str(&fill(
-        lang.t(W::TTextBody),
+        lang.t(body),
         &[
+            ("accepted", n(m.accepted)),
+            ("awaiting", n(m.awaiting_acceptance)),
             ("problems", n(p.total)),
             ("group", n(p.by_scope.group)),
             ("individual", n(p.by_scope.individual)),
@@ -271,8 +304,19 @@ pub fn campaign_text(r: &CampaignReport, lang: Lang) -> String {
             lang.t(W::TTextSomeOpen),
             &[("closed", n(p.closed)), ("open", n(p.open))],
         ));
+        if p.awaiting_close_out > 0 {
+            text.push_str(&fill(
+                lang.t(W::TTextAwaitingCloseOut),
+                &[("n", n(p.awaiting_close_out))],
+            ));
+        }
     }
     text
+}
+
+/// The footnote of a report whose figures judge corrected deadlines.
+fn corrected_note(corrected: i64, lang: Lang) -> Option<String> {
+    (corrected > 0).then(|| fill(lang.t(W::TCorrected), &[("n", n(corrected))]))
 }
 
 impl Summary for CampaignReport {
@@ -286,6 +330,10 @@ impl Summary for CampaignReport {
 
     fn text(&self, lang: Lang) -> String {
         campaign_text(self, lang)
+    }
+
+    fn footnote(&self, lang: Lang) -> Option<String> {
+        corrected_note(self.deadlines_corrected, lang)
     }
 
     fn table(&self, out: &mut dyn Write, lang: Lang) -> Result<()> {
@@ -438,6 +486,10 @@ impl Summary for MonthReport {
         month_text(self, lang)
     }
 
+    fn footnote(&self, lang: Lang) -> Option<String> {
+        corrected_note(self.deadlines_corrected, lang)
+    }
+
     fn table(&self, out: &mut dyn Write, lang: Lang) -> Result<()> {
         let r = self;
         writeln!(
@@ -472,6 +524,8 @@ pub trait Summary: serde::Serialize {
     fn groups(&self) -> &[GroupRow];
     fn fingerprint(&self) -> &str;
     fn text(&self, lang: Lang) -> String;
+    /// A note the figures need, printed above the fingerprint.
+    fn footnote(&self, lang: Lang) -> Option<String>;
     fn table(&self, out: &mut dyn Write, lang: Lang) -> Result<()>;
     fn markdown(&self, out: &mut dyn Write, lang: Lang) -> Result<()>;
 }
@@ -494,6 +548,9 @@ pub fn render(
             r.markdown(out, lang)?;
             writeln!(out)?;
         }
+    }
+    if let Some(note) = r.footnote(lang) {
+        writeln!(out, "{note}")?;
     }
     writeln!(out, "{}", fingerprint(r.fingerprint(), lang))?;
     Ok(())
@@ -549,6 +606,7 @@ pub fn summary_sheet(r: &CampaignReport, lang: Lang) -> SummarySheet {
     let mut lines = vec![campaign_header(r, lang)];
     lines.extend(campaign_lines(r, lang));
     lines.push(campaign_text(r, lang));
+    lines.extend(corrected_note(r.deadlines_corrected, lang));
     SummarySheet {
         lines,
         dept_title: lang.t(W::RByDept),

@@ -158,7 +158,7 @@ proptest! {
         let mut today = 0u64;
         let stamp = |today: u64| Stamp { today: day(today), now: "2023-05-08T00:00:00Z".into(), actor: "prop".into() };
         let campaign = ledger.write(&stamp(0), |w| {
-            let c = w.new_campaign(NewCampaign { code: "P".into(), name: "性质".into(), start: day(0), days: 80, source: None })?;
+            let c = w.new_campaign(NewCampaign { code: "P".into(), name: "性质".into(), start: day(0), days: 80, source: None, acceptance: false })?;
             for (i, due) in dues.iter().enumerate() {
                 let ids = w.add_problem(NewProblem {
                     campaign: Some("P".into()),

@@ -37,12 +37,14 @@ fn seed_campaign_reproduces_the_headline() {
     assert_eq!(r["day"], 80);
     assert_eq!(
         r["problems"],
-        json!({"total": 56, "closed": 56, "open": 0, "by_scope": {"group": 17, "individual": 39}})
+        json!({"total": 56, "closed": 56, "open": 0, "by_scope": {"group": 17, "individual": 39},
+               "awaiting_close_out": 0, "voided": 0})
     );
     assert_eq!(
         r["measures"],
         json!({"total": 310, "closed": 310, "on_time": 310, "late": 0, "ongoing": 0, "open": 0,
-               "overdue": 0, "due_soon": 0, "extended": 0})
+               "overdue": 0, "due_soon": 0, "extended": 0,
+               "accepted": 0, "awaiting_acceptance": 0, "voided": 0})
     );
     assert_eq!(r["completion_rate"], 1.0);
     assert_eq!(r["on_time_rate"], 1.0);
@@ -267,7 +269,8 @@ fn mixed_campaign_definitions() {
     let end = figures("2023-07-26");
     assert_eq!(
         m(&end),
-        json!({"total": 6, "closed": 2, "on_time": 0, "late": 2, "ongoing": 1, "open": 3, "overdue": 2, "due_soon": 1, "extended": 1})
+        json!({"total": 6, "closed": 2, "on_time": 0, "late": 2, "ongoing": 1, "open": 3, "overdue": 2, "due_soon": 1, "extended": 1,
+               "accepted": 0, "awaiting_acceptance": 0, "voided": 0})
     );
     let overdue: Vec<&str> = end["overdue"]
         .as_array()
@@ -285,7 +288,8 @@ fn mixed_campaign_definitions() {
     let before_reopen = figures("2023-06-27");
     assert_eq!(
         m(&before_reopen),
-        json!({"total": 6, "closed": 2, "on_time": 1, "late": 1, "ongoing": 1, "open": 3, "overdue": 1, "due_soon": 0, "extended": 1})
+        json!({"total": 6, "closed": 2, "on_time": 1, "late": 1, "ongoing": 1, "open": 3, "overdue": 1, "due_soon": 0, "extended": 1,
+               "accepted": 0, "awaiting_acceptance": 0, "voided": 0})
     );
     let after_reopen = figures("2023-06-28");
     assert_eq!(after_reopen["measures"]["closed"], 1);

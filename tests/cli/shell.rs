@@ -280,7 +280,8 @@ fn json_shapes_match_the_documented_contract() {
             "within",
             "overdue",
             "due_soon",
-            "awaiting_close_out"
+            "awaiting_close_out",
+            "awaiting_acceptance"
         ])
     );
     assert_eq!(
@@ -312,14 +313,36 @@ fn json_shapes_match_the_documented_contract() {
             "ageing",
             "by_department",
             "overdue",
+            "deadlines_corrected",
             "fingerprint"
         ])
     );
     assert_eq!(
         keys(&campaign["measures"]),
         sorted(&[
-            "total", "closed", "on_time", "late", "ongoing", "open", "overdue", "due_soon",
-            "extended"
+            "total",
+            "closed",
+            "on_time",
+            "late",
+            "ongoing",
+            "open",
+            "overdue",
+            "due_soon",
+            "extended",
+            "accepted",
+            "awaiting_acceptance",
+            "voided"
+        ])
+    );
+    assert_eq!(
+        keys(&campaign["problems"]),
+        sorted(&[
+            "total",
+            "closed",
+            "open",
+            "by_scope",
+            "awaiting_close_out",
+            "voided"
         ])
     );
     let month = json(&["report", "month", "2023-06"]);
@@ -340,6 +363,7 @@ fn json_shapes_match_the_documented_contract() {
             "completion_rate",
             "measures",
             "by_department",
+            "deadlines_corrected",
             "fingerprint"
         ])
     );

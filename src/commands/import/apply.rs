@@ -13,7 +13,7 @@ use crate::dates::parse_date;
 use crate::error::{CellFault, Error, Header, Input, Place, Result};
 use crate::ledger::model::{Campaign, ItemId, ItemRef, Kind, Scope};
 use crate::ledger::{
-    CloseRequest, Extra, NewMeasure, NewProblem, ProblemDefaults, SheetRow, Writer,
+    Acceptance, CloseRequest, Extra, NewMeasure, NewProblem, ProblemDefaults, SheetRow, Writer,
 };
 use crate::progress::Progress;
 use crate::words::Lang;
@@ -578,7 +578,13 @@ impl<'n> Import<'n> {
             closed_on,
         )?;
         if status == Some(SheetStatus::ClosedOut) {
-            let on = closed_on.expect("checked above");
+            let done = closed_on.expect("checked above");
+            // Not closed out before the measure was accepted (验收); a
+            // date that does not parse was said already, in `settle`.
+            let accepted = row
+                .text(Column::AcceptedOn)
+                .and_then(|d| parse_date(d).ok());
+            let on = accepted.map_or(done, |a| done.max(a));
             // Indexed, not searched: an exported ledger is all 已销号 rows.
             match self.close_out_at.get(&problem) {
                 Some(&at) => {
@@ -625,7 +631,25 @@ impl<'n> Import<'n> {
             ongoing,
         };
         match status {
-            Some(SheetStatus::Done | SheetStatus::ClosedOut) => w.close(id, &request(false))?,
+            Some(SheetStatus::Done | SheetStatus::ClosedOut) => {
+                w.close(id, &request(false))?;
+                if let Ok(Some(on)) = self.date(row, Column::AcceptedOn) {
+                    if id.kind == Kind::Measure {
+                        // The sheet's acceptor, not whoever imports it:
+                        // the rule against accepting one's own work is
+                        // for the clerk at `accept`.
+                        let by = row
+                            .text(Column::Acceptor)
+                            .map_or_else(|| w.actor().to_string(), str::to_string);
+                        let acceptance = Acceptance {
+                            on: Some(on),
+                            note: None,
+                            by: Some(by),
+                        };
+                        w.accept(id, &acceptance)?;
+                    }
+                }
+            }
             Some(SheetStatus::Ongoing) if id.kind == Kind::Measure => w.close(
                 id,
                 &CloseRequest {
@@ -855,6 +879,7 @@ mod tests {
                     source: None,
                     start: chrono::NaiveDate::from_ymd_opt(2023, 5, 8).unwrap(),
                     days: 80,
+                    acceptance: false,
                 })
             })
             .unwrap();

@@ -202,6 +202,10 @@ mod tests {
             progress: "正在推进".into(),
             recorded_at: String::new(),
             extra: String::new(),
+            voided_on: None,
+            accepted_on: None,
+            accepted_by: String::new(),
+            acceptance: false,
             has_measures: false,
         }
     }
