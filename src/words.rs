@@ -561,6 +561,8 @@ catalogue! {
     SaidRestored: "restored {id}", "{id} 已恢复";
     SaidAccepted: "accepted {id} on {on}", "{id} 已于 {on} 验收";
     HAcceptance: "ACCEPTANCE", "验收";
+    HAcceptedOn: "ACCEPTED", "验收";
+    HVoidedOn: "VOIDED ON", "作废日期";
     AcceptanceRequired: "required before 销号", "销号前须经验收";
     Voided: "voided", "已作废";
     AwaitingAcceptance: "awaiting acceptance", "待验收";

@@ -5,7 +5,7 @@ use serde_json::json;
 use super::Context;
 use crate::cli::{ItemFormat, ShowArgs};
 use crate::error::Result;
-use crate::ledger::model::{Item, Kind};
+use crate::ledger::model::{Item, Kind, StatusFilter};
 use crate::ledger::ItemFilter;
 use crate::output::{self, ItemView};
 use crate::words::W;
@@ -16,10 +16,13 @@ pub fn run(args: ShowArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let lang = ctx.lang;
     let id = ledger.resolve(&args.id)?;
     let item = ledger.item(id)?;
+    // A voided problem shows the measures voided with it.
+    let status = item.voided_on.map(|_| StatusFilter::Void);
     let measures = match id.kind {
         Kind::Problem => ledger.items(
             &ItemFilter {
                 problem: Some(id),
+                status,
                 ..ItemFilter::default()
             },
             today,
@@ -131,6 +134,15 @@ fn details(
         (W::HDue, due),
         (W::HStatus, status),
         (W::HClosedOn, closed_on),
+        (
+            W::HAcceptedOn,
+            item.accepted_on
+                .map_or(String::new(), |on| format!("{on} {}", item.accepted_by)),
+        ),
+        (
+            W::HVoidedOn,
+            item.voided_on.map_or(String::new(), |on| on.to_string()),
+        ),
         (W::HNote, item.close_note.clone()),
         (W::HEvidence, item.evidence.clone()),
         (W::HProgress, item.progress.clone()),

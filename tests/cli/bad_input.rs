@@ -165,6 +165,35 @@ fn bad_inputs_are_refused_cleanly() {
             ],
             2,
         ),
+        // Corrections, voiding, acceptance, reminders.
+        (vec!["edit", "M2", "--reason", "r"], 2),
+        (vec!["edit", "M2", "--title", "x"], 2),
+        (vec!["edit", "M2", "--title", "x", "--reason", " "], 2),
+        (vec!["edit", "M2", "--scope", "个人", "--reason", "r"], 2),
+        (
+            vec!["edit", "M2", "--raised", "2023-07-01", "--reason", "r"],
+            2,
+        ),
+        (
+            vec!["edit", "M2", "--due", "2023-05-01", "--reason", "r"],
+            2,
+        ),
+        (
+            vec!["edit", "P1", "--raised", "2023-06-25", "--reason", "r"],
+            2,
+        ),
+        (vec!["edit", "M3", "--title", "x", "--reason", "r"], 4),
+        (vec!["edit", "M999", "--title", "x", "--reason", "r"], 3),
+        (vec!["void", "M2"], 2),
+        (vec!["void", "M1", "--reason", "r"], 4),
+        (vec!["void", "P2", "--reason", "r"], 4),
+        (vec!["void", "--undo", "M2", "--reason", "r"], 4),
+        (vec!["accept", "M1"], 4),
+        (vec!["accept", "P1"], 2),
+        (vec!["remind", "--levels", "30,7"], 2),
+        (vec!["remind", "--levels", "七天"], 2),
+        (vec!["remind", "--campaign", "NOPE"], 3),
+        (vec!["remind", "--per", "科室"], 2),
         // Sheets.
         (vec!["import", "unequal.csv"], 2),
         (vec!["import", "headers.csv"], 2),
@@ -258,6 +287,9 @@ pub fn english_words(text: &str) -> Vec<String> {
         "ongoing",
         "problem",
         "measure",
+        // Values typed for an option, listed when one is not.
+        "dept",
+        "owner",
         // A sheet's own headers and file names, echoed as the clerk wrote them.
         "due_original",
         "campaign",
