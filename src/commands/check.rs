@@ -2,11 +2,11 @@ use std::io::Write;
 
 use serde_json::json;
 
-use super::Context;
+use super::{days_left, deadline_filter, Context};
 use crate::cli::{CheckArgs, ItemFormat};
 use crate::error::Result;
 use crate::ledger::model::{Item, Kind, StatusFilter};
-use crate::ledger::{Detail, ItemFilter};
+use crate::ledger::Detail;
 use crate::output::{self, Day, Grid, ItemView, Urgency};
 use crate::words::{say, W};
 
@@ -24,12 +24,7 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     }
     let today = ctx.today();
     let lang = ctx.lang;
-    let query = |status| ItemFilter {
-        campaign: args.campaign.clone(),
-        status: Some(status),
-        within: args.within,
-        ..ItemFilter::default()
-    };
+    let query = |status| deadline_filter(args.campaign.as_deref(), args.within, status);
     let waiting = ledger.awaiting_close_out(args.campaign.as_deref())?;
     let unaccepted = ledger.items(&query(StatusFilter::AwaitingAcceptance), today)?;
     if args.format == ItemFormat::Json {
@@ -98,11 +93,7 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         3,
     );
     ledger.each_item(&query(StatusFilter::DueSoon), today, Detail::Listing, |i| {
-        let left = i.due_current.map_or(0, |d| (d - today).num_days());
-        let left = match left {
-            0 => lang.t(W::DueToday).to_string(),
-            n => say(lang, W::DaysLeft, &[("n", n.to_string())]),
-        };
+        let left = days_left(&i, today, lang);
         due_soon.push(
             Urgency::DueSoon,
             &[

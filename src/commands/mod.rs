@@ -32,7 +32,7 @@ use chrono::NaiveDate;
 
 use crate::cli::{Command, FilterArgs};
 use crate::error::{Access, Result};
-use crate::ledger::model::{ItemId, ItemRef};
+use crate::ledger::model::{ItemId, ItemRef, StatusFilter};
 use crate::ledger::{ItemFilter, Ledger, OpenMode, Stamp};
 use crate::words::{say, Lang, W};
 
@@ -158,6 +158,25 @@ impl FilterArgs {
             within: crate::ledger::rules::DUE_SOON_DAYS,
             ..ItemFilter::default()
         }
+    }
+}
+
+/// The items in one deadline state (overdue, due soon within `within`
+/// days), in one campaign or all: what `check` and `remind` list.
+fn deadline_filter(campaign: Option<&str>, within: u32, status: StatusFilter) -> ItemFilter {
+    ItemFilter {
+        campaign: campaign.map(str::to_string),
+        status: Some(status),
+        within,
+        ..ItemFilter::default()
+    }
+}
+
+/// `还剩3天`, or `今天到期` on the day itself.
+fn days_left(item: &crate::ledger::model::Item, today: NaiveDate, lang: Lang) -> String {
+    match item.due_current.map_or(0, |d| (d - today).num_days()) {
+        0 => lang.t(W::DueToday).to_string(),
+        n => say(lang, W::DaysLeft, &[("n", n.to_string())]),
     }
 }
 

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::Context;
+use super::{days_left, deadline_filter, Context};
 use crate::cli::{RemindArgs, RemindFormat, RemindPer};
 use crate::error::{Error, Result};
 use crate::ledger::model::{Item, StatusFilter};
-use crate::ledger::{Detail, ItemFilter};
+use crate::ledger::Detail;
 use crate::output::{Day, Grid, Paint, Urgency};
 use crate::words::{say, Lang, W};
 
@@ -60,12 +60,7 @@ pub fn run(args: RemindArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         .transpose()?;
     let today = ctx.today();
     let lang = ctx.lang;
-    let query = |status| ItemFilter {
-        campaign: args.campaign.clone(),
-        status: Some(status),
-        within: args.within,
-        ..ItemFilter::default()
-    };
+    let query = |status| deadline_filter(args.campaign.as_deref(), args.within, status);
     let unit_of = |item: &Item| match args.per {
         RemindPer::Dept => item.department.clone(),
         RemindPer::Owner => item.owner.clone(),
@@ -211,10 +206,7 @@ impl Page {
             );
             let headers = [W::HId, W::HTitle, W::HOwner, W::HDue, W::HDaysLeft];
             let rows = notice.due_soon.iter().map(|i| {
-                let left = match i.due_current.map_or(0, |d| (d - today).num_days()) {
-                    0 => lang.t(W::DueToday).to_string(),
-                    n => say(lang, W::DaysLeft, &[("n", n.to_string())]),
-                };
+                let left = days_left(i, today, lang);
                 vec![
                     i.id.to_string(),
                     i.title.clone(),

@@ -348,10 +348,10 @@ fn a_voided_item_is_left_out_of_everything_until_restored() {
     verified(&l);
 }
 
-#[test]
-fn acceptance_comes_from_someone_else_and_gates_close_out() {
+/// An empty ledger on `today` with one campaign that asks for acceptance.
+fn acceptance_campaign(today: &str) -> crate::harness::Ledger {
     let mut l = crate::harness::Ledger::new();
-    l.at("2023-05-10");
+    l.at(today);
     l.ok(&[
         "campaign",
         "new",
@@ -362,6 +362,12 @@ fn acceptance_comes_from_someone_else_and_gates_close_out() {
         "2023-05-08",
         "--acceptance",
     ]);
+    l
+}
+
+#[test]
+fn acceptance_comes_from_someone_else_and_gates_close_out() {
+    let mut l = acceptance_campaign("2023-05-10");
     l.ok(&[
         "add",
         "problem",
@@ -440,18 +446,7 @@ fn acceptance_comes_from_someone_else_and_gates_close_out() {
     assert!(sheet.contains(",李四,2023-06-09"), "{sheet}");
     let sheet_path = l.path("sheet.csv").display().to_string();
     std::fs::write(&sheet_path, &sheet).unwrap();
-    let mut copy = crate::harness::Ledger::new();
-    copy.at("2023-06-10");
-    copy.ok(&[
-        "campaign",
-        "new",
-        "XC2023",
-        "--name",
-        "巡察整改",
-        "--start",
-        "2023-05-08",
-        "--acceptance",
-    ]);
+    let copy = acceptance_campaign("2023-06-10");
     copy.ok(&["import", &sheet_path]);
     assert_eq!(copy.ok(&["export", "--lang", "zh"]), sheet);
     verified(&copy);
