@@ -88,6 +88,9 @@ CREATE INDEX measure_by_problem ON measure (problem_id);
 CREATE INDEX measure_by_due ON measure (status, due_current);
 CREATE INDEX measure_by_department ON measure (department);
 CREATE INDEX measure_by_owner ON measure (owner);
+-- The few voided items (schema version 5), which reports count apart.
+CREATE INDEX problem_voided ON problem (campaign_id) WHERE voided_on IS NOT NULL;
+CREATE INDEX measure_voided ON measure (problem_id) WHERE voided_on IS NOT NULL;
 
 -- Append-only history. hash = SHA-256 over prev_hash and the event's
 -- canonical encoding (README, "The history chain"). It carries no UNIQUE
@@ -116,6 +119,8 @@ CREATE TABLE event (
 -- Serves `show`/`log ID` and the "as of D" questions: the last transition
 -- of an item that took effect on or before D.
 CREATE INDEX event_by_item ON event (kind, item_id, effective_on, seq);
+-- The few corrections (schema version 5), which reports footnote.
+CREATE INDEX event_edits ON event (item_id) WHERE action = 'edit';
 
 CREATE TRIGGER event_no_update BEFORE UPDATE ON event
 BEGIN

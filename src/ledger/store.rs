@@ -94,11 +94,7 @@ impl Field {
             Field::HasMeasures => "0".into(),
             Field::AcceptedOn if kind == Kind::Problem => "NULL".into(),
             Field::AcceptedBy if kind == Kind::Problem => "''".into(),
-            // Looked up rather than joined: a listing does not join the
-            // campaign, and this is one key lookup per item.
-            Field::Acceptance => "COALESCE((SELECT a.acceptance FROM campaign a
-                 WHERE a.id = p.campaign_id), 0)"
-                .into(),
+            Field::Acceptance => rules::asks_acceptance_sql("p.campaign_id"),
             Field::Problem => "m.problem_id".into(),
             Field::Campaign => "c.code".into(),
             // What the problem is (its scope, source, subject and cause)
@@ -360,11 +356,15 @@ impl ItemFilter {
     fn clauses(&self, today: NaiveDate, col: impl Fn(&str) -> String) -> (Vec<String>, Vec<Value>) {
         let mut clauses: Vec<String> = Vec::new();
         let mut values: Vec<Value> = Vec::new();
+        // A voided item is left out unless asked for; "voided_on" may
+        // also be mapped to nothing, where only the size of a match counts.
         let voided_on = col("voided_on");
-        clauses.push(match self.status {
-            Some(StatusFilter::Void) => format!("{voided_on} IS NOT NULL"),
-            _ => rules::live_sql(&voided_on),
-        });
+        if !voided_on.is_empty() {
+            clauses.push(match self.status {
+                Some(StatusFilter::Void) => format!("{voided_on} IS NOT NULL"),
+                _ => rules::live_sql(&voided_on),
+            });
+        }
         let mut text = |clause: String, value: String| {
             clauses.push(clause);
             values.push(Value::Text(value));
@@ -484,7 +484,12 @@ impl ItemFilter {
             within: self.within,
             ..ItemFilter::default()
         };
-        let (clauses, mut values) = status_only.clauses(today, |c| c.to_string());
+        // The few voided items are left in, so the count stays in the
+        // status index.
+        let (clauses, mut values) = status_only.clauses(today, |c| match c {
+            "voided_on" => String::new(),
+            c => c.to_string(),
+        });
         let total: i64 =
             conn.query_row("SELECT coalesce(max(id), 0) FROM measure", [], |r| r.get(0))?;
         let eighth = total / 8;

@@ -96,6 +96,23 @@ fn ageing(c: &Counts) -> BTreeMap<&'static str, i64> {
         .collect()
 }
 
+/// What a report covers: one campaign or all, as of a day, with a window
+/// for the "… in window" figures.
+fn query(
+    ledger: &Ledger,
+    campaign_id: Option<i64>,
+    as_of: NaiveDate,
+    window: (NaiveDate, NaiveDate),
+) -> Result<Query> {
+    Ok(Query {
+        campaign_id,
+        as_of,
+        window,
+        due_soon_days: DUE_SOON_DAYS,
+        acceptance: ledger.asks_acceptance(campaign_id)?,
+    })
+}
+
 /// The campaign a report is about: the one named, else the only one.
 pub fn pick_campaign(ledger: &Ledger, code: Option<&str>) -> Result<Campaign> {
     if let Some(code) = code {
@@ -119,12 +136,13 @@ pub fn campaign_report(
     with_chart: bool,
 ) -> Result<CampaignReport> {
     let conn = ledger.conn();
-    let query = Query {
-        campaign_id: Some(ledger.campaign_id(&campaign.code)?),
+    let campaign_id = ledger.campaign_id(&campaign.code)?;
+    let query = query(
+        ledger,
+        Some(campaign_id),
         as_of,
-        window: (campaign.start, campaign.end),
-        due_soon_days: DUE_SOON_DAYS,
-    };
+        (campaign.start, campaign.end),
+    )?;
     let states = figures::States::compute(conn, &query, GroupBy::Dept)?;
     let groups = states.groups()?;
     let mut all = figures::totals(&groups);
@@ -197,12 +215,8 @@ pub fn month_report(
     campaign: Option<&str>,
 ) -> Result<MonthReport> {
     let last = crate::dates::month_end(first);
-    let query = Query {
-        campaign_id: campaign.map(|c| ledger.campaign_id(c)).transpose()?,
-        as_of: last,
-        window: (first, last),
-        due_soon_days: DUE_SOON_DAYS,
-    };
+    let campaign_id = campaign.map(|c| ledger.campaign_id(c)).transpose()?;
+    let query = query(ledger, campaign_id, last, (first, last))?;
     let groups = figures::measure_groups(ledger.conn(), &query, GroupBy::Dept)?;
     let mut all = figures::totals(&groups);
     all.voided = figures::voided(ledger.conn(), &query)?.1;
@@ -249,12 +263,8 @@ pub fn by_report(
     as_of: NaiveDate,
     sort: Option<SortKey>,
 ) -> Result<Vec<GroupRow>> {
-    let query = Query {
-        campaign_id: campaign.map(|c| ledger.campaign_id(c)).transpose()?,
-        as_of,
-        window: (as_of, as_of),
-        due_soon_days: DUE_SOON_DAYS,
-    };
+    let campaign_id = campaign.map(|c| ledger.campaign_id(c)).transpose()?;
+    let query = query(ledger, campaign_id, as_of, (as_of, as_of))?;
     let mut rows: Vec<GroupRow> = figures::measure_groups(ledger.conn(), &query, group)?
         .iter()
         .map(|(k, c)| GroupRow::new(k.clone(), c))
