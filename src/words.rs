@@ -156,8 +156,9 @@ catalogue! {
     RByDept: "By department", "分部门情况";
     ROverdueList: "Overdue measures", "逾期整改措施";
     RNone: "none", "无";
-    RBurndown: "Open measures per day (# = ideal)", "每日未完成措施数（# 为理想进度）";
-    RBurndownWeek: "Open measures per week (# = ideal)", "每周未完成措施数（# 为理想进度）";
+    RBurndown: "Open measures per day (* = ideal)", "每日未完成措施数（* 为理想进度）";
+    RBurndownEvery: "Open measures every {n} days (* = ideal)", "每{n}天未完成措施数（* 为理想进度）";
+    RBurndownWeek: "Open measures per week (* = ideal)", "每周未完成措施数（* 为理想进度）";
     RRaisedInMonth: "Measures raised in the month", "本月新增整改措施";
     RClosedInMonth: "Measures closed in the month", "本月完成整改措施";
     RExtensionsInMonth: "Extensions granted in the month", "本月批准延期";

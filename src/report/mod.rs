@@ -85,7 +85,7 @@ pub struct CampaignReport {
     /// figures judge by the corrected one.
     pub deadlines_corrected: i64,
     pub fingerprint: String,
-    #[serde(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub burndown: Option<chart::Burndown>,
 }
 

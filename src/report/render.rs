@@ -343,12 +343,12 @@ impl Summary for CampaignReport {
             writeln!(out, "{line}")?;
         }
         if let Some(chart) = &r.burndown {
-            let title = if chart.weekly() {
-                W::RBurndownWeek
-            } else {
-                W::RBurndown
+            let title = match chart.step() {
+                1 => lang.t(W::RBurndown).to_string(),
+                7 => lang.t(W::RBurndownWeek).to_string(),
+                n => fill(lang.t(W::RBurndownEvery), &[("n", n.to_string())]),
             };
-            writeln!(out, "\n{}", lang.t(title))?;
+            writeln!(out, "\n{title}")?;
             for line in chart.render() {
                 writeln!(out, "{line}")?;
             }

@@ -84,7 +84,53 @@ fn seed_campaign_reproduces_the_headline() {
 fn report_forms_snapshots() {
     let l = seed();
     let chart = l.ok(&["report", "campaign", "--chart", "--as-of", "2023-07-01"]);
-    assert!(chart.contains('█') && chart.contains('#'), "{chart}");
+    assert!(chart.contains('#') && chart.contains('*'), "{chart}");
+    // Every character is ASCII or Chinese, whose width is never in doubt.
+    assert!(
+        chart
+            .chars()
+            .all(|c| c.is_ascii() || unicode_width::UnicodeWidthChar::width(c) == Some(2)),
+        "{chart}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&l.ok(&[
+        "report",
+        "campaign",
+        "--chart",
+        "--as-of",
+        "2023-07-01",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let days = json["burndown"].as_array().unwrap();
+    assert_eq!(days.len(), 55, "2023-05-08 to 2023-07-01");
+    assert_eq!(days[0]["date"], "2023-05-08");
+    assert_eq!(days[54]["date"], "2023-07-01");
+    assert!(days.iter().all(|d| d["open"].as_i64().is_some()), "{json}");
+    let plain = report(&l, &[]);
+    assert!(plain.get("burndown").is_none(), "only with --chart");
+    // In Chinese, at 80 columns, the chart and its title do not run over.
+    let zh = l.ok(&[
+        "--lang",
+        "zh",
+        "report",
+        "campaign",
+        "--chart",
+        "--as-of",
+        "2023-07-01",
+    ]);
+    let chart_lines: Vec<&str> = zh
+        .lines()
+        .skip_while(|l| !l.contains("理想进度"))
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(chart_lines.len(), 13, "title, 10 rows, axis, dates\n{zh}");
+    for line in chart_lines {
+        assert!(
+            unicode_width::UnicodeWidthStr::width(line) <= 80,
+            "{line:?} is wider than 80 columns\n{zh}"
+        );
+    }
     insta::assert_snapshot!("seed_table_en", l.run(&["report", "campaign"]).snapshot());
     insta::assert_snapshot!(
         "seed_table_zh",
