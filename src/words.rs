@@ -159,6 +159,13 @@ catalogue! {
     RBurndown: "Open measures per day (* = ideal)", "每日未完成措施数（* 为理想进度）";
     RBurndownEvery: "Open measures every {n} days (* = ideal)", "每{n}天未完成措施数（* 为理想进度）";
     RBurndownWeek: "Open measures per week (* = ideal)", "每周未完成措施数（* 为理想进度）";
+    RProblemsRaisedInMonth: "Problems raised in the month", "本月新增问题";
+    RProblemsClosedInMonth: "Problems closed out in the month", "本月销号问题";
+    RProblemsOpenAtMonthEnd: "Problems open at month end", "月末未销号问题";
+    RByDeptCumulative: "By department (cumulative to month end)", "分部门情况（累计至月末）";
+    TPeriod: "{first}–{last} {month} {year}", "{year}年{month}月{first}日至{month}月{last}日";
+    TMonthTextProblems: " Problems: {raised} raised and {closed} closed out in the month; {open} open at its end.",
+        "本月新增问题{raised}个、销号{closed}个，月末尚有{open}个未销号。";
     RRaisedInMonth: "Measures raised in the month", "本月新增整改措施";
     RClosedInMonth: "Measures closed in the month", "本月完成整改措施";
     RExtensionsInMonth: "Extensions granted in the month", "本月批准延期";
@@ -205,6 +212,8 @@ catalogue! {
     CVersion: "version", "版本";
     CExtendReason: "extension_reason", "延期原因";
     CAcceptor: "accepted_by", "验收人";
+    CMetric: "metric", "指标";
+    CValue: "value", "数值";
     CAcceptedOn: "accepted_on", "验收日期";
     // Workbook sheet names.
     SheetLedger: "Ledger", "整改台账";
@@ -212,8 +221,14 @@ catalogue! {
     // Sentence templates; `{name}` placeholders are filled by `fill`.
     THeader: "{name} ({code})  {start} to {end}, day {day} of {days}, as of {as_of}",
         "{name}（{code}）  {start} 至 {end}，第{day}天（共{days}天），截至{as_of}";
-    TProblems: "Problems: {total} (group {group}, individual {individual}); closed out {closed}, open {open}",
-        "问题：{total}个（班子问题{group}个、个人问题{individual}个）；已销号{closed}个，未销号{open}个";
+    TProblems: "Problems: {total} ({scopes}); closed out {closed}, open {open}",
+        "问题：{total}个（{scopes}）；已销号{closed}个，未销号{open}个";
+    ScopesShort: "group {group}, individual {individual}", "班子问题{group}个、个人问题{individual}个";
+    ScopesShortUnscoped: "group {group}, individual {individual}, unclassified {unscoped}",
+        "班子问题{group}个、个人问题{individual}个、未分类{unscoped}个";
+    ScopesLong: "{group} in leadership groups, {individual} of individuals", "班子问题{group}个、个人问题{individual}个";
+    ScopesLongUnscoped: "{group} in leadership groups, {individual} of individuals, {unscoped} unclassified",
+        "班子问题{group}个、个人问题{individual}个、未分类{unscoped}个";
     TMeasures: "Measures: {total}; done {closed} (on time {on_time}, late {late}); ongoing {ongoing}; open {open} (overdue {overdue}, due soon {due_soon}); extended {extended}",
         "整改措施：{total}项；已完成{closed}项（按期{on_time}项、逾期完成{late}项）；长期坚持{ongoing}项；未完成{open}项（逾期{overdue}项、即将到期{due_soon}项）；延期{extended}项";
     TAcceptance: "Acceptance: done {closed} (accepted {accepted}, awaiting acceptance {awaiting})",
@@ -222,8 +237,8 @@ catalogue! {
     TVoided: "Voided, left out of every figure: {problems} problems, {measures} measures",
         "已作废（不计入以上各项）：问题{problems}个、整改措施{measures}项";
     TCorrected: "Note: {n} deadlines were corrected (see `rectify log`)", "注：{n}项整改时限经更正（见 log）";
-    TTextBodyAccepted: "{problems} problems ({group} in leadership groups, {individual} of individuals) were broken into {measures} rectification measures, of which {closed} are done ({accepted} accepted, {awaiting} awaiting acceptance), {on_time} of them on schedule, a completion rate of {rate}",
-        "{problems}个问题（班子问题{group}个、个人问题{individual}个）共制定整改措施{measures}项，已完成{closed}项（已验收{accepted}项、待验收{awaiting}项），其中按期完成{on_time}项，完成率{rate}";
+    TTextBodyAccepted: "{problems} problems ({scopes}) were broken into {measures} rectification measures, of which {closed} are done ({accepted} accepted, {awaiting} awaiting acceptance), {on_time} of them on schedule, a completion rate of {rate}",
+        "{problems}个问题（{scopes}）共制定整改措施{measures}项，已完成{closed}项（已验收{accepted}项、待验收{awaiting}项），其中按期完成{on_time}项，完成率{rate}";
     TTextAwaitingCloseOut: " {n} of them have all measures done and await close-out.", "其中已整改完成尚未销号{n}个。";
     TRates: "Completion rate {completion}; on-time rate {on_time}", "完成率{completion}；按期完成率{on_time}";
     TVerdictYes: "销号归零: yes, every problem is closed out", "销号归零：是，问题全部销号归零";
@@ -232,8 +247,8 @@ catalogue! {
         "未完成措施账龄：30天以内{a}项、31-60天{b}项、61-90天{c}项、90天以上{d}项";
     TTextLeadDone: "After {days} days of focused rectification, ", "经过{days}天集中整治，";
     TTextLeadRunning: "In the first {day} days of focused rectification, ", "集中整治开展{day}天来，";
-    TTextBody: "{problems} problems ({group} in leadership groups, {individual} of individuals) were broken into {measures} rectification measures, of which {closed} are done, {on_time} of them on schedule, a completion rate of {rate}",
-        "{problems}个问题（班子问题{group}个、个人问题{individual}个）共制定整改措施{measures}项，已完成{closed}项，其中按期完成{on_time}项，完成率{rate}";
+    TTextBody: "{problems} problems ({scopes}) were broken into {measures} rectification measures, of which {closed} are done, {on_time} of them on schedule, a completion rate of {rate}",
+        "{problems}个问题（{scopes}）共制定整改措施{measures}项，已完成{closed}项，其中按期完成{on_time}项，完成率{rate}";
     TTextOngoing: "; {n} are kept up as ongoing (长期坚持)", "，长期坚持{n}项";
     TTextOpen: "; {n} remain open", "，尚有{n}项未完成";
     TTextOverdue: ", {n} of them overdue", "，其中逾期{n}项";
@@ -604,7 +619,9 @@ mod tests {
                     .skip(1)
                     .filter_map(|s| s.split_once('}').map(|(h, _)| h.to_string()))
                     .collect();
+                // A placeholder may be used twice ({month} in 6月1日至6月30日).
                 v.sort();
+                v.dedup();
                 v
             };
             assert_eq!(holes(w.en()), holes(w.zh()), "{w:?} placeholders differ");

@@ -425,13 +425,8 @@ fn overdue_rows(conn: &Connection, q: &Query) -> Result<Vec<OverdueMeasure>> {
 pub struct ScopeCounts {
     pub group: i64,
     pub individual: i64,
-    /// Problems recorded without a scope.
-    #[serde(skip_serializing_if = "is_zero")]
+    /// Problems recorded without a scope (未分类), so the parts add up.
     pub unscoped: i64,
-}
-
-fn is_zero(n: &i64) -> bool {
-    *n == 0
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -444,26 +439,40 @@ pub struct ProblemCounts {
     pub awaiting_close_out: i64,
     /// Voided (作废): left out of every other figure.
     pub voided: i64,
+    /// Raised, and closed out, within the report window (a month).
+    #[serde(skip)]
+    pub raised_in_window: i64,
+    #[serde(skip)]
+    pub closed_in_window: i64,
 }
 
 pub fn problem_counts(conn: &Connection, q: &Query) -> Result<ProblemCounts> {
     let sql = "
       WITH s AS MATERIALIZED (
-        SELECT p.scope,
-               (SELECT e.action FROM event e
+        SELECT p.scope, p.raised_on,
+               (SELECT e.action || '|' || e.effective_on FROM event e
                  WHERE e.kind = 'problem' AND e.item_id = p.id
                    AND e.action IN ('add', 'close', 'reopen') AND e.effective_on <= :d
-                 ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) AS last_action
+                 ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) AS last_state
           FROM problem p
          WHERE p.raised_on <= :d AND {campaign} AND p.voided_on IS NULL
+      ), t AS (
+        SELECT scope, raised_on,
+               substr(last_state, 1, instr(last_state, '|') - 1) AS last_action,
+               substr(last_state, instr(last_state, '|') + 1) AS last_on
+          FROM s
       )
       SELECT count(*), sum(last_action = 'close'),
-             sum(scope = 'group'), sum(scope = 'individual'), sum(scope IS NULL)
-        FROM s";
+             sum(scope = 'group'), sum(scope = 'individual'), sum(scope IS NULL),
+             sum(raised_on BETWEEN :from AND :to),
+             sum(last_action = 'close' AND last_on BETWEEN :from AND :to)
+        FROM t";
     let sql = sql.replace("{campaign}", campaign_clause(q));
     let counts = conn.query_row(
         &sql,
-        named_params! { ":d": q.as_of, ":campaign": q.campaign_id },
+        named_params! {
+            ":d": q.as_of, ":campaign": q.campaign_id, ":from": q.window.0, ":to": q.window.1,
+        },
         |r| {
             let n = |i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default);
             let total = n(0)?;
@@ -479,6 +488,8 @@ pub fn problem_counts(conn: &Connection, q: &Query) -> Result<ProblemCounts> {
                 },
                 awaiting_close_out: 0,
                 voided: 0,
+                raised_in_window: n(5)?,
+                closed_in_window: n(6)?,
             })
         },
     )?;

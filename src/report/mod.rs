@@ -189,12 +189,21 @@ pub fn campaign_report(
     })
 }
 
+/// A month's problems: raised in it, closed out in it, open at its end.
+#[derive(Debug, Serialize)]
+pub struct MonthProblems {
+    pub raised: i64,
+    pub closed_out: i64,
+    pub open_at_end: i64,
+}
+
 #[derive(Debug, Serialize)]
 pub struct MonthReport {
     pub month: String,
     pub first: NaiveDate,
     pub last: NaiveDate,
     pub campaign: Option<String>,
+    pub problems: MonthProblems,
     pub raised: i64,
     pub closed: i64,
     pub closed_on_time: i64,
@@ -220,11 +229,17 @@ pub fn month_report(
     let groups = figures::measure_groups(ledger.conn(), &query, GroupBy::Dept)?;
     let mut all = figures::totals(&groups);
     all.voided = figures::voided(ledger.conn(), &query)?.1;
+    let problems = figures::problem_counts(ledger.conn(), &query)?;
     Ok(MonthReport {
         month: first.format("%Y-%m").to_string(),
         first,
         last,
         campaign: campaign.map(str::to_string),
+        problems: MonthProblems {
+            raised: problems.raised_in_window,
+            closed_out: problems.closed_in_window,
+            open_at_end: problems.open,
+        },
         raised: all.raised_in_window,
         closed: all.closed_in_window,
         closed_on_time: all.on_time_in_window,

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use super::figures::ScopeCounts;
 use super::{percent, CampaignReport, GroupBy, GroupRow, MonthReport, ReportFormat};
 use crate::csvio;
 use crate::error::{Error, Input, Result};
@@ -104,8 +105,14 @@ fn md_group_table(
     md_table(out, &group_headers(group, lang), &cells, 1)
 }
 
-fn group_csv(out: &mut dyn Write, rows: &[GroupRow], group: GroupBy, lang: Lang) -> Result<()> {
-    let mut w = csvio::writer(&mut *out, true)?;
+fn group_csv(
+    out: &mut dyn Write,
+    rows: &[GroupRow],
+    group: GroupBy,
+    lang: Lang,
+    bom: bool,
+) -> Result<()> {
+    let mut w = csvio::writer(&mut *out, bom)?;
     w.write_record(group_headers(group, lang))
         .map_err(csv_error)?;
     for row in rows {
@@ -117,6 +124,107 @@ fn group_csv(out: &mut dyn Write, rows: &[GroupRow], group: GroupBy, lang: Lang)
     Ok(())
 }
 
+/// A report as CSV: one `metric,value` row per figure, keyed as the JSON
+/// is (`problems.total`, `measures.on_time` …), the fingerprint last; then,
+/// after one blank line, the department table.
+fn summary_csv(out: &mut dyn Write, r: &impl Summary, lang: Lang) -> Result<()> {
+    let json = serde_json::to_string(r).map_err(std::io::Error::from)?;
+    let tree: Node = serde_json::from_str(&json).map_err(std::io::Error::from)?;
+    let mut figures = Vec::new();
+    tree.flatten("", &mut figures);
+    let (fingerprint, figures): (Vec<_>, Vec<_>) = figures
+        .into_iter()
+        .partition(|(key, _)| key == "fingerprint");
+    let mut w = csvio::writer(&mut *out, true)?;
+    w.write_record([lang.t(W::CMetric), lang.t(W::CValue)])
+        .map_err(csv_error)?;
+    for (key, value) in figures.iter().chain(&fingerprint) {
+        w.write_record([key.as_str(), &csvio::defuse(value)])
+            .map_err(csv_error)?;
+    }
+    w.flush()?;
+    drop(w);
+    out.write_all(b"\r\n")?;
+    group_csv(out, r.groups(), GroupBy::Dept, lang, false)
+}
+
+/// A JSON document read back in the order it was written (serde_json's
+/// own map sorts its keys): the figures keep the report's order.
+enum Node {
+    Leaf(String),
+    Object(Vec<(String, Node)>),
+    /// Lists (the department table, the overdue list, the burndown) are
+    /// not figures.
+    List,
+}
+
+impl Node {
+    fn flatten(&self, prefix: &str, out: &mut Vec<(String, String)>) {
+        match self {
+            Node::Leaf(value) => out.push((prefix.to_string(), value.clone())),
+            Node::Object(fields) => {
+                for (key, node) in fields {
+                    let path = if prefix.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{prefix}.{key}")
+                    };
+                    node.flatten(&path, out);
+                }
+            }
+            Node::List => {}
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> std::result::Result<Node, E> {
+                Ok(Node::Leaf(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> std::result::Result<Node, E> {
+                Ok(Node::Leaf(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> std::result::Result<Node, E> {
+                Ok(Node::Leaf(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> std::result::Result<Node, E> {
+                Ok(Node::Leaf(v.to_string()))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Node, E> {
+                Ok(Node::Leaf(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> std::result::Result<Node, E> {
+                Ok(Node::Leaf(String::new()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Node, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Node::List)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Node, A::Error> {
+                let mut fields = Vec::new();
+                while let Some((key, node)) = map.next_entry::<String, Node>()? {
+                    fields.push((key, node));
+                }
+                Ok(Node::Object(fields))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
 fn csv_error(err: csv::Error) -> Error {
     match err.into_kind() {
         csv::ErrorKind::Io(io) => io.into(),
@@ -125,6 +233,25 @@ fn csv_error(err: csv::Error) -> Error {
         }
         .into(),
     }
+}
+
+/// The problems by scope, with the unclassified ones where there are any,
+/// so that the parts add up to the total; `long` for prose.
+fn scopes(by: &ScopeCounts, long: bool, lang: Lang) -> String {
+    let word = match (long, by.unscoped > 0) {
+        (false, false) => W::ScopesShort,
+        (false, true) => W::ScopesShortUnscoped,
+        (true, false) => W::ScopesLong,
+        (true, true) => W::ScopesLongUnscoped,
+    };
+    fill(
+        lang.t(word),
+        &[
+            ("group", n(by.group)),
+            ("individual", n(by.individual)),
+            ("unscoped", n(by.unscoped)),
+        ],
+    )
 }
 
 fn campaign_lines(r: &CampaignReport, lang: Lang) -> Vec<String> {
@@ -140,8 +267,7 @@ fn campaign_lines(r: &CampaignReport, lang: Lang) -> Vec<String> {
             lang.t(W::TProblems),
             &[
                 ("total", n(p.total)),
-                ("group", n(p.by_scope.group)),
-                ("individual", n(p.by_scope.individual)),
+                ("scopes", scopes(&p.by_scope, false, lang)),
                 ("closed", n(p.closed)),
                 ("open", n(p.open)),
             ],
@@ -280,8 +406,7 @@ pub fn campaign_text(r: &CampaignReport, lang: Lang) -> String {
             ("accepted", n(m.accepted)),
             ("awaiting", n(m.awaiting_acceptance)),
             ("problems", n(p.total)),
-            ("group", n(p.by_scope.group)),
-            ("individual", n(p.by_scope.individual)),
+            ("scopes", scopes(&p.by_scope, true, lang)),
             ("measures", n(m.total)),
             ("closed", n(m.closed)),
             ("on_time", n(m.on_time)),
@@ -411,7 +536,7 @@ pub fn month_text(r: &MonthReport, lang: Lang) -> String {
     } else {
         month
     };
-    fill(
+    let mut text = fill(
         lang.t(W::TMonthText),
         &[
             ("year", year),
@@ -425,11 +550,49 @@ pub fn month_text(r: &MonthReport, lang: Lang) -> String {
             ("overdue", n(r.overdue_at_end)),
             ("rate", percent(r.completion_rate)),
         ],
+    );
+    text.push_str(&fill(
+        lang.t(W::TMonthTextProblems),
+        &[
+            ("raised", n(r.problems.raised)),
+            ("closed", n(r.problems.closed_out)),
+            ("open", n(r.problems.open_at_end)),
+        ],
+    ));
+    text
+}
+
+/// `2023年6月1日至6月30日`, `1–30 June 2023`.
+fn period(r: &MonthReport, lang: Lang) -> String {
+    let month = match lang {
+        Lang::En => r.first.format("%B").to_string(),
+        Lang::Zh => r.first.format("%-m").to_string(),
+    };
+    fill(
+        lang.t(W::TPeriod),
+        &[
+            ("first", r.first.format("%-d").to_string()),
+            ("last", r.last.format("%-d").to_string()),
+            ("month", month),
+            ("year", r.first.format("%Y").to_string()),
+        ],
     )
 }
 
 fn month_lines(r: &MonthReport, lang: Lang) -> Vec<(String, String)> {
     vec![
+        (
+            lang.t(W::RProblemsRaisedInMonth).to_string(),
+            n(r.problems.raised),
+        ),
+        (
+            lang.t(W::RProblemsClosedInMonth).to_string(),
+            n(r.problems.closed_out),
+        ),
+        (
+            lang.t(W::RProblemsOpenAtMonthEnd).to_string(),
+            n(r.problems.open_at_end),
+        ),
         (lang.t(W::RRaisedInMonth).to_string(), n(r.raised)),
         (
             lang.t(W::RClosedInMonth).to_string(),
@@ -492,15 +655,9 @@ impl Summary for MonthReport {
 
     fn table(&self, out: &mut dyn Write, lang: Lang) -> Result<()> {
         let r = self;
-        writeln!(
-            out,
-            "{}  {} .. {}\n",
-            month_header(r, lang),
-            r.first,
-            r.last
-        )?;
+        writeln!(out, "{}  {}\n", month_header(r, lang), period(r, lang))?;
         output::print_table(out, &output::key_value_table(month_lines(r, lang)))?;
-        writeln!(out, "\n{}", lang.t(W::RByDept))?;
+        writeln!(out, "\n{}", lang.t(W::RByDeptCumulative))?;
         group_table(out, &r.by_department, GroupBy::Dept, lang)?;
         Ok(())
     }
@@ -508,11 +665,11 @@ impl Summary for MonthReport {
     fn markdown(&self, out: &mut dyn Write, lang: Lang) -> Result<()> {
         let r = self;
         writeln!(out, "# {}\n", md_cell(&month_header(r, lang)))?;
-        writeln!(out, "{} .. {}\n", r.first, r.last)?;
+        writeln!(out, "{}\n", period(r, lang))?;
         for (label, value) in month_lines(r, lang) {
             writeln!(out, "- {}: {}", md_cell(&label), md_cell(&value))?;
         }
-        writeln!(out, "\n## {}\n", lang.t(W::RByDept))?;
+        writeln!(out, "\n## {}\n", lang.t(W::RByDeptCumulative))?;
         md_group_table(out, &r.by_department, GroupBy::Dept, lang)?;
         Ok(())
     }
@@ -538,7 +695,7 @@ pub fn render(
 ) -> Result<()> {
     match format {
         ReportFormat::Json => return output::print_json(out, r),
-        ReportFormat::Csv => return group_csv(out, r.groups(), GroupBy::Dept, lang),
+        ReportFormat::Csv => return summary_csv(out, r, lang),
         ReportFormat::Text => writeln!(out, "{}", r.text(lang))?,
         ReportFormat::Table => {
             r.table(out, lang)?;
@@ -584,7 +741,7 @@ pub fn render_by(
                 .collect();
             output::print_json(out, &items)
         }
-        ReportFormat::Csv => group_csv(out, rows, group, lang),
+        ReportFormat::Csv => group_csv(out, rows, group, lang, true),
         ReportFormat::Table => group_table(out, rows, group, lang),
         ReportFormat::Markdown => md_group_table(out, rows, group, lang),
         ReportFormat::Text => Err(Input::TextNotForBy.into()),

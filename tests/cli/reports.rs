@@ -37,7 +37,7 @@ fn seed_campaign_reproduces_the_headline() {
     assert_eq!(r["day"], 80);
     assert_eq!(
         r["problems"],
-        json!({"total": 56, "closed": 56, "open": 0, "by_scope": {"group": 17, "individual": 39},
+        json!({"total": 56, "closed": 56, "open": 0, "by_scope": {"group": 17, "individual": 39, "unscoped": 0},
                "awaiting_close_out": 0, "voided": 0})
     );
     assert_eq!(
@@ -560,4 +560,101 @@ fn report_by_takes_chinese_words() {
     ] {
         assert_eq!(l.ok(zh), l.ok(en), "{zh:?}");
     }
+}
+
+#[test]
+fn report_csv_starts_with_every_figure_then_the_department_table() {
+    let l = seed();
+    let csv = l.ok(&["--lang", "zh", "report", "campaign", "--format", "csv"]);
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(lines[0], "\u{feff}指标,数值");
+    assert!(lines.contains(&"problems.total,56"), "{csv}");
+    assert!(lines.contains(&"measures.on_time,310"), "{csv}");
+    let blank = lines.iter().position(|l| l.is_empty()).unwrap();
+    let fingerprint = l.ok(&["log", "--head"]);
+    assert_eq!(
+        lines[blank - 1],
+        format!("fingerprint,{}", fingerprint.trim()),
+        "{csv}"
+    );
+    assert!(lines[blank + 1].starts_with("责任部门,措施总数"), "{csv}");
+    // Every figure the JSON has, under the JSON's own key.
+    let json = report(&l, &[]);
+    assert_eq!(
+        lines[1..blank].iter().find(|l| l.starts_with("day,")),
+        Some(&format!("day,{}", json["day"]).as_str())
+    );
+}
+
+#[test]
+fn month_report_counts_problems_and_says_its_period() {
+    let l = seed();
+    let month = |m: &str| -> Value {
+        serde_json::from_str(&l.ok(&["report", "month", m, "--format", "json"])).unwrap()
+    };
+    let may = month("2023-05");
+    assert_eq!(may["problems"]["raised"], 56);
+    let june = month("2023-06");
+    let july = month("2023-07");
+    assert_eq!(june["problems"]["raised"], 0);
+    // Every problem is closed out by the campaign's end, some in each month.
+    let closed: i64 = [&may, &june, &july]
+        .iter()
+        .map(|m| m["problems"]["closed_out"].as_i64().unwrap())
+        .sum();
+    assert_eq!(closed, 56);
+    assert_eq!(july["problems"]["open_at_end"], 0);
+    assert_eq!(
+        june["problems"]["open_at_end"],
+        56 - may["problems"]["closed_out"].as_i64().unwrap()
+            - june["problems"]["closed_out"].as_i64().unwrap()
+    );
+    let zh = l.ok(&["--lang", "zh", "report", "month", "2023-06"]);
+    assert!(
+        zh.starts_with("2023年6月整改工作月报  2023年6月1日至6月30日\n"),
+        "{zh}"
+    );
+    assert!(zh.contains("分部门情况（累计至月末）"), "{zh}");
+    let en = l.ok(&["report", "month", "2023-06"]);
+    assert!(en.contains("1–30 June 2023"), "{en}");
+}
+
+#[test]
+fn problems_without_a_scope_make_the_sentence_add_up() {
+    let mut l = crate::harness::zt2023_campaign();
+    l.at("2023-05-10");
+    l.ok(&[
+        "add",
+        "problem",
+        "班子的",
+        "--scope",
+        "班子",
+        "--measure",
+        "措施",
+    ]);
+    l.ok(&[
+        "add",
+        "problem",
+        "个人的",
+        "--scope",
+        "个人",
+        "--measure",
+        "措施",
+    ]);
+    l.ok(&["add", "problem", "未分类的", "--measure", "措施"]);
+    let r = report(&l, &[]);
+    assert_eq!(
+        r["problems"]["by_scope"],
+        json!({"group": 1, "individual": 1, "unscoped": 1})
+    );
+    let table = l.ok(&["--lang", "zh", "report", "campaign"]);
+    assert!(
+        table.contains("问题：3个（班子问题1个、个人问题1个、未分类1个）"),
+        "{table}"
+    );
+    let text = l.ok(&["--lang", "zh", "report", "campaign", "--format", "text"]);
+    assert!(
+        text.contains("3个问题（班子问题1个、个人问题1个、未分类1个）"),
+        "{text}"
+    );
 }

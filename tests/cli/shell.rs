@@ -353,6 +353,7 @@ fn json_shapes_match_the_documented_contract() {
             "first",
             "last",
             "campaign",
+            "problems",
             "raised",
             "closed",
             "closed_on_time",
