@@ -213,6 +213,9 @@ catalogue! {
     CExtendReason: "extension_reason", "延期原因";
     CAcceptor: "accepted_by", "验收人";
     CMetric: "metric", "指标";
+    XlsxPageHeader: "{scope}, as of {date}", "{scope}  截至{date}";
+    XlsxPageFooter: "Page &P of &N", "第 &P 页 共 &N 页";
+    AllCampaigns: "all campaigns", "全部专项";
     CValue: "value", "数值";
     CAcceptedOn: "accepted_on", "验收日期";
     // Workbook sheet names.

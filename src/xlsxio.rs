@@ -1,6 +1,8 @@
 //! XLSX export: real date cells, a bold frozen header with autofilter,
 //! column widths fitted to CJK text, overdue rows highlighted, and a summary
-//! sheet when a campaign is selected.
+//! sheet when a campaign is selected. Both sheets print on A4: landscape,
+//! one page wide, thin borders, long text wrapped, the header row repeated
+//! on every page, the campaign and date at the top and page numbers below.
 //!
 //! The ledger sheet is written in rust_xlsxwriter's constant-memory mode, so
 //! a million-row export streams rows to a temp file instead of holding them.
@@ -8,13 +10,14 @@
 use std::io::{Seek, Write};
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use unicode_width::UnicodeWidthStr;
 
 use crate::csvio::{Column, COLUMNS};
+use crate::dates::ymd;
 use crate::error::{Error, Input, Result};
 use crate::report::SummarySheet;
-use crate::words::{Lang, W};
+use crate::words::{say, Lang, W};
 
 /// Excel's last row is 1,048,576; one goes to the header.
 pub const MAX_DATA_ROWS: u32 = 1_048_575;
@@ -37,10 +40,38 @@ impl CellKind {
                 CellKind::Date
             }
             Column::Seq | Column::DaysOverdue => CellKind::Number,
-            _ if value.contains('\n') => CellKind::Wrapped,
+            _ if value.contains('\n') || wrap_width(column).is_some() => CellKind::Wrapped,
             _ => CellKind::Text,
         }
     }
+}
+
+/// The long-text columns, wrapped at a width that leaves room on a
+/// landscape page for the rest.
+fn wrap_width(column: Column) -> Option<usize> {
+    match column {
+        Column::Problem | Column::Measure => Some(30),
+        Column::Progress => Some(24),
+        Column::Cause | Column::Evidence | Column::Note => Some(16),
+        _ => None,
+    }
+}
+
+/// A4 (Excel's paper size 9), landscape or not, every column on one page
+/// wide and as many pages down as it takes.
+fn print_on_a4(sheet: &mut Worksheet, landscape: bool, header: &str, footer: &str) {
+    sheet.set_paper_size(9);
+    if landscape {
+        sheet.set_landscape();
+    }
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_header(header);
+    sheet.set_footer(footer);
+}
+
+/// Text for a page header or footer, where `&` starts a code.
+fn header_text(text: &str) -> String {
+    text.replace('&', "&&")
 }
 
 /// Formats by cell kind, plain and overdue. Excel's own "light red fill with
@@ -53,11 +84,14 @@ struct Formats {
 
 impl Formats {
     fn new() -> Self {
+        let cell = || Format::new().set_border(FormatBorder::Thin);
         let base = [
-            Format::new(),
-            Format::new().set_text_wrap().set_align(FormatAlign::Top),
-            Format::new().set_num_format("yyyy-mm-dd"),
-            Format::new(),
+            cell().set_align(FormatAlign::Top),
+            cell().set_text_wrap().set_align(FormatAlign::Top),
+            cell()
+                .set_num_format("yyyy-mm-dd")
+                .set_align(FormatAlign::Top),
+            cell().set_align(FormatAlign::Top),
         ];
         let overdue = base.clone().map(|f| {
             f.set_background_color(Color::RGB(0xFFC7CE))
@@ -66,6 +100,8 @@ impl Formats {
         Formats {
             header: Format::new()
                 .set_bold()
+                .set_text_wrap()
+                .set_border(FormatBorder::Thin)
                 .set_background_color(Color::RGB(0xD9E1F2)),
             plain: base,
             overdue,
@@ -87,23 +123,35 @@ pub struct LedgerBook {
     workbook: Workbook,
     formats: Formats,
     widths: Vec<usize>,
+    /// The most a column is widened to: the wrapped ones stay narrower.
+    caps: Vec<usize>,
     rows: u32,
     lang: Lang,
+    /// The page header: the campaign and the date, escaped.
+    page_header: String,
 }
 
 impl LedgerBook {
     /// `header_of` names each column in the header row; `extra` are the
-    /// extra fields' headers, after the known columns.
+    /// extra fields' headers, after the known columns. `scope` (the
+    /// campaign, or all) and `as_of` head every printed page.
     pub fn new(
         header_of: impl Fn(Column) -> &'static str,
         extra: &[String],
         lang: Lang,
+        scope: &str,
+        as_of: NaiveDate,
     ) -> Result<Self> {
         let mut workbook = Workbook::new();
         let formats = Formats::new();
         let sheet = workbook.add_worksheet_with_constant_memory();
         sheet.set_name(lang.t(W::SheetLedger)).map_err(xlsx)?;
         let mut widths = Vec::with_capacity(COLUMNS.len());
+        let mut caps: Vec<usize> = COLUMNS
+            .iter()
+            .map(|c| wrap_width(*c).unwrap_or(MAX_WIDTH))
+            .collect();
+        caps.resize(COLUMNS.len() + extra.len(), MAX_WIDTH);
         for (col, column) in COLUMNS.iter().enumerate() {
             let header = header_of(*column);
             sheet
@@ -119,12 +167,22 @@ impl LedgerBook {
                 .map_err(xlsx)?;
             widths.push(width_of(header) + 3);
         }
+        let page_header = format!(
+            "&C{}",
+            header_text(&say(
+                lang,
+                W::XlsxPageHeader,
+                &[("scope", scope.to_string()), ("date", ymd(as_of))]
+            ))
+        );
         Ok(LedgerBook {
             workbook,
             formats,
             widths,
+            caps,
             rows: 0,
             lang,
+            page_header,
         })
     }
 
@@ -200,14 +258,25 @@ impl LedgerBook {
         let header = self.formats.header.clone();
         let sheet = self.workbook.add_worksheet();
         sheet.set_name(name).map_err(xlsx)?;
+        print_on_a4(sheet, false, &self.page_header, &footer(self.lang));
+        let last_col = summary.dept_headers.len() as u16 - 1;
+        let wrapped = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+        let bold_wrapped = wrapped.clone().set_bold();
+        // The sentences wrap inside a cell merged across the table's width,
+        // each row tall enough for its lines, so none is cut at a page edge.
+        let across = SUMMARY_KEY_WIDTH + SUMMARY_FIGURE_WIDTH * usize::from(last_col);
         let mut row = 0;
         for (i, line) in summary.lines.iter().enumerate() {
-            let written = if i == 0 {
-                sheet.write_string_with_format(row, 0, line, &bold)
-            } else {
-                sheet.write_string(row, 0, line)
-            };
-            written.map_err(xlsx)?;
+            let format = if i == 0 { &bold_wrapped } else { &wrapped };
+            sheet
+                .merge_range(row, 0, row, last_col, line, format)
+                .map_err(xlsx)?;
+            let lines = width_of(line)
+                .div_ceil(across.saturating_sub(2).max(1))
+                .max(1);
+            sheet
+                .set_row_height(row, 15.0 * lines as f64)
+                .map_err(xlsx)?;
             row += 1;
         }
         row += 1;
@@ -215,29 +284,35 @@ impl LedgerBook {
             .write_string_with_format(row, 0, summary.dept_title, &bold)
             .map_err(xlsx)?;
         row += 1;
-        let mut widths: Vec<usize> = summary.dept_headers.iter().map(|h| width_of(h)).collect();
+        sheet.set_repeat_rows(row, row).map_err(xlsx)?;
         for (col, text) in summary.dept_headers.iter().enumerate() {
             sheet
                 .write_string_with_format(row, col as u16, *text, &header)
                 .map_err(xlsx)?;
         }
+        let cell = Format::new().set_border(FormatBorder::Thin);
         for (key, figures) in &summary.dept_rows {
             row += 1;
-            widths[0] = widths[0].max(width_of(key));
-            sheet.write_string(row, 0, key).map_err(xlsx)?;
+            sheet
+                .write_string_with_format(row, 0, key, &cell)
+                .map_err(xlsx)?;
             for (col, n) in figures.iter().enumerate() {
                 sheet
-                    .write_number(row, col as u16 + 1, *n as f64)
+                    .write_number_with_format(row, col as u16 + 1, *n as f64, &cell)
                     .map_err(xlsx)?;
             }
         }
         row += 2;
         sheet
-            .write_string(row, 0, &summary.fingerprint)
+            .merge_range(row, 0, row, last_col, &summary.fingerprint, &wrapped)
             .map_err(xlsx)?;
-        for (col, w) in widths.iter().enumerate() {
+        sheet.set_row_height(row, 30.0).map_err(xlsx)?;
+        sheet
+            .set_column_width(0, SUMMARY_KEY_WIDTH as f64)
+            .map_err(xlsx)?;
+        for col in 1..=last_col {
             sheet
-                .set_column_width(col as u16, (*w).clamp(MIN_WIDTH, MAX_WIDTH) as f64 + 2.0)
+                .set_column_width(col, SUMMARY_FIGURE_WIDTH as f64)
                 .map_err(xlsx)?;
         }
         Ok(())
@@ -246,17 +321,30 @@ impl LedgerBook {
     pub fn save<Out: Write + Seek + Send>(mut self, out: Out) -> Result<()> {
         let last_row = self.rows;
         let widths = std::mem::take(&mut self.widths);
+        let caps = std::mem::take(&mut self.caps);
         let last_col = widths.len() as u16 - 1;
+        let (header, footer) = (self.page_header.clone(), footer(self.lang));
         let sheet = self.ledger_sheet();
-        for (col, w) in widths.iter().enumerate() {
+        for (col, (w, cap)) in widths.iter().zip(&caps).enumerate() {
             sheet
-                .set_column_width(col as u16, (*w).clamp(MIN_WIDTH, MAX_WIDTH) as f64 + 1.0)
+                .set_column_width(col as u16, (*w).clamp(MIN_WIDTH, *cap) as f64 + 1.0)
                 .map_err(xlsx)?;
         }
+        print_on_a4(sheet, true, &header, &footer);
+        sheet.set_repeat_rows(0, 0).map_err(xlsx)?;
         sheet.set_freeze_panes(1, 0).map_err(xlsx)?;
         sheet.autofilter(0, 0, last_row, last_col).map_err(xlsx)?;
         self.workbook.save_to_writer(out).map_err(xlsx)
     }
+}
+
+/// The summary sheet's columns: the department, then the figures.
+const SUMMARY_KEY_WIDTH: usize = 16;
+const SUMMARY_FIGURE_WIDTH: usize = 10;
+
+/// "第 &P 页 共 &N 页": the page number and count, as Excel codes them.
+fn footer(lang: Lang) -> String {
+    format!("&C{}", lang.t(W::XlsxPageFooter))
 }
 
 fn xlsx(err: XlsxError) -> Error {

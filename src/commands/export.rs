@@ -63,7 +63,23 @@ fn xlsx_book(
     let mut after = vec![Column::Version.header(headers).to_string()];
     after.extend(accepting.iter().map(|c| c.header(headers).to_string()));
     after.extend(extra.iter().cloned());
-    let mut book = LedgerBook::new(|c| header_of(c, headers, args.by), &after, ctx.lang)?;
+    let campaign = args
+        .filter
+        .campaign
+        .as_deref()
+        .map(|code| ledger.campaign(code))
+        .transpose()?;
+    let (scope, as_of) = match &campaign {
+        Some(c) => (c.name.clone(), ctx.today().min(c.end)),
+        None => (ctx.lang.t(W::AllCampaigns).to_string(), ctx.today()),
+    };
+    let mut book = LedgerBook::new(
+        |c| header_of(c, headers, args.by),
+        &after,
+        ctx.lang,
+        &scope,
+        as_of,
+    )?;
     each_row(ledger, args, ctx, |seq, cells| {
         let mut row = cells.to_vec(seq, ctx.today(), ctx.lang);
         row.push(cells.version(ctx.today()));
@@ -71,10 +87,8 @@ fn xlsx_book(
         row.extend(cells.extra_cells(&extra));
         book.add_row(&row)
     })?;
-    if let Some(code) = &args.filter.campaign {
-        let campaign = ledger.campaign(code)?;
-        let as_of = ctx.today().min(campaign.end);
-        let r = report::campaign_report(ledger, &campaign, as_of, false)?;
+    if let Some(campaign) = &campaign {
+        let r = report::campaign_report(ledger, campaign, as_of, false)?;
         book.add_summary(&report::summary_sheet(&r, ctx.lang))?;
     }
     Ok(book)

@@ -359,6 +359,49 @@ fn xlsx_export_opens_with_dates_header_and_summary() {
     assert!(styles.contains("FFC7CE"), "overdue fill missing");
     let xml = unzip_entry(&path, "xl/worksheets/sheet1.xml");
     assert!(xml.contains(r#"state="frozen""#) && xml.contains(r#"<autoFilter ref="A1:Y312"/>"#));
+
+    // It prints: A4 landscape, one page wide, the header row on every page,
+    // thin borders, the campaign and date above and page numbers below.
+    assert!(
+        xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#),
+        "fit to page"
+    );
+    assert!(
+        xml.contains(r#"<pageSetup paperSize="9" fitToHeight="0" orientation="landscape""#),
+        "A4 landscape, one page wide"
+    );
+    assert!(
+        xml.contains("<oddHeader>&amp;C主题教育检视问题整改  截至2023-07-20</oddHeader>"),
+        "page header"
+    );
+    assert!(
+        xml.contains("<oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter>"),
+        "page footer"
+    );
+    let workbook = unzip_entry(&path, "xl/workbook.xml");
+    assert!(
+        workbook.contains(
+            r#"<definedName name="_xlnm.Print_Titles" localSheetId="0">整改台账!$1:$1</definedName>"#
+        ),
+        "{workbook}"
+    );
+    assert!(
+        workbook.contains(r#"<definedName name="_xlnm.Print_Titles" localSheetId="1">"#),
+        "{workbook}"
+    );
+    assert!(styles.contains(r#"<left style="thin">"#), "thin borders");
+    // The long text columns wrap at a width that fits the page.
+    assert!(
+        xml.contains(r#"<col min="7" max="7" width="31.7109375" customWidth="1"/>"#),
+        "问题描述 is wrapped at 30 characters: {}",
+        &xml[..xml.find("<sheetData").unwrap_or(0)]
+    );
+    // The summary's sentences wrap in cells merged across the table.
+    let summary_xml = unzip_entry(&path, "xl/worksheets/sheet2.xml");
+    assert!(
+        summary_xml.contains(r#"<mergeCell ref="A1:H1"/>"#),
+        "{summary_xml}"
+    );
 }
 
 #[test]
