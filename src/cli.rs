@@ -218,7 +218,7 @@ pub enum Command {
 pub enum ReportCommand {
     /// The campaign summary: problems, measures, rates, 销号归零, by department, overdue.
     #[command(
-        after_help = "Examples:\n  rectify report campaign ZT2023\n  rectify report campaign --as-of 2023-06-30 --chart\n  rectify --lang zh report campaign --format text"
+        after_help = "Examples:\n  rectify report campaign ZT2023\n  rectify report campaign --as-of 2023-06-30 --chart\n  rectify --lang zh report campaign --format text\n  rectify --lang zh report campaign --format docx --out 整改情况报告.docx"
     )]
     Campaign {
         /// Campaign code (default: the only campaign).
@@ -226,12 +226,15 @@ pub enum ReportCommand {
         /// Report as of DATE (default: today, or the end of a finished campaign).
         #[arg(long, value_parser = date_arg, value_name = "DATE")]
         as_of: Option<NaiveDate>,
-        /// Output format: table, json, csv, markdown or text.
+        /// Output format: table, json, csv, markdown, text or docx.
         #[arg(long, value_enum, default_value_t)]
         format: ReportFormat,
         /// Add a burndown chart of open measures.
         #[arg(long)]
         chart: bool,
+        /// Write to FILE (atomically) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// The monthly report, as of the month's last day.
     #[command(
@@ -243,9 +246,12 @@ pub enum ReportCommand {
         /// Only this campaign.
         #[arg(long, value_name = "CODE")]
         campaign: Option<String>,
-        /// Output format: table, json, csv, markdown or text.
+        /// Output format: table, json, csv, markdown, text or docx.
         #[arg(long, value_enum, default_value_t)]
         format: ReportFormat,
+        /// Write to FILE (atomically) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// One row per department, owner, source or scope.
     #[command(
@@ -578,6 +584,8 @@ pub enum RemindFormat {
     #[default]
     Text,
     Markdown,
+    /// A Word document per unit, in the official layout (with --out-dir).
+    Docx,
 }
 
 #[derive(Debug, Args)]
@@ -595,7 +603,7 @@ pub struct RemindArgs {
     /// follow-up (督办), beyond B an escalation (问责).
     #[arg(long, value_name = "A,B", default_value = "7,30", value_parser = levels_arg)]
     pub levels: (u32, u32),
-    /// Output format: text or markdown.
+    /// Output format: text, markdown or docx (docx needs --out-dir).
     #[arg(long, value_enum, default_value_t)]
     pub format: RemindFormat,
     /// Write one file per unit here (created if missing), instead of
@@ -919,17 +927,12 @@ impl clap::ValueEnum for ReportFormat {
             ReportFormat::Csv,
             ReportFormat::Markdown,
             ReportFormat::Text,
+            ReportFormat::Docx,
         ]
     }
 
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(match self {
-            ReportFormat::Table => "table",
-            ReportFormat::Json => "json",
-            ReportFormat::Csv => "csv",
-            ReportFormat::Markdown => "markdown",
-            ReportFormat::Text => "text",
-        }))
+        Some(clap::builder::PossibleValue::new(self.name()))
     }
 }
 

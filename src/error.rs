@@ -180,7 +180,16 @@ pub enum Input {
         closed: NaiveDate,
     },
     NothingToAssign,
-    TextNotForBy,
+    /// `report by` prints a table; prose and documents are for the
+    /// campaign and month reports.
+    NotForBy {
+        format: crate::report::ReportFormat,
+    },
+    DocxToTerminal,
+    DocxNeedsOutDir,
+    Docx {
+        why: String,
+    },
     BinaryToTerminal,
     NotADirectory {
         path: PathBuf,

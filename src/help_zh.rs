@@ -134,7 +134,10 @@ pub const HELP_ZH: &[(&str, &str)] = &[
         "remind#levels",
         "A,B：逾期不超过 A 天为提醒，不超过 B 天为督办，超过 B 天为问责",
     ),
-    ("remind#format", "输出格式：text 或 markdown"),
+    (
+        "remind#format",
+        "输出格式：text、markdown 或 docx（公文格式文档，须同时给 --out-dir）",
+    ),
     (
         "remind#out_dir",
         "每个单位一个文件写入该目录（不存在则新建）；不给时输出到屏幕，以换页符分隔",
@@ -180,16 +183,18 @@ pub const HELP_ZH: &[(&str, &str)] = &[
     ),
     (
         "report campaign#format",
-        "输出格式：table、json、csv、markdown 或 text",
+        "输出格式：table、json、csv、markdown、text 或 docx（公文格式文档）",
     ),
+    ("report campaign#out", "写入该文件（原子写入），而不是输出到屏幕"),
     ("report campaign#chart", "附整改进度燃尽图"),
     ("report month", "整改工作月报，截至当月最后一天"),
     ("report month#month", "月份 YYYY-MM（默认：上一个完整月份）"),
     ("report month#campaign", "只统计该专项"),
     (
         "report month#format",
-        "输出格式：table、json、csv、markdown 或 text",
+        "输出格式：table、json、csv、markdown、text 或 docx（公文格式文档）",
     ),
+    ("report month#out", "写入该文件（原子写入），而不是输出到屏幕"),
     ("report by", "分类统计：按部门、责任人、来源或问题类型"),
     ("report by#group", "分类依据：dept、owner、source 或 scope"),
     ("report by#campaign", "只统计该专项"),

@@ -330,6 +330,16 @@ impl LedgerBook {
                 .set_column_width(col as u16, (*w).clamp(MIN_WIDTH, *cap) as f64 + 1.0)
                 .map_err(xlsx)?;
         }
+        // The UUIDs and the 版本 are for the import, not for people: hidden,
+        // so the page is not spent on them, and kept for the round trip.
+        for (col, column) in COLUMNS.iter().enumerate() {
+            if matches!(column, Column::ProblemUuid | Column::MeasureUuid) {
+                sheet.set_column_hidden(col as u16).map_err(xlsx)?;
+            }
+        }
+        sheet
+            .set_column_hidden(COLUMNS.len() as u16)
+            .map_err(xlsx)?;
         print_on_a4(sheet, true, &header, &footer);
         sheet.set_repeat_rows(0, 0).map_err(xlsx)?;
         sheet.set_freeze_panes(1, 0).map_err(xlsx)?;

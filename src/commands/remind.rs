@@ -10,10 +10,11 @@ use chrono::NaiveDate;
 
 use super::{days_left, deadline_filter, Context};
 use crate::cli::{RemindArgs, RemindFormat, RemindPer};
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Result};
 use crate::ledger::model::{Item, StatusFilter};
 use crate::ledger::Detail;
 use crate::output::{Day, Grid, Paint, Urgency};
+use crate::report::docx::Doc;
 use crate::words::{say, Lang, W};
 
 /// How far past its deadline an overdue item is, as the office escalates.
@@ -87,6 +88,9 @@ pub fn run(args: RemindArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         ),
         None => lang.t(W::RemindAllCampaigns).to_string(),
     };
+    if args.format == RemindFormat::Docx && args.out_dir.is_none() {
+        return Err(Input::DocxNeedsOutDir.into());
+    }
     let page = Page {
         lang,
         today,
@@ -99,9 +103,12 @@ pub fn run(args: RemindArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
             for (unit, notice) in &notices {
                 let path = notice_path(dir, unit, args.format, lang);
-                let text = page.render(unit, notice)?;
+                let bytes = match args.format {
+                    RemindFormat::Docx => page.document(unit, notice)?,
+                    _ => page.render(unit, notice)?.into_bytes(),
+                };
                 crate::outfile::write_atomically(&path, |file| {
-                    file.write_all(text.as_bytes())?;
+                    file.write_all(&bytes)?;
                     Ok(())
                 })?;
                 writeln!(out, "{}", path.display())?;
@@ -132,9 +139,13 @@ fn notice_path(dir: &Path, unit: &str, format: RemindFormat, lang: Lang) -> Path
     let extension = match format {
         RemindFormat::Text => "txt",
         RemindFormat::Markdown => "md",
+        RemindFormat::Docx => "docx",
     };
     dir.join(format!("{name}.{extension}"))
 }
+
+/// A part of a notice: its heading, its column headers and its rows.
+type Section = (String, Vec<&'static str>, Vec<Vec<String>>);
 
 struct Page {
     lang: Lang,
@@ -146,6 +157,32 @@ struct Page {
 }
 
 impl Page {
+    /// The notice as a Word document in the official layout.
+    fn document(&self, unit: &str, notice: &Notice) -> Result<Vec<u8>> {
+        let lang = self.lang;
+        let mut doc = Doc::new(lang);
+        let unit = if unit.is_empty() {
+            lang.t(W::Unassigned)
+        } else {
+            unit
+        };
+        doc.title(&say(lang, W::RemindTitle, &[("unit", unit.to_string())]));
+        doc.subtitle(&format!(
+            "{}  {}",
+            self.scope,
+            say(lang, W::RemindDate, &[("date", self.today.to_string())])
+        ));
+        for (heading, headers, rows) in self.sections(notice) {
+            doc.heading(&heading);
+            let numeric = [headers.len() - 2];
+            doc.table(&headers, &rows, &numeric, &[10, 30, 10, 14, 10, 10]);
+        }
+        doc.paragraph(&self.totals(notice));
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        doc.save(&mut bytes)?;
+        Ok(bytes.into_inner())
+    }
+
     fn render(&self, unit: &str, notice: &Notice) -> Result<String> {
         let lang = self.lang;
         let unit = if unit.is_empty() {
@@ -153,30 +190,33 @@ impl Page {
         } else {
             unit
         };
-        let markdown = self.format == RemindFormat::Markdown;
         let mut out: Vec<u8> = Vec::new();
         let title = say(lang, W::RemindTitle, &[("unit", unit.to_string())]);
         let date = say(lang, W::RemindDate, &[("date", self.today.to_string())]);
-        if markdown {
+        if self.format == RemindFormat::Markdown {
             writeln!(out, "# {}\n\n- {}\n- {}", md(&title), md(&self.scope), date)?;
         } else {
             writeln!(out, "{title}\n{}\n{date}", self.scope)?;
         }
-        let today = self.today;
+        for (heading, headers, rows) in self.sections(notice) {
+            self.section(&mut out, &heading, &headers, rows)?;
+        }
+        writeln!(out, "\n{}", self.totals(notice))?;
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+
+    /// The overdue section and the due-soon one, where they have rows:
+    /// each heading, its column headers and its rows.
+    fn sections(&self, notice: &Notice) -> Vec<Section> {
+        let (lang, today) = (self.lang, self.today);
+        let headers = |words: &[W]| words.iter().map(|w| lang.t(*w)).collect::<Vec<_>>();
+        let mut sections = Vec::new();
         if !notice.overdue.is_empty() {
             let heading = say(
                 lang,
                 W::RemindOverdue,
                 &[("n", notice.overdue.len().to_string())],
             );
-            let headers = [
-                W::HId,
-                W::HTitle,
-                W::HOwner,
-                W::HDue,
-                W::HDaysLate,
-                W::HLevel,
-            ];
             let rows = notice.overdue.iter().map(|(i, level)| {
                 vec![
                     i.id.to_string(),
@@ -187,13 +227,15 @@ impl Page {
                     lang.t(level.word()).to_string(),
                 ]
             });
-            self.section(
-                &mut out,
-                &heading,
-                &headers,
-                rows.collect(),
-                Urgency::Overdue,
-            )?;
+            let columns = [
+                W::HId,
+                W::HTitle,
+                W::HOwner,
+                W::HDue,
+                W::HDaysLate,
+                W::HLevel,
+            ];
+            sections.push((heading, headers(&columns), rows.collect()));
         }
         if !notice.due_soon.is_empty() {
             let heading = say(
@@ -204,25 +246,23 @@ impl Page {
                     ("n", notice.due_soon.len().to_string()),
                 ],
             );
-            let headers = [W::HId, W::HTitle, W::HOwner, W::HDue, W::HDaysLeft];
             let rows = notice.due_soon.iter().map(|i| {
-                let left = days_left(i, today, lang);
                 vec![
                     i.id.to_string(),
                     i.title.clone(),
                     i.owner.clone(),
                     Day(i.due_current).to_string(),
-                    left,
+                    days_left(i, today, lang),
                 ]
             });
-            self.section(
-                &mut out,
-                &heading,
-                &headers,
-                rows.collect(),
-                Urgency::DueSoon,
-            )?;
+            let columns = [W::HId, W::HTitle, W::HOwner, W::HDue, W::HDaysLeft];
+            sections.push((heading, headers(&columns), rows.collect()));
         }
+        sections
+    }
+
+    /// The closing line: the counts, by level.
+    fn totals(&self, notice: &Notice) -> String {
         let count = |level| {
             notice
                 .overdue
@@ -231,8 +271,8 @@ impl Page {
                 .count()
                 .to_string()
         };
-        let totals = say(
-            lang,
+        say(
+            self.lang,
             W::RemindTotals,
             &[
                 ("overdue", notice.overdue.len().to_string()),
@@ -241,20 +281,16 @@ impl Page {
                 ("escalation", count(Level::Escalation)),
                 ("soon", notice.due_soon.len().to_string()),
             ],
-        );
-        writeln!(out, "\n{totals}")?;
-        Ok(String::from_utf8_lossy(&out).into_owned())
+        )
     }
 
     fn section(
         &self,
         out: &mut Vec<u8>,
         heading: &str,
-        headers: &[W],
+        headers: &[&str],
         rows: Vec<Vec<String>>,
-        urgency: Urgency,
     ) -> Result<()> {
-        let headers: Vec<&str> = headers.iter().map(|w| self.lang.t(*w)).collect();
         if self.format == RemindFormat::Markdown {
             writeln!(out, "\n## {}\n", md(heading))?;
             writeln!(out, "| {} |", headers.join(" | "))?;
@@ -267,11 +303,11 @@ impl Page {
         }
         writeln!(out, "\n{heading}")?;
         // The day counts (overdue, left) are the fifth column.
-        let mut grid = Grid::new(&headers, 0).right_align(&[4]);
+        let mut grid = Grid::new(headers, 0).right_align(&[4]);
         for row in &rows {
             let cells: Vec<&dyn std::fmt::Display> =
                 row.iter().map(|c| c as &dyn std::fmt::Display).collect();
-            grid.push(urgency, &cells);
+            grid.push(Urgency::None, &cells);
         }
         grid.print(out, Paint { on: false })
     }

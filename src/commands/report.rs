@@ -1,12 +1,13 @@
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use chrono::Datelike;
 
 use super::Context;
 use crate::cli::ReportCommand;
 use crate::dates;
-use crate::error::Result;
-use crate::report;
+use crate::error::{Input, Result};
+use crate::report::{self, ReportFormat};
 
 pub fn run(cmd: ReportCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let ledger = ctx.read()?;
@@ -17,17 +18,21 @@ pub fn run(cmd: ReportCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8>
             as_of,
             format,
             chart,
+            out: file,
         } => {
             let campaign = report::pick_campaign(&ledger, code.as_deref())?;
             // A finished campaign is reported as it stood at its end.
             let as_of = as_of.unwrap_or(today.min(campaign.end));
             let r = report::campaign_report(&ledger, &campaign, as_of, chart)?;
-            report::render(out, &r, format, ctx.lang)?;
+            emit(out, file.as_deref(), format, |w| {
+                report::render(w, &r, format, ctx.lang)
+            })?;
         }
         ReportCommand::Month {
             month,
             campaign,
             format,
+            out: file,
         } => {
             let first = match month {
                 Some(text) => dates::parse_month(&text)?,
@@ -37,7 +42,9 @@ pub fn run(cmd: ReportCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8>
                 ledger.campaign(code)?;
             }
             let r = report::month_report(&ledger, first, campaign.as_deref())?;
-            report::render(out, &r, format, ctx.lang)?;
+            emit(out, file.as_deref(), format, |w| {
+                report::render(w, &r, format, ctx.lang)
+            })?;
         }
         ReportCommand::By {
             group,
@@ -60,6 +67,28 @@ pub fn run(cmd: ReportCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8>
         }
     }
     Ok(0)
+}
+
+/// Print a report, or with `--out` write it to a file atomically. A Word
+/// document is not printed on a terminal.
+fn emit(
+    out: &mut dyn Write,
+    file: Option<&Path>,
+    format: ReportFormat,
+    render: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    match file {
+        Some(path) => crate::outfile::write_atomically(path, |file| {
+            let mut buffered = std::io::BufWriter::new(file);
+            render(&mut buffered)?;
+            buffered.flush()?;
+            Ok(())
+        }),
+        None if format == ReportFormat::Docx && std::io::stdout().is_terminal() => {
+            Err(Input::DocxToTerminal.into())
+        }
+        None => render(out),
+    }
 }
 
 /// The first day of the month before today's: a cron job on the 1st needs

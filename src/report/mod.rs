@@ -3,6 +3,7 @@
 //! this module shapes them for table, Markdown, CSV, JSON and prose.
 
 mod chart;
+pub(crate) mod docx;
 pub(crate) mod figures;
 mod render;
 
@@ -26,6 +27,22 @@ pub enum ReportFormat {
     Csv,
     Markdown,
     Text,
+    /// A Word document in the official layout.
+    Docx,
+}
+
+impl ReportFormat {
+    /// As `--format` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Table => "table",
+            ReportFormat::Json => "json",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Markdown => "markdown",
+            ReportFormat::Text => "text",
+            ReportFormat::Docx => "docx",
+        }
+    }
 }
 
 pub(crate) use crate::ledger::rules::DUE_SOON_DAYS;

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use super::docx::Doc;
 use super::figures::ScopeCounts;
 use super::{percent, CampaignReport, GroupBy, GroupRow, MonthReport, ReportFormat};
 use crate::csvio;
@@ -461,6 +462,53 @@ impl Summary for CampaignReport {
         corrected_note(self.deadlines_corrected, lang)
     }
 
+    fn document(&self, lang: Lang) -> Doc {
+        let r = self;
+        let mut doc = Doc::new(lang);
+        // 关于主题教育检视问题整改情况的报告, not …整改整改情况….
+        let title = if r.campaign.name.ends_with("整改") {
+            W::DocCampaignTitleRectification
+        } else {
+            W::DocCampaignTitle
+        };
+        doc.title(&fill(lang.t(title), &[("name", r.campaign.name.clone())]));
+        doc.subtitle(&fill(
+            lang.t(W::DocAsOf),
+            &[("date", long_date(r.as_of, lang))],
+        ));
+        doc.heading(lang.t(W::DocOverview));
+        doc.paragraph(&campaign_text(r, lang));
+        doc.heading(lang.t(W::DocFigures));
+        for line in campaign_lines(r, lang) {
+            doc.paragraph(&line);
+        }
+        doc.heading(lang.t(W::RByDept));
+        let rows: Vec<Vec<String>> = r
+            .by_department
+            .iter()
+            .map(|g| group_cells(g, GroupBy::Dept, lang))
+            .collect();
+        doc.table(
+            &group_headers(GroupBy::Dept, lang),
+            &rows,
+            &[1, 2, 3, 4, 5, 6, 7],
+            DEPT_WEIGHTS,
+        );
+        let count = [("n", n(r.overdue.len() as i64))];
+        doc.heading(&fill(lang.t(W::DocOverdue), &count));
+        if r.overdue.is_empty() {
+            doc.paragraph(lang.t(W::RNone));
+        } else {
+            doc.table(
+                &overdue_headers(lang),
+                &overdue_rows(r),
+                &[2],
+                &[10, 14, 9, 10, 14, 33],
+            );
+        }
+        doc
+    }
+
     fn table(&self, out: &mut dyn Write, lang: Lang) -> Result<()> {
         let r = self;
         writeln!(out, "{}", campaign_header(r, lang))?;
@@ -562,6 +610,26 @@ pub fn month_text(r: &MonthReport, lang: Lang) -> String {
     text
 }
 
+/// The department table's columns in a Word report: the name, then seven
+/// figures.
+const DEPT_WEIGHTS: &[u32] = &[20, 10, 10, 10, 10, 10, 10, 10];
+
+/// `2023年7月26日`, `26 July 2023`.
+pub fn long_date(day: chrono::NaiveDate, lang: Lang) -> String {
+    let month = match lang {
+        Lang::En => day.format("%B").to_string(),
+        Lang::Zh => day.format("%-m").to_string(),
+    };
+    fill(
+        lang.t(W::DateLong),
+        &[
+            ("day", day.format("%-d").to_string()),
+            ("month", month),
+            ("year", day.format("%Y").to_string()),
+        ],
+    )
+}
+
 /// `2023年6月1日至6月30日`, `1–30 June 2023`.
 fn period(r: &MonthReport, lang: Lang) -> String {
     let month = match lang {
@@ -653,6 +721,36 @@ impl Summary for MonthReport {
         corrected_note(self.deadlines_corrected, lang)
     }
 
+    fn document(&self, lang: Lang) -> Doc {
+        let r = self;
+        let mut doc = Doc::new(lang);
+        doc.title(&month_header(r, lang));
+        doc.subtitle(&period(r, lang));
+        doc.heading(lang.t(W::DocOverview));
+        doc.paragraph(&month_text(r, lang));
+        doc.heading(lang.t(W::DocFigures));
+        let colon = match lang {
+            Lang::En => ": ",
+            Lang::Zh => "：",
+        };
+        for (label, value) in month_lines(r, lang) {
+            doc.paragraph(&format!("{label}{colon}{value}"));
+        }
+        doc.heading(lang.t(W::RByDeptCumulative));
+        let rows: Vec<Vec<String>> = r
+            .by_department
+            .iter()
+            .map(|g| group_cells(g, GroupBy::Dept, lang))
+            .collect();
+        doc.table(
+            &group_headers(GroupBy::Dept, lang),
+            &rows,
+            &[1, 2, 3, 4, 5, 6, 7],
+            DEPT_WEIGHTS,
+        );
+        doc
+    }
+
     fn table(&self, out: &mut dyn Write, lang: Lang) -> Result<()> {
         let r = self;
         writeln!(out, "{}  {}\n", month_header(r, lang), period(r, lang))?;
@@ -683,6 +781,8 @@ pub trait Summary: serde::Serialize {
     fn text(&self, lang: Lang) -> String;
     /// A note the figures need, printed above the fingerprint.
     fn footnote(&self, lang: Lang) -> Option<String>;
+    /// The Word document, all but its footnote and fingerprint.
+    fn document(&self, lang: Lang) -> Doc;
     fn table(&self, out: &mut dyn Write, lang: Lang) -> Result<()>;
     fn markdown(&self, out: &mut dyn Write, lang: Lang) -> Result<()>;
 }
@@ -696,6 +796,20 @@ pub fn render(
     match format {
         ReportFormat::Json => return output::print_json(out, r),
         ReportFormat::Csv => return summary_csv(out, r, lang),
+        ReportFormat::Docx => {
+            let mut doc = r.document(lang);
+            if let Some(note) = r.footnote(lang) {
+                doc.paragraph(&note);
+            }
+            // Last, in small type: a printed page can be checked later
+            // with `verify --expect`.
+            doc.small(&fingerprint(r.fingerprint(), lang));
+            // The zip writer needs to seek, which a pipe cannot.
+            let mut bytes = std::io::Cursor::new(Vec::new());
+            doc.save(&mut bytes)?;
+            out.write_all(bytes.get_ref())?;
+            return Ok(());
+        }
         ReportFormat::Text => writeln!(out, "{}", r.text(lang))?,
         ReportFormat::Table => {
             r.table(out, lang)?;
@@ -744,7 +858,7 @@ pub fn render_by(
         ReportFormat::Csv => group_csv(out, rows, group, lang, true),
         ReportFormat::Table => group_table(out, rows, group, lang),
         ReportFormat::Markdown => md_group_table(out, rows, group, lang),
-        ReportFormat::Text => Err(Input::TextNotForBy.into()),
+        ReportFormat::Text | ReportFormat::Docx => Err(Input::NotForBy { format }.into()),
     }
 }
 

@@ -194,6 +194,8 @@ fn bad_inputs_are_refused_cleanly() {
         (vec!["remind", "--levels", "七天"], 2),
         (vec!["remind", "--campaign", "NOPE"], 3),
         (vec!["remind", "--per", "科室"], 2),
+        (vec!["remind", "--format", "docx"], 2),
+        (vec!["report", "by", "dept", "--format", "docx"], 2),
         // Sheets.
         (vec!["import", "unequal.csv"], 2),
         (vec!["import", "headers.csv"], 2),
@@ -259,6 +261,7 @@ pub fn english_words(text: &str) -> Vec<String> {
         "rectify",
         "csv",
         "xlsx",
+        "docx",
         "json",
         "table",
         "markdown",

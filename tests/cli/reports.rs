@@ -658,3 +658,136 @@ fn problems_without_a_scope_make_the_sentence_add_up() {
         "{text}"
     );
 }
+
+/// A zipped part of an Office document, as text.
+fn zip_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    zip.by_name(name)
+        .unwrap_or_else(|_| panic!("{name} missing"))
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+#[test]
+fn the_word_report_is_laid_out_as_an_official_document() {
+    let l = seed();
+    let path = l.path("整改情况报告.docx");
+    let out = l.ok(&[
+        "--lang",
+        "zh",
+        "report",
+        "campaign",
+        "--format",
+        "docx",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out, "", "written to the file, nothing printed");
+    let bytes = std::fs::read(&path).unwrap();
+    let doc = zip_part(&bytes, "word/document.xml");
+    // A4, GB/T 9704's margins, page numbers at the foot.
+    assert!(doc.contains(r#"<w:pgSz w:w="11906" w:h="16838"/>"#), "A4");
+    assert!(
+        doc.contains(r#"<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1587""#),
+        "margins"
+    );
+    let footer = zip_part(&bytes, "word/footer1.xml");
+    assert!(
+        footer.contains(" PAGE ") && footer.contains("— "),
+        "{footer}"
+    );
+    // The title, the headings and the body in their faces.
+    for font in ["方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"] {
+        assert!(doc.contains(&format!(r#"w:eastAsia="{font}""#)), "{font}");
+    }
+    let fonts = zip_part(&bytes, "word/fontTable.xml");
+    assert!(fonts.contains(r#"<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>"#));
+    assert!(doc.contains("关于主题教育检视问题整改情况的报告"));
+    assert!(doc.contains("（截至2023年7月26日）"));
+    assert!(doc.contains("一、总体情况") && doc.contains("三、分部门情况"));
+    assert!(doc.contains("经过80天集中整治，56个问题"), "the narrative");
+    // The department table: a real table, its header repeated.
+    assert!(doc.contains("<w:tbl>") && doc.contains("<w:tblHeader/>"));
+    for dept in ["办公室", "组织人事科", "财务科"] {
+        assert!(doc.contains(&format!(">{dept}</w:t>")), "{dept}");
+    }
+    // The fingerprint last, in small type.
+    let fingerprint = l.ok(&["log", "--head"]);
+    let last = doc.rfind("<w:p>").unwrap();
+    assert!(doc[last..].contains(fingerprint.trim()), "fingerprint last");
+    assert!(
+        doc[last..].contains(r#"<w:sz w:val="18"/>"#),
+        "in small type"
+    );
+    // The same report gives the same bytes: a snapshot of what Word reads.
+    insta::assert_snapshot!("seed_docx_zh", doc.replace("</w:p>", "</w:p>\n"));
+
+    // In English, the same structure in Times New Roman and Arial; the
+    // monthly report too; and `report by` has no document.
+    let en = l.path("report.docx");
+    l.ok(&[
+        "report",
+        "month",
+        "2023-06",
+        "--format",
+        "docx",
+        "--out",
+        en.to_str().unwrap(),
+    ]);
+    let month = zip_part(&std::fs::read(&en).unwrap(), "word/document.xml");
+    assert!(month.contains(r#"w:ascii="Times New Roman""#) && month.contains(r#"w:ascii="Arial""#));
+    assert!(month.contains("1–30 June 2023") && month.contains("<w:tblHeader/>"));
+    l.fails(&["report", "by", "dept", "--format", "docx"], 2);
+}
+
+/// Opt-in (LibreOffice is a large install and slow to start):
+/// `cargo test --test cli -- --ignored prints_through_libreoffice`.
+/// The Word report and the workbook convert to A4 PDFs of a sensible
+/// length: the report on two pages, the ledger fitted one page wide.
+#[test]
+#[ignore]
+fn prints_through_libreoffice() {
+    let l = seed();
+    let docx = l.path("report.docx");
+    let xlsx = l.path("ledger.xlsx");
+    l.ok(&[
+        "--lang",
+        "zh",
+        "report",
+        "campaign",
+        "--format",
+        "docx",
+        "--out",
+        docx.to_str().unwrap(),
+    ]);
+    l.ok(&[
+        "--lang",
+        "zh",
+        "export",
+        "--format",
+        "xlsx",
+        "--campaign",
+        "ZT2023",
+        "--out",
+        xlsx.to_str().unwrap(),
+    ]);
+    for (file, pages) in [(&docx, 1..=3), (&xlsx, 1..=8)] {
+        let status = std::process::Command::new("soffice")
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(l.path(""))
+            .arg(file)
+            .status()
+            .expect("soffice (LibreOffice) is needed for this opt-in test");
+        assert!(status.success());
+        let pdf = std::fs::read(file.with_extension("pdf")).unwrap();
+        // Page objects, not the page tree (/Type/Pages).
+        let count = pdf
+            .windows(11)
+            .filter(|w| w.starts_with(b"/Type/Page") && w[10] != b's')
+            .count();
+        assert!(pages.contains(&count), "{}: {count} pages", file.display());
+    }
+}

@@ -119,6 +119,11 @@ fn a_terminal_gets_colour_unless_no_color_or_never() {
     // A workbook is binary: not for a terminal.
     let xlsx = in_terminal(&l, &[], "export --format xlsx").unwrap();
     assert!(xlsx.contains("error: a workbook is binary"), "{xlsx:?}");
+    let docx = in_terminal(&l, &[], "report campaign --format docx").unwrap();
+    assert!(
+        docx.contains("error: a Word document is binary"),
+        "{docx:?}"
+    );
 }
 
 #[test]
