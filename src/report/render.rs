@@ -483,17 +483,7 @@ impl Summary for CampaignReport {
             doc.paragraph(&line);
         }
         doc.heading(lang.t(W::RByDept));
-        let rows: Vec<Vec<String>> = r
-            .by_department
-            .iter()
-            .map(|g| group_cells(g, GroupBy::Dept, lang))
-            .collect();
-        doc.table(
-            &group_headers(GroupBy::Dept, lang),
-            &rows,
-            &[1, 2, 3, 4, 5, 6, 7],
-            DEPT_WEIGHTS,
-        );
+        dept_table(&mut doc, &r.by_department, lang);
         let count = [("n", n(r.overdue.len() as i64))];
         doc.heading(&fill(lang.t(W::DocOverdue), &count));
         if r.overdue.is_empty() {
@@ -610,9 +600,20 @@ pub fn month_text(r: &MonthReport, lang: Lang) -> String {
     text
 }
 
-/// The department table's columns in a Word report: the name, then seven
-/// figures.
-const DEPT_WEIGHTS: &[u32] = &[20, 10, 10, 10, 10, 10, 10, 10];
+/// The department table in a Word report: the name, then seven figures,
+/// right-aligned.
+fn dept_table(doc: &mut Doc, rows: &[GroupRow], lang: Lang) {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|g| group_cells(g, GroupBy::Dept, lang))
+        .collect();
+    doc.table(
+        &group_headers(GroupBy::Dept, lang),
+        &cells,
+        &[1, 2, 3, 4, 5, 6, 7],
+        &[20, 10, 10, 10, 10, 10, 10, 10],
+    );
+}
 
 /// `2023年7月26日`, `26 July 2023`.
 pub fn long_date(day: chrono::NaiveDate, lang: Lang) -> String {
@@ -737,17 +738,7 @@ impl Summary for MonthReport {
             doc.paragraph(&format!("{label}{colon}{value}"));
         }
         doc.heading(lang.t(W::RByDeptCumulative));
-        let rows: Vec<Vec<String>> = r
-            .by_department
-            .iter()
-            .map(|g| group_cells(g, GroupBy::Dept, lang))
-            .collect();
-        doc.table(
-            &group_headers(GroupBy::Dept, lang),
-            &rows,
-            &[1, 2, 3, 4, 5, 6, 7],
-            DEPT_WEIGHTS,
-        );
+        dept_table(&mut doc, &r.by_department, lang);
         doc
     }
 

@@ -659,6 +659,21 @@ fn problems_without_a_scope_make_the_sentence_add_up() {
     );
 }
 
+/// The campaign report in Chinese as a Word document at `path`; what it
+/// printed.
+fn word_report(l: &Ledger, path: &std::path::Path) -> String {
+    l.ok(&[
+        "--lang",
+        "zh",
+        "report",
+        "campaign",
+        "--format",
+        "docx",
+        "--out",
+        path.to_str().unwrap(),
+    ])
+}
+
 /// A zipped part of an Office document, as text.
 fn zip_part(bytes: &[u8], name: &str) -> String {
     use std::io::Read;
@@ -675,16 +690,7 @@ fn zip_part(bytes: &[u8], name: &str) -> String {
 fn the_word_report_is_laid_out_as_an_official_document() {
     let l = seed();
     let path = l.path("整改情况报告.docx");
-    let out = l.ok(&[
-        "--lang",
-        "zh",
-        "report",
-        "campaign",
-        "--format",
-        "docx",
-        "--out",
-        path.to_str().unwrap(),
-    ]);
+    let out = word_report(&l, &path);
     assert_eq!(out, "", "written to the file, nothing printed");
     let bytes = std::fs::read(&path).unwrap();
     let doc = zip_part(&bytes, "word/document.xml");
@@ -753,16 +759,7 @@ fn prints_through_libreoffice() {
     let l = seed();
     let docx = l.path("report.docx");
     let xlsx = l.path("ledger.xlsx");
-    l.ok(&[
-        "--lang",
-        "zh",
-        "report",
-        "campaign",
-        "--format",
-        "docx",
-        "--out",
-        docx.to_str().unwrap(),
-    ]);
+    word_report(&l, &docx);
     l.ok(&[
         "--lang",
         "zh",
