@@ -369,6 +369,13 @@ pub struct Writer<'a> {
     /// one sorts after the last, so a large import appends to the uuid
     /// indexes instead of writing all over them, as random ones did.
     uuids: uuid::ContextV7,
+    /// What this transaction already knows, so that an import of many rows
+    /// does not read back what it has just written: the next id of each
+    /// table, the items it added (which have no reopen to look up), and the
+    /// problem it last added measures to.
+    next_ids: std::collections::HashMap<&'static str, i64>,
+    added: std::collections::HashSet<ItemId>,
+    last_parent: Option<Item>,
 }
 
 impl<'a> Writer<'a> {
@@ -379,6 +386,9 @@ impl<'a> Writer<'a> {
             head,
             via: None,
             uuids: uuid::ContextV7::new(),
+            next_ids: Default::default(),
+            added: Default::default(),
+            last_parent: None,
         }
     }
 
@@ -427,6 +437,15 @@ impl<'a> Writer<'a> {
         if let (Some(via), Some(map)) = (&self.via, payload.as_object_mut()) {
             map.insert("via".into(), Value::String(via.clone()));
         }
+        // A change to the problem measures were last added to, or a reopen
+        // of an item added here, makes what was remembered stale.
+        if kind == "problem" && self.last_parent.as_ref().is_some_and(|p| p.id.n == item_id) {
+            self.last_parent = None;
+        }
+        if action == "reopen" {
+            self.added
+                .retain(|id| !(id.n == item_id && id.kind.table() == kind));
+        }
         settle(self.conn, kind, item_id, action, &effective_on.to_string())?;
         self.head = history::append(
             self.conn,
@@ -474,12 +493,20 @@ impl<'a> Writer<'a> {
         row
     }
 
-    fn next_id(&self, table: &str) -> Result<i64> {
-        let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
-        Ok(self
-            .conn
-            .prepare_cached(&sql)?
-            .query_row([], |r| r.get(0))?)
+    /// The next key of `table`: looked up once a transaction, then counted,
+    /// since only this writer inserts while it holds the transaction.
+    fn next_id(&mut self, table: &'static str) -> Result<i64> {
+        let next = match self.next_ids.get(table) {
+            Some(&next) => next,
+            None => {
+                let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
+                self.conn
+                    .prepare_cached(&sql)?
+                    .query_row([], |r| r.get(0))?
+            }
+        };
+        self.next_ids.insert(table, next + 1);
+        Ok(next)
     }
 
     fn check_raised(&self, raised: NaiveDate) -> Result<()> {
@@ -494,14 +521,17 @@ impl<'a> Writer<'a> {
     }
 
     fn fresh_uuid(&self, given: Option<String>) -> Result<String> {
-        let uuid = given.unwrap_or_else(|| {
+        let Some(uuid) = given else {
             // The stamp's time, not the clock's: nothing below main reads it.
+            // A v7 UUID made here is new by construction (time and counter);
+            // the uuid indexes are UNIQUE all the same.
             let (secs, nanos) = chrono::DateTime::parse_from_rfc3339(&self.stamp.now)
                 .map(|t| (t.timestamp().max(0) as u64, t.timestamp_subsec_nanos()))
                 .unwrap_or_default();
             let at = uuid::Timestamp::from_unix(&self.uuids, secs, nanos);
-            uuid::Uuid::new_v7(at).hyphenated().to_string()
-        });
+            return Ok(uuid::Uuid::new_v7(at).hyphenated().to_string());
+        };
+        // One given in a sheet may be anything, a measure's among them.
         for table in ["problem", "measure"] {
             let sql = format!("SELECT 1 FROM {table} WHERE uuid = ?1");
             let taken = self
@@ -661,6 +691,7 @@ impl<'a> Writer<'a> {
             raised,
             json!({ "after": row }),
         )?;
+        self.added.insert(problem);
 
         let mut ids = vec![problem];
         for title in measures {
@@ -696,7 +727,10 @@ impl<'a> Writer<'a> {
         if m.problem.kind != Kind::Problem {
             return Err(Input::NotAProblem { id: m.problem }.into());
         }
-        let problem = self.live(m.problem)?;
+        let problem = match self.last_parent.take() {
+            Some(p) if p.id == m.problem => p,
+            _ => self.live(m.problem)?,
+        };
         if problem.status == Status::Closed {
             return Err(Rule::ClosedNoMeasures {
                 problem: problem.id,
@@ -747,6 +781,11 @@ impl<'a> Writer<'a> {
             raised,
             json!({ "after": row }),
         )?;
+        self.added.insert(measure);
+        self.last_parent = Some(Item {
+            has_measures: true,
+            ..problem
+        });
         Ok(measure)
     }
 
@@ -860,7 +899,13 @@ impl<'a> Writer<'a> {
             }
             .into());
         }
-        if let Some(reopened) = store::last_reopen(self.conn, id)? {
+        // An item added in this transaction has not been reopened.
+        let reopened = if self.added.contains(&id) {
+            None
+        } else {
+            store::last_reopen(self.conn, id)?
+        };
+        if let Some(reopened) = reopened {
             if on < reopened {
                 return Err(Input::ClosedBeforeReopen { on, id, reopened }.into());
             }
