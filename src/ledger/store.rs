@@ -82,7 +82,10 @@ const FIELDS: [Field; 28] = [
 impl Field {
     /// The SQL that reads this field for an item of `kind`, with the
     /// problem as `p`, the measure as `m` and the campaign as `c`.
-    fn expr(self, kind: Kind) -> String {
+    /// `joined`: the query joins the campaign as `c`, whose own column is
+    /// then read; a listing, which does not, probes the campaigns that ask
+    /// for acceptance.
+    fn expr(self, kind: Kind, joined: bool) -> String {
         let own = match kind {
             Kind::Problem => "p",
             Kind::Measure => "m",
@@ -94,6 +97,7 @@ impl Field {
             Field::HasMeasures => "0".into(),
             Field::AcceptedOn if kind == Kind::Problem => "NULL".into(),
             Field::AcceptedBy if kind == Kind::Problem => "''".into(),
+            Field::Acceptance if joined => "COALESCE(c.acceptance, 0)".into(),
             Field::Acceptance => rules::asks_acceptance_sql("p.campaign_id"),
             Field::Problem => "m.problem_id".into(),
             Field::Campaign => "c.code".into(),
@@ -179,7 +183,7 @@ fn select(kind: Kind, detail: Detail) -> String {
         .iter()
         .map(|f| match detail {
             Detail::Listing if !f.in_listing() => f.blank().to_string(),
-            _ => f.expr(kind),
+            _ => f.expr(kind, detail == Detail::Full),
         })
         .collect();
     let from = match (kind, detail) {
@@ -441,7 +445,7 @@ impl ItemFilter {
             (Kind::Problem, "kind") => "'problem'".into(),
             (Kind::Problem, "problem_id" | "accepted_on") => "NULL".into(),
             (Kind::Problem, "acceptance") => "0".into(),
-            (Kind::Measure, "acceptance") => Field::Acceptance.expr(kind),
+            (Kind::Measure, "acceptance") => Field::Acceptance.expr(kind, false),
             (Kind::Measure, "kind") => "'measure'".into(),
             (Kind::Measure, "scope" | "source" | "subject" | "cause") => format!("p.{c}"),
             (_, "status" | "due_current") => format!("{index_off}{t}.{c}"),
@@ -525,7 +529,7 @@ pub struct SheetRow {
 /// columns come from a second cursor walking the problems in step, so they
 /// are read once per problem, not once per measure.
 fn sheet_select() -> String {
-    let measure: Vec<String> = FIELDS.iter().map(|f| f.expr(Kind::Measure)).collect();
+    let measure: Vec<String> = FIELDS.iter().map(|f| f.expr(Kind::Measure, true)).collect();
     format!(
         "SELECT p.id, {}
   FROM problem p
@@ -549,7 +553,7 @@ pub fn each_sheet_row(
         "scope" | "source" | "voided_on" => format!("p.{c}"),
         "kind" => "'measure'".into(),
         "problem_id" => "m.problem_id".into(),
-        "acceptance" => Field::Acceptance.expr(Kind::Measure),
+        "acceptance" => Field::Acceptance.expr(Kind::Measure, true),
         "accepted_on" => "m.accepted_on".into(),
         _ => format!("COALESCE(m.{c}, p.{c})"),
     });
