@@ -377,6 +377,7 @@ impl Ledger {
                 "CREATE INDEX problem_voided",
                 "CREATE INDEX measure_voided",
                 "CREATE INDEX event_edits",
+                "CREATE INDEX event_reopens",
             ] {
                 tx.execute_batch(&schema_statement(index))?;
             }

@@ -450,10 +450,19 @@ pub fn problem_counts(conn: &Connection, q: &Query) -> Result<ProblemCounts> {
     let sql = "
       WITH s AS MATERIALIZED (
         SELECT p.scope, p.raised_on,
+               -- A problem never reopened stands at :d as its columns say:
+               -- closed from its closed_on, open before. Only the few that
+               -- were reopened are looked up (`+r.kind` keeps SQLite on the
+               -- small index of reopens).
+               CASE WHEN NOT EXISTS (SELECT 1 FROM event r
+                     WHERE r.action = 'reopen' AND +r.kind = 'problem' AND r.item_id = p.id)
+               THEN CASE WHEN p.status = 'closed' AND p.closed_on <= :d
+                         THEN 'close|' || p.closed_on ELSE 'add|' || p.raised_on END
+               ELSE
                (SELECT e.action || '|' || e.effective_on FROM event e
                  WHERE e.kind = 'problem' AND e.item_id = p.id
                    AND e.action IN ('add', 'close', 'reopen') AND e.effective_on <= :d
-                 ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) AS last_state
+                 ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) END AS last_state
           FROM problem p
          WHERE p.raised_on <= :d AND {campaign} AND p.voided_on IS NULL
       ), t AS (

@@ -788,3 +788,26 @@ fn prints_through_libreoffice() {
         assert!(pages.contains(&count), "{}: {count} pages", file.display());
     }
 }
+
+/// A problem closed out and reopened stands as the history says at each
+/// date; one never reopened, as its columns say.
+#[test]
+fn a_reopened_problem_counts_as_its_history_says() {
+    let mut l = crate::harness::zt2023_campaign();
+    l.at("2023-05-10");
+    l.ok(&["add", "problem", "甲", "--measure", "甲措施"]);
+    l.ok(&["add", "problem", "乙", "--measure", "乙措施"]);
+    l.at("2023-06-20");
+    l.ok(&["close", "M1", "M2", "--on", "2023-06-15"]);
+    l.ok(&["close", "P1", "P2", "--on", "2023-06-20"]);
+    l.at("2023-06-25");
+    l.ok(&["reopen", "M1", "--reason", "佐证材料不全"]);
+    let closed = |as_of: &str| report(&l, &["--as-of", as_of])["problems"]["closed"].clone();
+    assert_eq!(closed("2023-06-19"), 0);
+    assert_eq!(closed("2023-06-22"), 2);
+    assert_eq!(closed("2023-06-26"), 1, "P1 was reopened on 06-25");
+    let june: Value =
+        serde_json::from_str(&l.ok(&["report", "month", "2023-06", "--format", "json"])).unwrap();
+    assert_eq!(june["problems"]["closed_out"], 1);
+    assert_eq!(june["problems"]["open_at_end"], 1);
+}
