@@ -517,12 +517,7 @@ impl Ledger {
     /// campaign, asks for acceptance. Where none does, the queries leave
     /// acceptance out and cost what they did before it existed.
     pub fn asks_acceptance(&self, campaign_id: Option<i64>) -> Result<bool> {
-        Ok(self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM campaign
-                 WHERE acceptance = 1 AND (?1 IS NULL OR id = ?1))",
-            [campaign_id],
-            |r| r.get(0),
-        )?)
+        store::asks_acceptance(&self.conn, campaign_id)
     }
 
     /// Every extra field's header in the ledger, sorted.

@@ -164,10 +164,26 @@ impl Field {
         )
     }
 
+    /// Fields a lean listing leaves out: whether an item was voided (none
+    /// listed was, unless voided ones are asked for) and its acceptance
+    /// (where no campaign asks for any).
+    fn only_if_in_play(self) -> bool {
+        matches!(
+            self,
+            Field::VoidedOn | Field::AcceptedOn | Field::Acceptance
+        )
+    }
+
     /// A listing's stand-in for a field it does not read.
     fn blank(self) -> &'static str {
         match self {
-            Field::Campaign | Field::Scope | Field::DueOriginal | Field::ClosedOn => "NULL",
+            Field::Campaign
+            | Field::Scope
+            | Field::DueOriginal
+            | Field::ClosedOn
+            | Field::VoidedOn
+            | Field::AcceptedOn => "NULL",
+            Field::Acceptance => "0",
             _ => "''",
         }
     }
@@ -183,6 +199,7 @@ fn select(kind: Kind, detail: Detail) -> String {
         .iter()
         .map(|f| match detail {
             Detail::Listing if !f.in_listing() => f.blank().to_string(),
+            Detail::Lean if !f.in_listing() || f.only_if_in_play() => f.blank().to_string(),
             _ => f.expr(kind, detail == Detail::Full),
         })
         .collect();
@@ -190,25 +207,29 @@ fn select(kind: Kind, detail: Detail) -> String {
         (Kind::Problem, Detail::Full) => {
             "FROM problem p LEFT JOIN campaign c ON c.id = p.campaign_id"
         }
-        (Kind::Problem, Detail::Listing) => "FROM problem p",
+        (Kind::Problem, Detail::Listing | Detail::Lean) => "FROM problem p",
         (Kind::Measure, Detail::Full) => {
             "FROM problem p JOIN measure m ON m.problem_id = p.id
   LEFT JOIN campaign c ON c.id = p.campaign_id"
         }
-        (Kind::Measure, Detail::Listing) => "FROM problem p JOIN measure m ON m.problem_id = p.id",
+        (Kind::Measure, Detail::Listing | Detail::Lean) => {
+            "FROM problem p JOIN measure m ON m.problem_id = p.id"
+        }
     };
     format!("SELECT {}\n  {from}", list.join(", "))
 }
 
-/// The four item SELECTs, built once.
+/// The six item SELECTs, built once.
 fn item_select(kind: Kind, detail: Detail) -> &'static str {
-    static BUILT: std::sync::OnceLock<[String; 4]> = std::sync::OnceLock::new();
+    static BUILT: std::sync::OnceLock<[String; 6]> = std::sync::OnceLock::new();
     let built = BUILT.get_or_init(|| {
         [
             select(Kind::Problem, Detail::Full),
             select(Kind::Measure, Detail::Full),
             select(Kind::Problem, Detail::Listing),
             select(Kind::Measure, Detail::Listing),
+            select(Kind::Problem, Detail::Lean),
+            select(Kind::Measure, Detail::Lean),
         ]
     });
     &built[match (kind, detail) {
@@ -216,6 +237,8 @@ fn item_select(kind: Kind, detail: Detail) -> &'static str {
         (Kind::Measure, Detail::Full) => 1,
         (Kind::Problem, Detail::Listing) => 2,
         (Kind::Measure, Detail::Listing) => 3,
+        (Kind::Problem, Detail::Lean) => 4,
+        (Kind::Measure, Detail::Lean) => 5,
     }]
 }
 
@@ -459,7 +482,7 @@ impl ItemFilter {
             clauses.push(rules::judged_itself_sql("p.id"));
         }
         let mut sql = item_select(kind, detail).to_string();
-        if detail == Detail::Listing && self.campaign.is_some() {
+        if detail != Detail::Full && self.campaign.is_some() {
             sql.push_str(" JOIN campaign c ON c.id = p.campaign_id");
         }
         if !clauses.is_empty() {
@@ -515,6 +538,22 @@ impl ItemFilter {
 pub enum Detail {
     Full,
     Listing,
+    /// A listing that leaves out what is not in play (chosen by the store
+    /// itself): voiding, where only live items are listed, and acceptance,
+    /// where no campaign asks for it. Reading them cost `list` a sixth.
+    Lean,
+}
+
+/// Whether the campaign whose key is `campaign_id`, or with None any
+/// campaign, asks for acceptance. Where none does, reads leave acceptance
+/// out and cost what they did before it existed.
+pub fn asks_acceptance(conn: &Connection, campaign_id: Option<i64>) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM campaign
+                 WHERE acceptance = 1 AND (?1 IS NULL OR id = ?1))",
+        )?
+        .query_row([campaign_id], |r| r.get(0))?)
 }
 
 /// One spreadsheet row: a measure with its problem, or a problem that has
@@ -621,6 +660,10 @@ pub fn each_item(
 ) -> Result<()> {
     let _snapshot = one_snapshot(conn)?;
     let scan = filter.matches_much(conn, today)?;
+    let lean = detail == Detail::Listing
+        && filter.status != Some(StatusFilter::Void)
+        && !asks_acceptance(conn, None)?;
+    let detail = if lean { Detail::Lean } else { detail };
     let wanted = |kind: Kind| {
         !matches!(filter.kind, Some(k) if k != kind)
             && (kind == Kind::Measure || filter.problem.is_none())
@@ -957,7 +1000,7 @@ mod tests {
     fn every_item_select_reads_every_field() {
         let ledger = super::super::Ledger::scratch().unwrap();
         for kind in [Kind::Problem, Kind::Measure] {
-            for detail in [Detail::Full, Detail::Listing] {
+            for detail in [Detail::Full, Detail::Listing, Detail::Lean] {
                 let stmt = ledger.conn().prepare(item_select(kind, detail)).unwrap();
                 assert_eq!(stmt.column_count(), FIELDS.len(), "{kind:?} {detail:?}");
             }

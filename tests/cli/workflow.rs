@@ -402,6 +402,9 @@ fn acceptance_comes_from_someone_else_and_gates_close_out() {
         check.stdout.contains("已完成待验收的整改措施2项"),
         "{check}"
     );
+    let list = zh(&l, &["list", "--kind", "measure"]);
+    let waiting = list.stdout.lines().filter(|l| l.contains("待验收")).count();
+    assert_eq!(waiting, 2, "{list}");
     let json: serde_json::Value =
         serde_json::from_str(&l.ok(&["check", "--format", "json"])).unwrap();
     assert_eq!(ids_of(&json["awaiting_acceptance"]), ["M1", "M2"]);
