@@ -1,7 +1,9 @@
 //! Word documents in the layout of Chinese official documents (GB/T 9704),
 //! as far as a report needs: A4 with its margins, the title in 方正小标宋简体
 //! 二号, body text in 仿宋_GB2312 三号 at a fixed 28-point line, headings
-//! 一、 in 黑体 and （一） in 楷体_GB2312, page numbers "— 1 —" at the foot.
+//! 一、 in 黑体, the date line under the title in 楷体_GB2312 (the face of a
+//! second-level （一） heading, which these reports do not have), page
+//! numbers "— 1 —" at the foot.
 //! Fonts are named with the common ones after them (fontTable `altName`),
 //! which Word, WPS and LibreOffice substitute where the first is missing.
 //! In English the same layout is set in Times New Roman and Arial.
@@ -67,8 +69,6 @@ pub struct Doc {
     lang: Lang,
     body: String,
     headings: u32,
-    /// The column widths of the table being written, in twips.
-    widths: Vec<u32>,
 }
 
 impl Doc {
@@ -77,7 +77,6 @@ impl Doc {
             lang,
             body: String::new(),
             headings: 0,
-            widths: Vec::new(),
         }
     }
 
@@ -162,7 +161,7 @@ impl Doc {
     ) {
         let text_width = PAGE.0 - MARGINS.2 - MARGINS.3;
         let total: u32 = weights.iter().sum::<u32>().max(1);
-        self.widths = weights.iter().map(|w| text_width * w / total).collect();
+        let widths: Vec<u32> = weights.iter().map(|w| text_width * w / total).collect();
         let borders: String = ["top", "left", "bottom", "right", "insideH", "insideV"]
             .iter()
             .map(|side| {
@@ -173,21 +172,22 @@ impl Doc {
             self.body,
             r#"<w:tbl><w:tblPr><w:tblW w:w="{text_width}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>"#
         );
-        for width in &self.widths {
+        for width in &widths {
             let _ = write!(self.body, r#"<w:gridCol w:w="{width}"/>"#);
         }
         self.body.push_str("</w:tblGrid>");
         let header: Vec<String> = headers.iter().map(|h| h.as_ref().to_string()).collect();
-        self.row(&header, true, numeric);
+        self.row(&header, true, numeric, &widths);
         for row in rows {
-            self.row(row, false, numeric);
+            self.row(row, false, numeric, &widths);
         }
         self.body.push_str("</w:tbl>");
         // Word needs a paragraph between a table and what follows.
         self.paragraph_with(r#"<w:spacing w:before="0" w:after="0"/>"#, "");
     }
 
-    fn row(&mut self, cells: &[String], header: bool, numeric: &[usize]) {
+    /// One table row; `widths` are its columns', in twips.
+    fn row(&mut self, cells: &[String], header: bool, numeric: &[usize], widths: &[u32]) {
         let props = if header {
             "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
         } else {
@@ -204,7 +204,7 @@ impl Doc {
             };
             let face = if header { Face::Heading } else { Face::Body };
             let run = self.run(cell, face, SIZE_TABLE, false);
-            let width = self.widths.get(i).copied().unwrap_or(0);
+            let width = widths.get(i).copied().unwrap_or(0);
             let _ = write!(
                 self.body,
                 r#"<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:jc w:val="{align}"/><w:spacing w:before="0" w:after="0" w:line="320" w:lineRule="exact"/></w:pPr>{run}</w:p></w:tc>"#

@@ -615,17 +615,21 @@ fn dept_table(doc: &mut Doc, rows: &[GroupRow], lang: Lang) {
     );
 }
 
-/// `2023年7月26日`, `26 July 2023`.
-pub fn long_date(day: chrono::NaiveDate, lang: Lang) -> String {
-    let month = match lang {
+/// A month as written in running text: `June`, or the `6` of `6月`.
+fn month_name(day: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
         Lang::En => day.format("%B").to_string(),
         Lang::Zh => day.format("%-m").to_string(),
-    };
+    }
+}
+
+/// `2023年7月26日`, `26 July 2023`.
+pub fn long_date(day: chrono::NaiveDate, lang: Lang) -> String {
     fill(
         lang.t(W::DateLong),
         &[
             ("day", day.format("%-d").to_string()),
-            ("month", month),
+            ("month", month_name(day, lang)),
             ("year", day.format("%Y").to_string()),
         ],
     )
@@ -633,16 +637,12 @@ pub fn long_date(day: chrono::NaiveDate, lang: Lang) -> String {
 
 /// `2023年6月1日至6月30日`, `1–30 June 2023`.
 fn period(r: &MonthReport, lang: Lang) -> String {
-    let month = match lang {
-        Lang::En => r.first.format("%B").to_string(),
-        Lang::Zh => r.first.format("%-m").to_string(),
-    };
     fill(
         lang.t(W::TPeriod),
         &[
             ("first", r.first.format("%-d").to_string()),
             ("last", r.last.format("%-d").to_string()),
-            ("month", month),
+            ("month", month_name(r.first, lang)),
             ("year", r.first.format("%Y").to_string()),
         ],
     )
