@@ -7,6 +7,10 @@
 #   bench/run.sh --sizes "1000 20000"
 #   bench/run.sh --smoke         N = 1k, one run each, results to a temp file
 #
+# Beside rectify's import runs the floor program (bench/floor.rs): the same
+# final rows and events written by prepared INSERTs with no reads, checks,
+# JSON or hashing; the "÷ floor" column is rectify's import over it.
+#
 # Installs sqlite3, taskwarrior and GNU time from Debian's packages when
 # they are missing and apt-get is there; a tool that cannot be had is
 # left out of the table, marked n/a.
@@ -41,9 +45,10 @@ if ! have sqlite3 || ! have task || [ ! -x /usr/bin/time ]; then
 fi
 
 echo "building rectify (release)..." >&2
-(cd "$root" && cargo build --release --quiet --bin rectify --example bench-gen)
+(cd "$root" && cargo build --release --quiet --bin rectify --example bench-gen --example bench-floor)
 rectify="$root/target/release/rectify"
 gen="$root/target/release/examples/bench-gen"
+floor="$root/target/release/examples/bench-floor"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -128,8 +133,16 @@ for n in $sizes; do
     for run in $(seq "$heavy"); do
         rm -f "$d"/imp.db*; new_campaigns "$d/imp.db"
         RECTIFY_DB="$d/imp.db" time_op import "$n" rectify 1 "$rectify import $d/ledger.csv"
+        # The floor writes what this import wrote into the ledger it began
+        # from, and times only the writing.
+        rm -f "$d"/floor.db*; new_campaigns "$d/floor.db"
+        us=$("$floor" "$d/imp.db" "$d/floor.db")
+        printf 'import\t%s\tfloor\t%s\t%s\t%s\n' "$n" "$us" "$us" "$us" >>"$raw"
+        echo "  import           floor    N=$n median $((us / 1000)) ms" >&2
     done
+    rm -f "$d"/floor.db*
     median_of import "$n" rectify
+    median_of import "$n" floor
     mv "$d/imp.db" "$db"; rm -f "$d"/imp.db-*
     rm -f "$d"/mem.db*; new_campaigns "$d/mem.db"
     peak_mem import "$n" rectify "RECTIFY_DB=$d/mem.db $rectify import $d/ledger.csv"
@@ -143,6 +156,9 @@ for n in $sizes; do
     # check exits 1 when something is overdue, as it is here.
     time_op check "$n" rectify "$runs" "$rectify check || [ \$? = 1 ]"
     time_op "report campaign" "$n" rectify "$heavy" "$rectify report campaign C06 --format json"
+    # As of the campaign's middle: most of its measures' states then come
+    # from their history, not their columns.
+    time_op "report campaign mid" "$n" rectify "$heavy" "$rectify report campaign C06 --as-of 2023-06-14 --format json"
     time_op "report month" "$n" rectify "$heavy" "$rectify report month 2023-06"
     time_op export "$n" rectify "$heavy" "$rectify export --out $d/export.csv"
     peak_mem export "$n" rectify "RECTIFY_DB=$db $rectify export --out $d/export.csv"
@@ -175,7 +191,20 @@ SQL
         time_op "list overdue" "$n" sqlite3 "$runs" "sqlite3 $s \"$overdue\""
         time_op check "$n" sqlite3 "$runs" "sqlite3 $s \"$overdue\""
         summary="SELECT department, count(*), sum(status = '已完成'), sum(status = '已完成' AND closed_on <= due_original), sum(status <> '已完成' AND due_original < '2024-01-15') FROM m"
-        time_op "report campaign" "$n" sqlite3 "$heavy" "sqlite3 $s \"$summary WHERE campaign = 'C06' GROUP BY department\""
+        # The campaign report as of D: its GROUP BY and its overdue list,
+        # from the rows' columns (C06 ends on 2023-06-28).
+        as_of_sql() {
+            local d=$1 open_then="(status = '正在整改' OR closed_on > '$1')"
+            echo "SELECT department, count(*), sum(status = '已完成' AND closed_on <= '$d'),
+                    sum(status = '已完成' AND closed_on <= '$d' AND closed_on <= due_original),
+                    sum($open_then AND due_original < '$d')
+                  FROM m WHERE campaign = 'C06' AND raised_on <= '$d' GROUP BY department;
+                  SELECT rowid, measure, owner, department, due_original FROM m
+                   WHERE campaign = 'C06' AND raised_on <= '$d' AND $open_then AND due_original < '$d'
+                   ORDER BY due_original, rowid"
+        }
+        time_op "report campaign" "$n" sqlite3 "$heavy" "sqlite3 $s \"$(as_of_sql 2023-06-28)\""
+        time_op "report campaign mid" "$n" sqlite3 "$heavy" "sqlite3 $s \"$(as_of_sql 2023-06-14)\""
         time_op "report month" "$n" sqlite3 "$heavy" "sqlite3 $s \"$summary WHERE (closed_on BETWEEN '2023-06-01' AND '2023-06-30') OR (due_original BETWEEN '2023-06-01' AND '2023-06-30') GROUP BY department\""
         time_op "report by dept" "$n" sqlite3 "$heavy" "sqlite3 $s \"$summary GROUP BY department\""
         time_op export "$n" sqlite3 "$heavy" "sqlite3 -csv -header $s 'SELECT * FROM m' > $d/plain.csv"
@@ -215,12 +244,13 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
     echo "Taskwarrior $(task --version 2>/dev/null || echo n/a); rectify $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')."
     echo "Run on $(date -u +%Y-%m-%d) by \`bench/run.sh\`. Whole processes; median of"
     echo "$runs runs ($slow_runs for import, reports, export and verify at 1M), min–max"
-    echo "in brackets, milliseconds. ratio = rectify / sqlite3."
+    echo "in brackets, milliseconds. ratio = rectify / sqlite3; floor: the import's"
+    echo "floor program (bench/floor.rs), and rectify / floor."
     echo '`list overdue` is `list --status overdue --kind measure`, the rows the'
     echo 'sqlite3 SELECT prints; `check` prints the overdue problems as well.'
     echo
-    echo "| operation | N | rectify | sqlite3 | ratio | Taskwarrior | TW / rectify |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "| operation | N | rectify | sqlite3 | ratio | floor | ÷ floor | Taskwarrior | TW / rectify |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     awk -F'\t' '
         function fmt(us) { return sprintf("%.1f", us / 1000) }
         { key = $1 SUBSEP $2; med[key, $3] = $4; lo[key, $3] = $5; hi[key, $3] = $6
@@ -228,13 +258,15 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
         END {
           for (i = 1; i <= k; i++) {
             key = order[i]; split(key, p, SUBSEP)
-            r = med[key, "rectify"]; s = med[key, "sqlite3"]; t = med[key, "task"]
+            r = med[key, "rectify"]; s = med[key, "sqlite3"]; t = med[key, "task"]; f = med[key, "floor"]
             cell_r = (r == "") ? "n/a" : fmt(r) " (" fmt(lo[key, "rectify"]) "–" fmt(hi[key, "rectify"]) ")"
             cell_s = (s == "") ? "n/a" : fmt(s)
             cell_t = (t == "") ? "–" : fmt(t)
             ratio = (r != "" && s != "" && s > 0) ? sprintf("%.2f", r / s) : "–"
             tw = (r != "" && t != "" && r > 0) ? sprintf("%.1f×", t / r) : "–"
-            printf "| %s | %s | %s | %s | %s | %s | %s |\n", p[1], p[2], cell_r, cell_s, ratio, cell_t, tw
+            cell_f = (f == "") ? "–" : fmt(f)
+            over_f = (r != "" && f != "" && f > 0) ? sprintf("%.2f", r / f) : "–"
+            printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", p[1], p[2], cell_r, cell_s, ratio, cell_f, over_f, cell_t, tw
           }
         }' "$raw"
     echo

@@ -371,10 +371,14 @@ pub struct Writer<'a> {
     uuids: uuid::ContextV7,
     /// What this transaction already knows, so that an import of many rows
     /// does not read back what it has just written: the next id of each
-    /// table, the items it added (which have no reopen to look up), and the
-    /// problem it last added measures to.
+    /// table, the first id it gave out in each (every item from there on
+    /// was added here, and has no reopen to look up unless it is among the
+    /// few reopened here), and the problem it last added measures to.
+    /// Ranges rather than a set of the items added: a set of a million
+    /// ids held tens of MiB through a large import.
     next_ids: std::collections::HashMap<&'static str, i64>,
-    added: std::collections::HashSet<ItemId>,
+    first_new: std::collections::HashMap<&'static str, i64>,
+    reopened_here: std::collections::HashSet<ItemId>,
     last_parent: Option<Item>,
 }
 
@@ -387,7 +391,8 @@ impl<'a> Writer<'a> {
             via: None,
             uuids: uuid::ContextV7::new(),
             next_ids: Default::default(),
-            added: Default::default(),
+            first_new: Default::default(),
+            reopened_here: Default::default(),
             last_parent: None,
         }
     }
@@ -443,8 +448,11 @@ impl<'a> Writer<'a> {
             self.last_parent = None;
         }
         if action == "reopen" {
-            self.added
-                .retain(|id| !(id.n == item_id && id.kind.table() == kind));
+            let reopened = match kind {
+                "problem" => ItemId::problem(item_id),
+                _ => ItemId::measure(item_id),
+            };
+            self.reopened_here.insert(reopened);
         }
         settle(self.conn, kind, item_id, action, &effective_on.to_string())?;
         self.head = history::append(
@@ -500,13 +508,24 @@ impl<'a> Writer<'a> {
             Some(&next) => next,
             None => {
                 let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
-                self.conn
+                let first = self
+                    .conn
                     .prepare_cached(&sql)?
-                    .query_row([], |r| r.get(0))?
+                    .query_row([], |r| r.get(0))?;
+                self.first_new.insert(table, first);
+                first
             }
         };
         self.next_ids.insert(table, next + 1);
         Ok(next)
+    }
+
+    /// Whether this transaction added the item and has not reopened it.
+    fn added_here(&self, id: ItemId) -> bool {
+        self.first_new
+            .get(id.kind.table())
+            .is_some_and(|&first| id.n >= first)
+            && !self.reopened_here.contains(&id)
     }
 
     fn check_raised(&self, raised: NaiveDate) -> Result<()> {
@@ -691,7 +710,6 @@ impl<'a> Writer<'a> {
             raised,
             json!({ "after": row }),
         )?;
-        self.added.insert(problem);
 
         let mut ids = vec![problem];
         for title in measures {
@@ -781,7 +799,6 @@ impl<'a> Writer<'a> {
             raised,
             json!({ "after": row }),
         )?;
-        self.added.insert(measure);
         self.last_parent = Some(Item {
             has_measures: true,
             ..problem
@@ -900,7 +917,7 @@ impl<'a> Writer<'a> {
             .into());
         }
         // An item added in this transaction has not been reopened.
-        let reopened = if self.added.contains(&id) {
+        let reopened = if self.added_here(id) {
             None
         } else {
             store::last_reopen(self.conn, id)?

@@ -25,6 +25,24 @@ enum Slot {
     Failed,
 }
 
+/// 128 bits of a text, from two SipHashes of it under different prefixes:
+/// two texts that differ collide with odds of about 2^-128.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct TextDigest(u64, u64);
+
+impl TextDigest {
+    fn of(text: &str) -> Self {
+        use std::hash::{Hash, Hasher};
+        let half = |key: u8| {
+            let mut h = std::hash::DefaultHasher::new();
+            key.hash(&mut h);
+            text.hash(&mut h);
+            h.finish()
+        };
+        TextDigest(half(0), half(1))
+    }
+}
+
 pub(super) struct Import<'n> {
     name: String,
     default_campaign: Option<&'n str>,
@@ -37,8 +55,9 @@ pub(super) struct Import<'n> {
     /// Consecutive rows with the same problem text and no id are one
     /// problem: the text of the last such run and its number.
     text_run: (u64, String),
-    /// The line and problem text where each 问题编号 first appears.
-    id_first: HashMap<String, (u64, String)>,
+    /// The line where each 问题编号 first appears, and a digest of its
+    /// problem text there: a large sheet's texts are not held twice over.
+    id_first: HashMap<String, (u64, TextDigest)>,
     /// Problems of the ledger (not of this import) that rows matched.
     matched: std::collections::HashSet<ItemId>,
     /// Each campaign's problems by text, as they stood before this import.
@@ -421,8 +440,9 @@ impl<'n> Import<'n> {
         }
         if let (Some(id), Some(text)) = (row.text(Column::ProblemId), row.text(Column::Problem)) {
             let key = id.to_uppercase();
+            let digest = TextDigest::of(text);
             match self.id_first.get(&key) {
-                Some((first, seen)) if seen != text => {
+                Some((first, seen)) if *seen != digest => {
                     let differs = Input::SameIdOtherText {
                         file: self.name.clone(),
                         id: id.to_string(),
@@ -434,7 +454,7 @@ impl<'n> Import<'n> {
                 }
                 Some(_) => {}
                 None => {
-                    self.id_first.insert(key, (row.line, text.to_string()));
+                    self.id_first.insert(key, (row.line, digest));
                 }
             }
         }
