@@ -1,4 +1,4 @@
--- The rectify ledger, schema version 5 (PRAGMA user_version = 5).
+-- The rectify ledger, schema version 6 (PRAGMA user_version = 6).
 --
 -- Items live in typed, indexed columns: the deadline check and the reports
 -- are index lookups and GROUP BYs, never a scan over JSON blobs.
@@ -123,6 +123,11 @@ CREATE INDEX event_by_item ON event (kind, item_id, effective_on, seq);
 -- few reopens, without which a problem stands as its columns say.
 CREATE INDEX event_edits ON event (item_id) WHERE action = 'edit';
 CREATE INDEX event_reopens ON event (item_id) WHERE action = 'reopen';
+-- The few ongoing marks (长期坚持), schema version 6. A measure never
+-- reopened nor marked ongoing went from open to done at most once: as of
+-- any D its state follows from closed_on, and the reports look up the
+-- history of the others only.
+CREATE INDEX event_ongoing ON event (item_id) WHERE action = 'ongoing';
 
 CREATE TRIGGER event_no_update BEFORE UPDATE ON event
 BEGIN

@@ -24,7 +24,7 @@ pub use store::{Detail, ItemFilter, SheetRow, EVENT_COLUMNS};
 use model::{Campaign, Event, Item, ItemId, ItemRef};
 
 pub const SCHEMA: &str = include_str!("../../schema.sql");
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 /// `PRAGMA application_id`: "RECT". Tells a rectify ledger from any other
 /// SQLite file a user might point `--db` at.
 pub const APPLICATION_ID: i64 = 0x5245_4354;
@@ -38,6 +38,7 @@ const MIGRATIONS: &[(i64, Migration)] = &[
     (2, Ledger::upgrade_from_2),
     (3, Ledger::upgrade_from_3),
     (4, Ledger::upgrade_from_4),
+    (5, Ledger::upgrade_from_5),
 ];
 
 /// Whether opening may create the file. Commands that only read, or only
@@ -382,6 +383,20 @@ impl Ledger {
                 tx.execute_batch(&schema_statement(index))?;
             }
             tx.pragma_update(None, "user_version", 5)?;
+            Ok(())
+        })
+    }
+
+    /// Schema 5 to 6: index the ongoing marks, so that the reports know
+    /// which measures went from open to done at most once.
+    fn upgrade_from_5(&mut self) -> Result<()> {
+        self.in_immediate(true, |tx| {
+            let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version != 5 {
+                return Ok(());
+            }
+            tx.execute_batch(&schema_statement("CREATE INDEX event_ongoing"))?;
+            tx.pragma_update(None, "user_version", 6)?;
             Ok(())
         })
     }

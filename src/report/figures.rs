@@ -6,11 +6,14 @@
 //! for state, so a report as of a past date is the same on every re-run.
 //! The aggregation is one GROUP BY in SQL.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
-use rusqlite::{named_params, Connection};
+use rusqlite::{named_params, params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::Result;
+use crate::ledger::model::Status;
 use crate::ledger::rules;
 
 /// What `report by` groups on.
@@ -116,52 +119,6 @@ pub struct Query {
     pub acceptance: bool,
 }
 
-/// Per measure: its state, when that state took effect, and its deadline,
-/// all as of :d.
-const MEASURE_STATE: &str = "
-WITH s AS MATERIALIZED (
-  SELECT m.id, m.problem_id, m.raised_on, m.due_original, {group} AS grp, {acceptance}
-         -- A measure whose history was settled by :d stands as its columns
-         -- say (settled_on, schema.sql); only the others are looked up.
-         -- (An ongoing mark's date is not a column: those are looked up.)
-         CASE WHEN m.settled_on <= :d AND m.status <> 'ongoing'
-              THEN CASE m.status WHEN 'closed' THEN 'close|' || m.closed_on ELSE 'open|' END
-         ELSE
-         (SELECT e.action || '|' || e.effective_on FROM event e
-           WHERE e.kind = 'measure' AND e.item_id = m.id
-             AND e.action IN ('add', 'close', 'ongoing', 'reopen')
-             AND e.effective_on <= :d
-           ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) END AS last_state,
-         -- An extension always moves the deadline later, so a measure whose
-         -- deadline is still its original was never extended (verify holds
-         -- the columns to the history): skip its lookups. Settled by :d,
-         -- its deadline then is the one it has now.
-         CASE WHEN m.due_current IS m.due_original THEN NULL
-              WHEN m.settled_on <= :d THEN m.due_current ELSE
-         (SELECT json_extract(e.payload, '$.after.due_current') FROM event e
-           WHERE e.kind = 'measure' AND e.item_id = m.id AND e.action = 'extend'
-             AND e.effective_on <= :d
-           ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) END AS due_extended,
-         CASE WHEN m.due_current IS m.due_original THEN 0 ELSE
-         (SELECT count(*) FROM event e
-           WHERE e.kind = 'measure' AND e.item_id = m.id AND e.action = 'extend'
-             AND e.effective_on BETWEEN :from AND :to) END AS extensions_in_window
-    FROM measure m JOIN problem p ON p.id = m.problem_id
-   WHERE m.raised_on <= :d AND {campaign} AND m.voided_on IS NULL
-), t AS (
-  SELECT id, problem_id, grp, raised_on, due_original, due_extended, extensions_in_window,
-         acc, COALESCE(accepted, 0) AS accepted,
-         CASE substr(last_state, 1, instr(last_state, '|') - 1)
-              WHEN 'close' THEN 'closed' WHEN 'ongoing' THEN 'ongoing' ELSE 'open' END AS st,
-         substr(last_state, instr(last_state, '|') + 1) AS st_on,
-         -- A corrected original deadline (edit) later than an extension
-         -- granted before the correction is the one in force.
-         CASE WHEN due_original IS NULL OR due_extended > due_original
-              THEN COALESCE(due_extended, due_original) ELSE due_original END AS due_at,
-         CAST(julianday(:d) - julianday(raised_on) AS INTEGER) AS age
-    FROM s
-)";
-
 /// Scope a query to the campaign, if any. Written out rather than as
 /// `(:campaign IS NULL OR p.campaign_id = :campaign)`, which SQLite cannot
 /// serve from the campaign index: every campaign report would scan the
@@ -173,94 +130,441 @@ fn campaign_clause(q: &Query) -> &'static str {
     }
 }
 
-/// Per measure, whether its campaign asks for acceptance (`acc`) and
-/// whether it was accepted by :d (`accepted`): the acceptance is the last
-/// of its state changes by then (a reopen clears it); settled by :d, the
-/// columns say.
-const ACCEPTANCE_STATE: &str = "
-         {asks} AS acc,
-         CASE WHEN m.settled_on <= :d THEN m.accepted_on IS NOT NULL
-              WHEN m.accepted_on IS NULL AND NOT EXISTS (SELECT 1 FROM event e
-                   WHERE e.kind = 'measure' AND e.item_id = m.id AND e.action = 'accept')
-              THEN 0 ELSE
-         (SELECT e.action FROM event e
-           WHERE e.kind = 'measure' AND e.item_id = m.id
-             AND e.action IN ('add', 'close', 'ongoing', 'reopen', 'accept')
-             AND e.effective_on <= :d
-           ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) = 'accept' END AS accepted,";
+/// The covered measures, one row each, with what their standing as of :d
+/// is worked out from. Read in one pass; the aggregation is in Rust, where
+/// a temp table of states and a GROUP BY of twenty sums over it cost a
+/// report most of its time.
+const COVERED: &str = "
+SELECT m.id, m.problem_id, {group}, m.raised_on, m.due_original, m.due_current,
+       m.settled_on, m.status, m.closed_on, m.accepted_on, {asks}, p.status, p.closed_on
+  FROM measure m JOIN problem p ON p.id = m.problem_id
+ WHERE m.raised_on <= :d AND {campaign} AND m.voided_on IS NULL";
 
-fn measure_state(group: &str, q: &Query) -> String {
-    let acceptance = if q.acceptance {
-        ACCEPTANCE_STATE.replace("{asks}", &rules::asks_acceptance_sql("p.campaign_id"))
-    } else {
-        "0 AS acc, 0 AS accepted,".to_string()
-    };
-    MEASURE_STATE
-        .replace("{group}", group)
-        .replace("{acceptance}", &acceptance)
-        .replace("{campaign}", campaign_clause(q))
+/// The last of a measure's state changes that took effect by a date.
+const LAST_STATE: &str = "
+SELECT action, effective_on FROM event
+ WHERE kind = 'measure' AND item_id = ?1
+   AND action IN ('add', 'close', 'ongoing', 'reopen') AND effective_on <= ?2
+ ORDER BY effective_on DESC, seq DESC LIMIT 1";
+
+/// The deadline the last extension in force by a date set.
+const LAST_EXTENSION: &str = "
+SELECT json_extract(payload, '$.after.due_current') FROM event
+ WHERE kind = 'measure' AND item_id = ?1 AND action = 'extend' AND effective_on <= ?2
+ ORDER BY effective_on DESC, seq DESC LIMIT 1";
+
+const EXTENSIONS_BETWEEN: &str = "
+SELECT count(*) FROM event
+ WHERE kind = 'measure' AND item_id = ?1 AND action = 'extend'
+   AND effective_on BETWEEN ?2 AND ?3";
+
+const EVER_ACCEPTED: &str = "
+SELECT EXISTS (SELECT 1 FROM event WHERE kind = 'measure' AND item_id = ?1 AND action = 'accept')";
+
+/// Accepted by a date: the acceptance is the last of its state changes
+/// by then (a reopen clears it).
+const LAST_ACCEPTANCE_STATE: &str = "
+SELECT action FROM event
+ WHERE kind = 'measure' AND item_id = ?1
+   AND action IN ('add', 'close', 'ongoing', 'reopen', 'accept') AND effective_on <= ?2
+ ORDER BY effective_on DESC, seq DESC LIMIT 1";
+
+const LAST_PROBLEM_STATE: &str = "
+SELECT action FROM event
+ WHERE kind = 'problem' AND item_id = ?1
+   AND action IN ('add', 'close', 'reopen') AND effective_on <= ?2
+ ORDER BY effective_on DESC, seq DESC LIMIT 1";
+
+/// `settle` writes this for a history whose events were not recorded in
+/// date order: for such a measure only its history is trusted.
+const UNSETTLED: &str = "9999-12-31";
+
+/// A covered measure as of the query's date.
+struct Standing {
+    status: Status,
+    /// When the state took effect (for a done measure, its completion).
+    status_on: Option<NaiveDate>,
+    due_original: Option<NaiveDate>,
+    /// The deadline an extension set, in force at the date.
+    due_extended: Option<NaiveDate>,
+    /// The deadline in force: a corrected original deadline (edit) later
+    /// than an extension granted before the correction is the one.
+    due_at: Option<NaiveDate>,
+    acceptance: bool,
+    accepted: bool,
 }
 
-/// Every covered measure's state as of the query's date, computed once
-/// into a temp table that the aggregates and the overdue list then read:
-/// the history lookups are the expensive part, so they run once a report.
+/// Per problem seen in the covered measures: whether any measure blocks
+/// its close-out, and how it stands by its columns.
+struct ProblemSeen {
+    blocked: bool,
+    closed_on: Option<NaiveDate>,
+}
+
+/// Every covered measure's standing as of the query's date, aggregated in
+/// one pass: the figures per group, the overdue measures, and which
+/// problems have all their measures settled.
 pub struct States<'c> {
     conn: &'c Connection,
     q: Query,
+    groups: Vec<(String, Counts)>,
+    overdue: Vec<(NaiveDate, i64)>,
+    problems: HashMap<i64, ProblemSeen>,
 }
 
 impl<'c> States<'c> {
     pub fn compute(conn: &'c Connection, q: &Query, group: GroupBy) -> Result<States<'c>> {
-        // The temp database has its own page cache, 2 MiB by default: a
-        // whole-ledger report's state table spilled to a temp file and was
-        // read back by the GROUP BY. It gets what the main database gets.
-        conn.execute_batch(
-            "DROP TABLE IF EXISTS temp.as_of_state; PRAGMA temp.cache_size = -32768;",
-        )?;
-        let sql = format!(
-            "CREATE TEMP TABLE as_of_state AS {} SELECT * FROM t",
-            measure_state(group.column(), q)
-        );
-        conn.execute(
-            &sql,
-            named_params! {
-                ":d": q.as_of, ":from": q.window.0, ":to": q.window.1, ":campaign": q.campaign_id,
-            },
-        )?;
-        Ok(States { conn, q: q.clone() })
+        let mut history = History::new(conn, q)?;
+        let asks = if q.acceptance {
+            rules::asks_acceptance_sql("p.campaign_id")
+        } else {
+            "0".to_string()
+        };
+        let sql = COVERED
+            .replace("{group}", group.column())
+            .replace("{asks}", &asks)
+            .replace("{campaign}", campaign_clause(q));
+        let soon = rules::due_soon_horizon(q.as_of, q.due_soon_days);
+        let (from, to) = q.window;
+        let mut at: HashMap<String, usize> = HashMap::new();
+        let mut groups: Vec<(String, Counts)> = Vec::new();
+        let mut overdue = Vec::new();
+        let mut problems: HashMap<i64, ProblemSeen> = HashMap::new();
+
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(named_params! { ":d": q.as_of, ":campaign": q.campaign_id })?;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            let problem_id: i64 = row.get(1)?;
+            let raised_on = day(row, 3)?.unwrap_or(q.as_of);
+            let (standing, extensions) = history.standing(id, row)?;
+
+            let name = text(row, 2)?.unwrap_or_default();
+            let slot = match at.get(name) {
+                Some(&slot) => slot,
+                None => {
+                    at.insert(name.to_string(), groups.len());
+                    groups.push((name.to_string(), Counts::default()));
+                    groups.len() - 1
+                }
+            };
+            let c = &mut groups[slot].1;
+            c.total += 1;
+            let in_window = |d: Option<NaiveDate>| d.is_some_and(|d| from <= d && d <= to);
+            match standing.status {
+                Status::Closed => {
+                    c.closed += 1;
+                    // A done measure always has its completion date.
+                    let on = standing.status_on.unwrap_or(q.as_of);
+                    let on_time = rules::is_on_time(on, standing.due_original);
+                    if on_time {
+                        c.on_time += 1;
+                    } else {
+                        c.late += 1;
+                    }
+                    if in_window(standing.status_on) {
+                        c.closed_in_window += 1;
+                        c.on_time_in_window += i64::from(on_time);
+                    }
+                    c.accepted += i64::from(standing.accepted);
+                }
+                Status::Ongoing => c.ongoing += 1,
+                Status::Open => {
+                    c.open += 1;
+                    let age = (q.as_of - raised_on).num_days();
+                    c.ageing[match age {
+                        ..=30 => 0,
+                        31..=60 => 1,
+                        61..=90 => 2,
+                        _ => 3,
+                    }] += 1;
+                }
+            }
+            if rules::is_overdue(standing.status, standing.due_at, q.as_of) {
+                c.overdue += 1;
+                if let Some(due) = standing.due_at {
+                    overdue.push((due, id));
+                }
+            }
+            if rules::is_due_soon(standing.status, standing.due_at, q.as_of, soon) {
+                c.due_soon += 1;
+            }
+            c.extended += i64::from(standing.due_extended.is_some());
+            c.raised_in_window += i64::from(in_window(Some(raised_on)));
+            c.extensions_in_window += extensions;
+            let awaiting =
+                rules::awaits_acceptance(standing.status, standing.acceptance, standing.accepted);
+            c.awaiting_acceptance += i64::from(awaiting);
+
+            let blocks =
+                rules::blocks_close_out(standing.status, standing.acceptance, standing.accepted);
+            match problems.get_mut(&problem_id) {
+                Some(seen) => seen.blocked |= blocks,
+                None => {
+                    let closed = text(row, 11)? == Some(Status::Closed.as_str());
+                    let closed_on = if closed { day(row, 12)? } else { None };
+                    problems.insert(
+                        problem_id,
+                        ProblemSeen {
+                            blocked: blocks,
+                            closed_on,
+                        },
+                    );
+                }
+            }
+        }
+        // In byte order, as SQLite's GROUP BY ... ORDER BY put them.
+        groups.sort_by(|a, b| a.0.cmp(&b.0));
+        overdue.sort_unstable();
+        Ok(States {
+            conn,
+            q: q.clone(),
+            groups,
+            overdue,
+            problems,
+        })
     }
 
     pub fn groups(&self) -> Result<Vec<(String, Counts)>> {
-        group_counts(self.conn, &self.q)
+        Ok(self.groups.clone())
     }
 
+    /// The overdue measures, earliest deadline first, with their words.
     pub fn overdue(&self) -> Result<Vec<OverdueMeasure>> {
-        overdue_rows(self.conn, &self.q)
+        let mut words = self
+            .conn
+            .prepare("SELECT title, owner, department FROM measure WHERE id = ?1")?;
+        self.overdue
+            .iter()
+            .map(|&(due, id)| {
+                let (title, owner, department) =
+                    words.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                Ok(OverdueMeasure {
+                    id: format!("M{id}"),
+                    title,
+                    owner,
+                    department,
+                    due,
+                    days_overdue: (self.q.as_of - due).num_days(),
+                })
+            })
+            .collect()
     }
 
     /// Problems open as of the date whose measures were all settled by
     /// then (done and, where asked for, accepted; or ongoing): 已整改完成
     /// 尚未销号.
     pub fn awaiting_close_out(&self) -> Result<i64> {
-        let sql = format!(
-            "SELECT count(*) FROM (
-               SELECT problem_id FROM temp.as_of_state
-                GROUP BY problem_id HAVING sum(st = 'open' OR {}) = 0) s
-              WHERE COALESCE((SELECT e.action FROM event e
-                  WHERE e.kind = 'problem' AND e.item_id = s.problem_id
-                    AND e.action IN ('add', 'close', 'reopen') AND e.effective_on <= :d
-                  ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1), 'add') <> 'close'",
-            awaiting_sql()
-        );
-        Ok(self
-            .conn
-            .query_row(&sql, named_params! { ":d": self.q.as_of }, |r| r.get(0))?)
+        let reopened = item_ids(self.conn, "reopen", "problem")?;
+        let mut last_state = self.conn.prepare(LAST_PROBLEM_STATE)?;
+        let mut n = 0;
+        for (id, seen) in &self.problems {
+            if seen.blocked {
+                continue;
+            }
+            // A problem never reopened was closed out at most once, on its
+            // closed_on; the others are looked up.
+            let closed = if reopened.contains(id) {
+                last_state
+                    .query_row(params![id, self.q.as_of], |r| r.get::<_, String>(0))
+                    .optional()?
+                    .is_some_and(|action| action == "close")
+            } else {
+                seen.closed_on.is_some_and(|on| on <= self.q.as_of)
+            };
+            n += i64::from(!closed);
+        }
+        Ok(n)
     }
 }
 
-/// Done by the date and not accepted, where the campaign asks for it.
-fn awaiting_sql() -> String {
-    rules::awaits_acceptance_sql("st", "acc", "CASE WHEN accepted THEN 1 END")
+/// The ids of the items of `kind` with an event of `action`, from that
+/// action's partial index (reopens, ongoing marks): a handful per ledger.
+fn item_ids(conn: &Connection, action: &str, kind: &str) -> Result<HashSet<i64>> {
+    let mut stmt = conn.prepare("SELECT item_id FROM event WHERE action = ?1 AND +kind = ?2")?;
+    let ids = stmt
+        .query_map([action, kind], |r| r.get(0))?
+        .collect::<rusqlite::Result<HashSet<i64>>>()?;
+    Ok(ids)
+}
+
+/// A date column: the ledger writes 'YYYY-MM-DD', read here without
+/// chrono's format parser, which cost a report a tenth of its time. Any
+/// other text goes through the usual conversion and its error.
+fn day(row: &rusqlite::Row<'_>, i: usize) -> Result<Option<NaiveDate>> {
+    let value = row.get_ref(i)?;
+    if let rusqlite::types::ValueRef::Text(t) = value {
+        if let Some(d) = ymd(t) {
+            return Ok(Some(d));
+        }
+    }
+    Ok(row.get::<_, Option<NaiveDate>>(i)?)
+}
+
+/// A text column, or NULL.
+fn text<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> Result<Option<&'r str>> {
+    let value = row.get_ref(i)?;
+    Ok(value.as_str_or_null().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), Box::new(e))
+    })?)
+}
+
+fn ymd(t: &[u8]) -> Option<NaiveDate> {
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        t.get(r)?.iter().try_fold(0u32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    if t.len() != 10 || t[4] != b'-' || t[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
+}
+
+/// What the history says of a measure at the query's date, for the few
+/// whose columns cannot: the statements, prepared once a report, and the
+/// measures whose state went other than open to done once.
+struct History<'c> {
+    q: Query,
+    /// The date as the ledger writes it, to compare with settled_on.
+    as_of_text: String,
+    last_state: rusqlite::CachedStatement<'c>,
+    last_extension: rusqlite::CachedStatement<'c>,
+    extensions_between: rusqlite::CachedStatement<'c>,
+    ever_accepted: rusqlite::CachedStatement<'c>,
+    last_acceptance_state: rusqlite::CachedStatement<'c>,
+    reopened: HashSet<i64>,
+    ongoing: HashSet<i64>,
+}
+
+impl<'c> History<'c> {
+    fn new(conn: &'c Connection, q: &Query) -> Result<History<'c>> {
+        Ok(History {
+            q: q.clone(),
+            as_of_text: q.as_of.to_string(),
+            last_state: conn.prepare_cached(LAST_STATE)?,
+            last_extension: conn.prepare_cached(LAST_EXTENSION)?,
+            extensions_between: conn.prepare_cached(EXTENSIONS_BETWEEN)?,
+            ever_accepted: conn.prepare_cached(EVER_ACCEPTED)?,
+            last_acceptance_state: conn.prepare_cached(LAST_ACCEPTANCE_STATE)?,
+            reopened: item_ids(conn, "reopen", "measure")?,
+            ongoing: item_ids(conn, "ongoing", "measure")?,
+        })
+    }
+
+    /// A covered measure's standing at the date, and its extensions within
+    /// the window. The columns answer for a measure whose history was
+    /// settled by the date (settled_on), and for one that was never
+    /// reopened nor marked ongoing: it was done by the date if its
+    /// closed_on is. Only the rest are looked up.
+    fn standing(&mut self, id: i64, row: &rusqlite::Row<'_>) -> Result<(Standing, i64)> {
+        let d = self.q.as_of;
+        let due_original = day(row, 4)?;
+        let due_current = day(row, 5)?;
+        let settled_text = text(row, 6)?;
+        let status = row.get::<_, Status>(7)?;
+        let closed_on = day(row, 8)?;
+        let accepted_on = day(row, 9)?;
+        let acceptance = row.get::<_, i64>(10)? == 1;
+
+        let settled = settled_text.is_some_and(|s| s <= self.as_of_text.as_str());
+        let in_order = settled_text != Some(UNSETTLED);
+        let simple = in_order
+            && status != Status::Ongoing
+            && !self.reopened.contains(&id)
+            && !self.ongoing.contains(&id);
+        let done_by = |on: Option<NaiveDate>| on.is_some_and(|on| on <= d);
+
+        let (state, status_on) = if settled && status != Status::Ongoing {
+            match (status, closed_on) {
+                (Status::Closed, Some(on)) => (Status::Closed, Some(on)),
+                _ => (Status::Open, None),
+            }
+        } else if simple {
+            if status == Status::Closed && done_by(closed_on) {
+                (Status::Closed, closed_on)
+            } else {
+                (Status::Open, None)
+            }
+        } else {
+            match self
+                .last_state
+                .query_row(params![id, d], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, NaiveDate>(1)?))
+                })
+                .optional()?
+            {
+                Some((action, on)) => (
+                    match action.as_str() {
+                        "close" => Status::Closed,
+                        "ongoing" => Status::Ongoing,
+                        _ => Status::Open,
+                    },
+                    Some(on),
+                ),
+                None => (Status::Open, None),
+            }
+        };
+
+        // An extension always moves the deadline later, so a measure whose
+        // deadline is still its original was never extended (verify holds
+        // the columns to the history). Settled by the date, its deadline
+        // then is the one it has now.
+        let (due_extended, extensions) = if due_current == due_original {
+            (None, 0)
+        } else {
+            let (from, to) = self.q.window;
+            let extensions = self
+                .extensions_between
+                .query_row(params![id, from, to], |r| r.get(0))?;
+            let extended = if settled {
+                due_current
+            } else {
+                self.last_extension
+                    .query_row(params![id, d], |r| r.get::<_, Option<NaiveDate>>(0))
+                    .optional()?
+                    .flatten()
+            };
+            (extended, extensions)
+        };
+        let due_at = match (due_original, due_extended) {
+            (Some(original), Some(extended)) if extended > original => Some(extended),
+            (None, extended) => extended,
+            (original, _) => original,
+        };
+
+        let accepted = if !self.q.acceptance {
+            false
+        } else if settled {
+            accepted_on.is_some()
+        } else if simple {
+            done_by(accepted_on)
+        } else if accepted_on.is_none()
+            && !self
+                .ever_accepted
+                .query_row([id], |r| r.get::<_, bool>(0))?
+        {
+            false
+        } else {
+            self.last_acceptance_state
+                .query_row(params![id, d], |r| r.get::<_, String>(0))
+                .optional()?
+                .is_some_and(|action| action == "accept")
+        };
+
+        Ok((
+            Standing {
+                status: state,
+                status_on,
+                due_original,
+                due_extended,
+                due_at,
+                acceptance,
+                accepted,
+            },
+            extensions,
+        ))
+    }
 }
 
 /// Items voided (作废) in the query's scope: problems, measures.
@@ -295,86 +599,12 @@ pub fn deadlines_corrected(conn: &Connection, q: &Query) -> Result<i64> {
     )
 }
 
-impl Drop for States<'_> {
-    fn drop(&mut self) {
-        // A temp table dies with the connection anyway; this frees it sooner.
-        let _ = self
-            .conn
-            .execute_batch("DROP TABLE IF EXISTS temp.as_of_state");
-    }
-}
-
 pub fn measure_groups(
     conn: &Connection,
     q: &Query,
     group: GroupBy,
 ) -> Result<Vec<(String, Counts)>> {
     States::compute(conn, q, group)?.groups()
-}
-
-fn group_counts(conn: &Connection, q: &Query) -> Result<Vec<(String, Counts)>> {
-    let on_time = rules::on_time_sql("st_on", "due_original");
-    let late = rules::late_sql("st_on", "due_original");
-    let overdue = rules::overdue_sql("st", "due_at", ":d");
-    let due_soon = rules::due_soon_sql("st", "due_at", ":d", ":soon");
-    let awaiting = awaiting_sql();
-    let sql = format!(
-        "SELECT grp, count(*),
-            sum(st = 'closed'),
-            sum(st = 'closed' AND {on_time}),
-            sum(st = 'closed' AND {late}),
-            sum(st = 'ongoing'),
-            sum(st = 'open'),
-            sum({overdue}),
-            sum({due_soon}),
-            sum(due_extended IS NOT NULL),
-            sum(st = 'open' AND age <= 30),
-            sum(st = 'open' AND age BETWEEN 31 AND 60),
-            sum(st = 'open' AND age BETWEEN 61 AND 90),
-            sum(st = 'open' AND age > 90),
-            sum(raised_on BETWEEN :from AND :to),
-            sum(st = 'closed' AND st_on BETWEEN :from AND :to),
-            sum(st = 'closed' AND st_on BETWEEN :from AND :to AND {on_time}),
-            sum(extensions_in_window),
-            sum(st = 'closed' AND accepted),
-            sum({awaiting})
-          FROM temp.as_of_state GROUP BY grp ORDER BY grp"
-    );
-    let soon = rules::due_soon_horizon(q.as_of, q.due_soon_days);
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt
-        .query_map(
-            named_params! {
-                ":d": q.as_of, ":soon": soon, ":from": q.window.0, ":to": q.window.1,
-            },
-            |r| {
-                let n = |i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default);
-                Ok((
-                    r.get::<_, String>(0)?,
-                    Counts {
-                        total: n(1)?,
-                        closed: n(2)?,
-                        on_time: n(3)?,
-                        late: n(4)?,
-                        ongoing: n(5)?,
-                        open: n(6)?,
-                        overdue: n(7)?,
-                        due_soon: n(8)?,
-                        extended: n(9)?,
-                        ageing: [n(10)?, n(11)?, n(12)?, n(13)?],
-                        raised_in_window: n(14)?,
-                        closed_in_window: n(15)?,
-                        on_time_in_window: n(16)?,
-                        extensions_in_window: n(17)?,
-                        accepted: n(18)?,
-                        awaiting_acceptance: n(19)?,
-                        voided: 0,
-                    },
-                ))
-            },
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
 }
 
 pub fn totals(groups: &[(String, Counts)]) -> Counts {
@@ -393,32 +623,6 @@ pub struct OverdueMeasure {
     pub department: String,
     pub due: NaiveDate,
     pub days_overdue: i64,
-}
-
-fn overdue_rows(conn: &Connection, q: &Query) -> Result<Vec<OverdueMeasure>> {
-    // The state table holds only what the figures count; the few overdue
-    // rows fetch their words from the measure itself.
-    let sql = format!(
-        "SELECT s.id, m.title, m.owner, m.department, s.due_at,
-                CAST(julianday(:d) - julianday(s.due_at) AS INTEGER)
-           FROM temp.as_of_state s JOIN measure m ON m.id = s.id
-          WHERE {} ORDER BY s.due_at, s.id",
-        rules::overdue_sql("s.st", "s.due_at", ":d")
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt
-        .query_map(named_params! { ":d": q.as_of }, |r| {
-            Ok(OverdueMeasure {
-                id: format!("M{}", r.get::<_, i64>(0)?),
-                title: r.get(1)?,
-                owner: r.get(2)?,
-                department: r.get(3)?,
-                due: r.get(4)?,
-                days_overdue: r.get(5)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

@@ -492,6 +492,10 @@ pub fn settled_on(l: &Ledger) -> Vec<(i64, Option<String>)> {
 #[test]
 fn as_of_reports_read_from_columns_agree_with_the_history() {
     let l = mixed_out_of_order();
+    // A measure marked ongoing, then done: never reopened, yet not open
+    // until its completion, so its columns alone cannot say how it stood.
+    l.ok(&["close", "M6", "--ongoing", "--on", "2023-07-10"]);
+    l.ok(&["close", "M6", "--on", "2023-07-20"]);
     let settled = settled_on(&l);
     let on = |id: i64| settled.iter().find(|(m, _)| *m == id).unwrap().1.clone();
     assert_eq!(on(1).as_deref(), Some("2023-06-28"), "M1: reopened last");
@@ -505,7 +509,11 @@ fn as_of_reports_read_from_columns_agree_with_the_history() {
         Some("9999-12-31"),
         "M4: out of date order"
     );
-    assert_eq!(on(6).as_deref(), Some("2023-05-08"), "M6: only added");
+    assert_eq!(
+        on(6).as_deref(),
+        Some("2023-07-20"),
+        "M6: ongoing, then closed"
+    );
 
     let days: Vec<String> = (0..=80)
         .map(|d| {

@@ -94,7 +94,7 @@ fn a_newer_schema_is_refused() {
     drop(conn);
     let e = l.fails(&["list"], 5);
     assert!(
-        e.contains("schema version 99, newer than this rectify understands (5)"),
+        e.contains("schema version 99, newer than this rectify understands (6)"),
         "{e}"
     );
     l.fails(&["add", "problem", "x"], 5);
@@ -148,7 +148,7 @@ fn a_schema_1_ledger_is_upgraded_in_place() {
 
     l.ok(&["list"]);
     let after = l.dump();
-    assert!(after.starts_with("user_version Ok(5)"), "{after}");
+    assert!(after.starts_with("user_version Ok(6)"), "{after}");
     assert!(has_settled_on(&l));
     assert_eq!(l.ok(&["log", "--head"]).trim(), HEAD);
     // The same history written by today's rectify settles the same days.
@@ -211,7 +211,7 @@ fn a_schema_2_ledger_is_upgraded_in_place() {
 
     assert_eq!(l.ok(&["log", "--head"]).trim(), HEAD);
     let after = l.dump();
-    assert!(after.starts_with("user_version Ok(5)"), "{after}");
+    assert!(after.starts_with("user_version Ok(6)"), "{after}");
     // Every row, events included, is as it was, but for the columns later
     // schemas add last, empty: 4's `extra` on problems and measures, 5's
     // `voided_on` on both, `accepted_on` and `accepted_by` on measures and
@@ -219,7 +219,7 @@ fn a_schema_2_ledger_is_upgraded_in_place() {
     assert_eq!(
         events_before.replacen("user_version Ok(2)", "", 1),
         after
-            .replacen("user_version Ok(5)", "", 1)
+            .replacen("user_version Ok(6)", "", 1)
             .replace("|Text(\"\")|Null|Null|Text(\"\")\n", "\n")
             .replace("|Text(\"\")|Null\n", "\n")
             .replace("|Integer(0)\n", "\n")
