@@ -136,7 +136,8 @@ fn campaign_clause(q: &Query) -> &'static str {
 /// report most of its time.
 const COVERED: &str = "
 SELECT m.id, m.problem_id, {group}, m.raised_on, m.due_original, m.due_current,
-       m.settled_on, m.status, m.closed_on, m.accepted_on, {asks}, p.status, p.closed_on
+       m.settled_on, m.status, m.closed_on, m.accepted_on, {asks}, p.status, p.closed_on,
+       {words}
   FROM measure m JOIN problem p ON p.id = m.problem_id
  WHERE m.raised_on <= :d AND {campaign} AND m.voided_on IS NULL";
 
@@ -208,12 +209,23 @@ pub struct States<'c> {
     conn: &'c Connection,
     q: Query,
     groups: Vec<(String, Counts)>,
-    overdue: Vec<(NaiveDate, i64)>,
+    overdue: Vec<(NaiveDate, i64, [String; 3])>,
     problems: HashMap<i64, ProblemSeen>,
 }
 
 impl<'c> States<'c> {
     pub fn compute(conn: &'c Connection, q: &Query, group: GroupBy) -> Result<States<'c>> {
+        States::compute_with(conn, q, group, true)
+    }
+
+    /// `words`: whether the overdue list is wanted (a campaign report):
+    /// without it, the words are not read from any row.
+    fn compute_with(
+        conn: &'c Connection,
+        q: &Query,
+        group: GroupBy,
+        words: bool,
+    ) -> Result<States<'c>> {
         let mut history = History::new(conn, q)?;
         let asks = if q.acceptance {
             rules::asks_acceptance_sql("p.campaign_id")
@@ -223,7 +235,15 @@ impl<'c> States<'c> {
         let sql = COVERED
             .replace("{group}", group.column())
             .replace("{asks}", &asks)
-            .replace("{campaign}", campaign_clause(q));
+            .replace("{campaign}", campaign_clause(q))
+            .replace(
+                "{words}",
+                if words {
+                    "m.title, m.owner, m.department"
+                } else {
+                    "NULL, NULL, NULL"
+                },
+            );
         let soon = rules::due_soon_horizon(q.as_of, q.due_soon_days);
         let (from, to) = q.window;
         let mut at: HashMap<String, usize> = HashMap::new();
@@ -282,8 +302,12 @@ impl<'c> States<'c> {
             }
             if rules::is_overdue(standing.status, standing.due_at, q.as_of) {
                 c.overdue += 1;
-                if let Some(due) = standing.due_at {
-                    overdue.push((due, id));
+                if let (true, Some(due)) = (words, standing.due_at) {
+                    // The words of the few overdue, read from the row at hand.
+                    let word = |i| {
+                        Ok::<_, crate::error::Error>(text(row, i)?.unwrap_or_default().to_string())
+                    };
+                    overdue.push((due, id, [word(13)?, word(14)?, word(15)?]));
                 }
             }
             if rules::is_due_soon(standing.status, standing.due_at, q.as_of, soon) {
@@ -315,7 +339,7 @@ impl<'c> States<'c> {
         }
         // In byte order, as SQLite's GROUP BY ... ORDER BY put them.
         groups.sort_by(|a, b| a.0.cmp(&b.0));
-        overdue.sort_unstable();
+        overdue.sort_unstable_by_key(|&(due, id, _)| (due, id));
         Ok(States {
             conn,
             q: q.clone(),
@@ -331,24 +355,18 @@ impl<'c> States<'c> {
 
     /// The overdue measures, earliest deadline first, with their words.
     pub fn overdue(&self) -> Result<Vec<OverdueMeasure>> {
-        let mut words = self
-            .conn
-            .prepare("SELECT title, owner, department FROM measure WHERE id = ?1")?;
-        self.overdue
+        Ok(self
+            .overdue
             .iter()
-            .map(|&(due, id)| {
-                let (title, owner, department) =
-                    words.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-                Ok(OverdueMeasure {
-                    id: format!("M{id}"),
-                    title,
-                    owner,
-                    department,
-                    due,
-                    days_overdue: (self.q.as_of - due).num_days(),
-                })
+            .map(|(due, id, [title, owner, department])| OverdueMeasure {
+                id: format!("M{id}"),
+                title: title.clone(),
+                owner: owner.clone(),
+                department: department.clone(),
+                due: *due,
+                days_overdue: (self.q.as_of - *due).num_days(),
             })
-            .collect()
+            .collect())
     }
 
     /// Problems open as of the date whose measures were all settled by
@@ -460,12 +478,20 @@ impl<'c> History<'c> {
     fn standing(&mut self, id: i64, row: &rusqlite::Row<'_>) -> Result<(Standing, i64)> {
         let d = self.q.as_of;
         let due_original = day(row, 4)?;
-        let due_current = day(row, 5)?;
+        // Parsed only when it differs from the original, as it rarely does.
+        let never_extended = row.get_ref(5)? == row.get_ref(4)?;
         let settled_text = text(row, 6)?;
         let status = row.get::<_, Status>(7)?;
-        let closed_on = day(row, 8)?;
-        let accepted_on = day(row, 9)?;
+        let closed_on = match status {
+            Status::Closed => day(row, 8)?,
+            _ => None,
+        };
         let acceptance = row.get::<_, i64>(10)? == 1;
+        let accepted_on = if self.q.acceptance {
+            day(row, 9)?
+        } else {
+            None
+        };
 
         let settled = settled_text.is_some_and(|s| s <= self.as_of_text.as_str());
         let in_order = settled_text != Some(UNSETTLED);
@@ -510,9 +536,10 @@ impl<'c> History<'c> {
         // deadline is still its original was never extended (verify holds
         // the columns to the history). Settled by the date, its deadline
         // then is the one it has now.
-        let (due_extended, extensions) = if due_current == due_original {
+        let (due_extended, extensions) = if never_extended {
             (None, 0)
         } else {
+            let due_current = day(row, 5)?;
             let (from, to) = self.q.window;
             let extensions = self
                 .extensions_between
@@ -585,10 +612,13 @@ pub fn voided(conn: &Connection, q: &Query) -> Result<(i64, i64)> {
 /// --due`): the reports judge them by the corrected one, and say so.
 pub fn deadlines_corrected(conn: &Connection, q: &Query) -> Result<i64> {
     // From the corrections (their partial index), not from every measure:
-    // `+e.kind` keeps SQLite off the index of all of an item's events.
+    // `+e.kind` keeps SQLite off the index of all of an item's events, and
+    // CROSS JOIN keeps it from starting at the campaign's problems and
+    // probing for corrections measure by measure.
     let sql = "SELECT count(DISTINCT m.id) FROM event e
-           JOIN measure m ON m.id = e.item_id JOIN problem p ON p.id = m.problem_id
-          WHERE e.action = 'edit' AND +e.kind = 'measure'
+           CROSS JOIN measure m CROSS JOIN problem p
+          WHERE m.id = e.item_id AND p.id = m.problem_id
+            AND e.action = 'edit' AND +e.kind = 'measure'
             AND json_extract(e.payload, '$.after.due_original') IS NOT NULL
             AND m.voided_on IS NULL AND {campaign}"
         .replace("{campaign}", campaign_clause(q));
@@ -604,7 +634,7 @@ pub fn measure_groups(
     q: &Query,
     group: GroupBy,
 ) -> Result<Vec<(String, Counts)>> {
-    States::compute(conn, q, group)?.groups()
+    Ok(States::compute_with(conn, q, group, false)?.groups)
 }
 
 pub fn totals(groups: &[(String, Counts)]) -> Counts {
@@ -651,61 +681,52 @@ pub struct ProblemCounts {
 }
 
 pub fn problem_counts(conn: &Connection, q: &Query) -> Result<ProblemCounts> {
-    let sql = "
-      WITH s AS MATERIALIZED (
-        SELECT p.scope, p.raised_on,
-               -- A problem never reopened stands at :d as its columns say:
-               -- closed from its closed_on, open before. Only the few that
-               -- were reopened are looked up (`+r.kind` keeps SQLite on the
-               -- small index of reopens).
-               CASE WHEN NOT EXISTS (SELECT 1 FROM event r
-                     WHERE r.action = 'reopen' AND +r.kind = 'problem' AND r.item_id = p.id)
-               THEN CASE WHEN p.status = 'closed' AND p.closed_on <= :d
-                         THEN 'close|' || p.closed_on ELSE 'add|' || p.raised_on END
-               ELSE
-               (SELECT e.action || '|' || e.effective_on FROM event e
-                 WHERE e.kind = 'problem' AND e.item_id = p.id
-                   AND e.action IN ('add', 'close', 'reopen') AND e.effective_on <= :d
-                 ORDER BY e.effective_on DESC, e.seq DESC LIMIT 1) END AS last_state
-          FROM problem p
-         WHERE p.raised_on <= :d AND {campaign} AND p.voided_on IS NULL
-      ), t AS (
-        SELECT scope, raised_on,
-               substr(last_state, 1, instr(last_state, '|') - 1) AS last_action,
-               substr(last_state, instr(last_state, '|') + 1) AS last_on
-          FROM s
-      )
-      SELECT count(*), sum(last_action = 'close'),
-             sum(scope = 'group'), sum(scope = 'individual'), sum(scope IS NULL),
-             sum(raised_on BETWEEN :from AND :to),
-             sum(last_action = 'close' AND last_on BETWEEN :from AND :to)
-        FROM t";
-    let sql = sql.replace("{campaign}", campaign_clause(q));
-    let counts = conn.query_row(
-        &sql,
-        named_params! {
-            ":d": q.as_of, ":campaign": q.campaign_id, ":from": q.window.0, ":to": q.window.1,
-        },
-        |r| {
-            let n = |i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default);
-            let total = n(0)?;
-            let closed = n(1)?;
-            Ok(ProblemCounts {
-                total,
-                closed,
-                open: total - closed,
-                by_scope: ScopeCounts {
-                    group: n(2)?,
-                    individual: n(3)?,
-                    unscoped: n(4)?,
-                },
-                awaiting_close_out: 0,
-                voided: 0,
-                raised_in_window: n(5)?,
-                closed_in_window: n(6)?,
-            })
-        },
+    // A problem never reopened stands at :d as its columns say: closed out
+    // on its closed_on, open before. Only the few that were reopened are
+    // looked up in the history.
+    let reopened = item_ids(conn, "reopen", "problem")?;
+    let mut last_state = conn.prepare_cached(
+        "SELECT action, effective_on FROM event
+          WHERE kind = 'problem' AND item_id = ?1
+            AND action IN ('add', 'close', 'reopen') AND effective_on <= ?2
+          ORDER BY effective_on DESC, seq DESC LIMIT 1",
     )?;
+    let sql = "SELECT p.id, p.scope, p.raised_on, p.status, p.closed_on FROM problem p
+         WHERE p.raised_on <= :d AND {campaign} AND p.voided_on IS NULL"
+        .replace("{campaign}", campaign_clause(q));
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(named_params! { ":d": q.as_of, ":campaign": q.campaign_id })?;
+    let (from, to) = q.window;
+    let in_window = |d: Option<NaiveDate>| d.is_some_and(|d| from <= d && d <= to);
+    let mut counts = ProblemCounts::default();
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let closed_out_on = if reopened.contains(&id) {
+            last_state
+                .query_row(params![id, q.as_of], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, NaiveDate>(1)?))
+                })
+                .optional()?
+                .and_then(|(action, on)| (action == "close").then_some(on))
+        } else if text(row, 3)? == Some(Status::Closed.as_str()) {
+            day(row, 4)?.filter(|&on| on <= q.as_of)
+        } else {
+            None
+        };
+        counts.total += 1;
+        if closed_out_on.is_some() {
+            counts.closed += 1;
+        }
+        match text(row, 1)? {
+            Some("group") => counts.by_scope.group += 1,
+            Some("individual") => counts.by_scope.individual += 1,
+            None => counts.by_scope.unscoped += 1,
+            Some(_) => {}
+        }
+        counts.raised_in_window += i64::from(in_window(day(row, 2)?));
+        counts.closed_in_window += i64::from(in_window(closed_out_on));
+    }
+    counts.open = counts.total - counts.closed;
     Ok(counts)
 }
 
