@@ -84,7 +84,11 @@ CREATE TABLE measure (
 -- in date order; '9999-12-31' once one was backdated before another. A
 -- report "as of D" with settled_on <= D reads status, closed_on and
 -- due_current as they stand, and looks the history up only otherwise.
-CREATE INDEX measure_by_problem ON measure (problem_id);
+-- By problem, carrying what decides whether a measure holds its problem
+-- open (schema version 6): whether a problem has live measures and
+-- whether any blocks its close-out are answered from the index alone,
+-- where reading each measure's row cost `check` a fifth of its time.
+CREATE INDEX measure_by_problem ON measure (problem_id, voided_on, status, accepted_on);
 CREATE INDEX measure_by_due ON measure (status, due_current);
 CREATE INDEX measure_by_department ON measure (department);
 CREATE INDEX measure_by_owner ON measure (owner);

@@ -25,7 +25,12 @@ pub fn run(args: CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let today = ctx.today();
     let lang = ctx.lang;
     let query = |status| deadline_filter(args.campaign.as_deref(), args.within, status);
-    let waiting = ledger.awaiting_close_out(args.campaign.as_deref())?;
+    // The table shows what a listing reads; JSON gives every field.
+    let detail = match args.format {
+        ItemFormat::Json => Detail::Full,
+        _ => Detail::Listing,
+    };
+    let waiting = ledger.awaiting_close_out(args.campaign.as_deref(), detail)?;
     // Looked for only where a campaign asks for acceptance: the test reads
     // every done measure.
     let unaccepted = if ledger.any_acceptance()? {

@@ -388,7 +388,8 @@ impl Ledger {
     }
 
     /// Schema 5 to 6: index the ongoing marks, so that the reports know
-    /// which measures went from open to done at most once.
+    /// which measures went from open to done at most once, and widen the
+    /// measures' index by problem to carry what close-out asks of them.
     fn upgrade_from_5(&mut self) -> Result<()> {
         self.in_immediate(true, |tx| {
             let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -396,6 +397,8 @@ impl Ledger {
                 return Ok(());
             }
             tx.execute_batch(&schema_statement("CREATE INDEX event_ongoing"))?;
+            tx.execute_batch("DROP INDEX measure_by_problem")?;
+            tx.execute_batch(&schema_statement("CREATE INDEX measure_by_problem"))?;
             tx.pragma_update(None, "user_version", 6)?;
             Ok(())
         })
@@ -519,8 +522,8 @@ impl Ledger {
     }
 
     /// Problems whose measures are all settled, not yet closed out.
-    pub fn awaiting_close_out(&self, campaign: Option<&str>) -> Result<Vec<Item>> {
-        store::awaiting_close_out(&self.conn, campaign)
+    pub fn awaiting_close_out(&self, campaign: Option<&str>, detail: Detail) -> Result<Vec<Item>> {
+        store::awaiting_close_out(&self.conn, campaign, detail)
     }
 
     /// Whether any campaign asks for acceptance (验收).

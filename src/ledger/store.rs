@@ -769,11 +769,21 @@ pub fn problems_by_title(conn: &Connection, campaign: &str) -> Result<Vec<(Strin
 /// Problems not closed out whose measures are all settled (done, or
 /// ongoing, and accepted where the campaign asks for it): 已整改完成尚未销号,
 /// waiting for a clerk's 销号.
-pub fn awaiting_close_out(conn: &Connection, campaign: Option<&str>) -> Result<Vec<Item>> {
+pub fn awaiting_close_out(
+    conn: &Connection,
+    campaign: Option<&str>,
+    detail: Detail,
+) -> Result<Vec<Item>> {
+    // The campaign says whether done measures must be accepted first; a
+    // full read has it joined already.
+    let campaign_join = match detail {
+        Detail::Full => "",
+        Detail::Listing | Detail::Lean => " LEFT JOIN campaign c ON c.id = p.campaign_id",
+    };
     let mut sql = format!(
-        "{} WHERE p.status = 'open' AND {} AND {}
+        "{}{campaign_join} WHERE p.status = 'open' AND {} AND {}
             AND NOT EXISTS (SELECT 1 FROM measure x WHERE x.problem_id = p.id AND {} AND {})",
-        item_select(Kind::Problem, Detail::Full),
+        item_select(Kind::Problem, detail),
         rules::live_sql("p.voided_on"),
         rules::has_measures_sql("p.id"),
         rules::live_sql("x.voided_on"),
