@@ -45,10 +45,11 @@ if ! have sqlite3 || ! have task || [ ! -x /usr/bin/time ]; then
 fi
 
 echo "building rectify (release)..." >&2
-(cd "$root" && cargo build --release --quiet --bin rectify --example bench-gen --example bench-floor)
+(cd "$root" && cargo build --release --quiet --bin rectify --example bench-gen --example bench-floor --example bench-verify-parts)
 rectify="$root/target/release/rectify"
 gen="$root/target/release/examples/bench-gen"
 floor="$root/target/release/examples/bench-floor"
+verify_parts="$root/target/release/examples/bench-verify-parts"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -93,6 +94,7 @@ peak_mem() {
     printf '%s\t%s\t%s\t%s\n' "$op" "$n" "$tool" "$(tail -1 "$work/mem")" >>"$work/mem.tsv"
 }
 : >"$work/mem.tsv"
+: >"$work/parts.tsv"
 
 # Fold single-run rows of OP N TOOL into one row: median, min, max.
 median_of() {
@@ -163,6 +165,8 @@ for n in $sizes; do
     time_op export "$n" rectify "$heavy" "$rectify export --out $d/export.csv"
     peak_mem export "$n" rectify "RECTIFY_DB=$db $rectify export --out $d/export.csv"
     time_op verify "$n" rectify "$heavy" "$rectify verify"
+    # Where verify's time goes (bench/verify_parts.rs), in one process.
+    "$verify_parts" "$db" | awk -v n="$n" '{ printf "%s\t%s\t%s\n", n, $1, $2 }' >>"$work/parts.tsv"
 
     # --- sqlite3: the same rows in a typed, indexed table ---
     if have sqlite3; then
@@ -189,7 +193,10 @@ SQL
         time_op assign "$n" sqlite3 "$runs" "sqlite3 $s \"UPDATE m SET owner='新责任人' WHERE rowid = $open1 + 10 * \$run + 1\""
         overdue="SELECT rowid, campaign, problem_id, measure, owner, department, due_original FROM m WHERE status = '正在整改' AND due_original < '2024-01-15' ORDER BY due_original, rowid"
         time_op "list overdue" "$n" sqlite3 "$runs" "sqlite3 $s \"$overdue\""
-        time_op check "$n" sqlite3 "$runs" "sqlite3 $s \"$overdue\""
+        # check prints the overdue measures, then the problems whose measures
+        # are all done but which are not closed out (none is, here).
+        awaiting="SELECT campaign, problem_id, min(problem), min(owner), min(department) FROM m GROUP BY campaign, problem_id HAVING sum(status = '正在整改') = 0 ORDER BY min(rowid)"
+        time_op check "$n" sqlite3 "$runs" "sqlite3 $s \"$overdue; $awaiting\""
         summary="SELECT department, count(*), sum(status = '已完成'), sum(status = '已完成' AND closed_on <= due_original), sum(status <> '已完成' AND due_original < '2024-01-15') FROM m"
         # The campaign report as of D: its GROUP BY and its overdue list,
         # from the rows' columns (C06 ends on 2023-06-28).
@@ -247,7 +254,8 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
     echo "in brackets, milliseconds. ratio = rectify / sqlite3; floor: the import's"
     echo "floor program (bench/floor.rs), and rectify / floor."
     echo '`list overdue` is `list --status overdue --kind measure`, the rows the'
-    echo 'sqlite3 SELECT prints; `check` prints the overdue problems as well.'
+    echo 'sqlite3 SELECT prints; `check` prints the overdue problems as well, and'
+    echo 'the problems whose measures are all done (sqlite3: a GROUP BY).'
     echo
     echo "| operation | N | rectify | sqlite3 | ratio | floor | ÷ floor | Taskwarrior | TW / rectify |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -281,6 +289,18 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
               r = v[key, "rectify"]; s = v[key, "sqlite3"]; t = v[key, "task"]
               printf "| %s | %s | %s | %s | %s |\n", p[1], p[2], (r == "" ? "n/a" : r), (s == "" ? "n/a" : s), (t == "" ? "–" : t) } }' \
         "$work/mem.tsv"
+    echo
+    echo "Where verify's time goes (bench/verify_parts.rs, one run, milliseconds):"
+    echo "reading the history in order, recomputing its hash chain, and the"
+    echo "rest: parsing each payload, replaying it into a scratch ledger and"
+    echo "comparing the tables."
+    echo
+    echo "| N | read | hash | replay and compare | total |"
+    echo "|---:|---:|---:|---:|---:|"
+    awk -F'\t' '{ v[$1, $2] = $3; if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } }
+        END { for (i = 1; i <= k; i++) { n = order[i]
+              printf "| %s | %s | %s | %s | %s |\n", n, v[n, "read"], v[n, "hash"], v[n, "replay"], v[n, "total"] } }' \
+        "$work/parts.tsv"
 } >"$out"
 cat "$out"
 [ $smoke = 1 ] && echo "(smoke run: written to $out, not bench/results.md)" >&2

@@ -232,3 +232,35 @@ fn eight_clerks_at_once_lose_nothing() {
         .unwrap();
     assert_eq!(ok, "ok");
 }
+
+/// The tables are compared side by side in key order: a row missing from
+/// the ledger is named, and the rows after it are still compared.
+#[test]
+fn verify_walks_past_a_row_missing_from_the_ledger() {
+    let l = small_campaign();
+    sqlite(
+        &l,
+        "DELETE FROM measure WHERE id = 1;
+         UPDATE measure SET owner = '王五' WHERE id = 2;",
+    );
+    let run = l.run(&["verify"]);
+    assert_eq!(run.code, Some(6), "{run}");
+    let findings: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with("TAMPERED"))
+        .collect();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.contains("M1: in the history but missing from the ledger")),
+        "{run}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.contains("M2: owner is \"王五\" in the ledger but")),
+        "{run}"
+    );
+    assert_eq!(findings.len(), 2, "{run}");
+}
