@@ -391,8 +391,9 @@ impl Ledger {
     }
 
     /// Schema 5 to 6: index the ongoing marks, so that the reports know
-    /// which measures went from open to done at most once, and widen the
-    /// measures' index by problem to carry what close-out asks of them.
+    /// which measures went from open to done at most once; widen the
+    /// measures' index by problem to carry what close-out asks of them; and
+    /// write the CHECK constraints' lists of values as comparisons.
     fn upgrade_from_5(&mut self) -> Result<()> {
         self.in_immediate(true, |tx| {
             let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -402,6 +403,7 @@ impl Ledger {
             tx.execute_batch(&schema_statement("CREATE INDEX event_ongoing"))?;
             tx.execute_batch("DROP INDEX measure_by_problem")?;
             tx.execute_batch(&schema_statement("CREATE INDEX measure_by_problem"))?;
+            checks_as_comparisons(tx)?;
             tx.pragma_update(None, "user_version", 6)?;
             Ok(())
         })
@@ -656,6 +658,89 @@ fn schema_statement(start: &str) -> String {
     rest[..rest.find(';').unwrap_or(rest.len())].to_string()
 }
 
+/// Rewrite the CHECK constraints' IN lists of three values or more as
+/// comparisons, in the stored table definitions. The constraint allows
+/// exactly what it allowed, so no row needs checking again and no table
+/// is rebuilt: the definitions are edited in place as SQLite's ALTER TABLE
+/// documentation describes (writable_schema, then a new schema_version),
+/// and reloaded before the transaction commits, so a definition SQLite
+/// cannot read rolls the whole upgrade back.
+fn checks_as_comparisons(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let tables: Vec<(String, String)> = tx
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ('measure', 'event')")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let changed: Vec<(String, String)> = tables
+        .into_iter()
+        .filter_map(|(name, sql)| {
+            let rewritten = in_lists_as_comparisons(&sql);
+            (rewritten != sql).then_some((name, rewritten))
+        })
+        .collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let version: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+    tx.pragma_update(None, "writable_schema", true)?;
+    for (name, sql) in &changed {
+        tx.execute(
+            "UPDATE sqlite_master SET sql = ?1 WHERE type = 'table' AND name = ?2",
+            [sql, name],
+        )?;
+    }
+    tx.pragma_update(None, "schema_version", version + 1)?;
+    tx.pragma_update(None, "writable_schema", "RESET")?;
+    // Read both tables through the new definitions.
+    tx.query_row(
+        "SELECT (SELECT count(*) FROM measure WHERE 0), (SELECT count(*) FROM event WHERE 0)",
+        [],
+        |_| Ok(()),
+    )?;
+    Ok(())
+}
+
+/// `CHECK (x IN ('a', 'b', 'c'))` as `CHECK (x = 'a' OR x = 'b' OR x = 'c')`,
+/// for every such list of three quoted values or more; anything else is
+/// left as it is.
+fn in_lists_as_comparisons(sql: &str) -> String {
+    let mut out = String::new();
+    let mut rest = sql;
+    while let Some(at) = rest.find("CHECK (") {
+        let start = at + "CHECK (".len();
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        if let Some((replacement, used)) = comparisons(rest) {
+            out.push_str(&replacement);
+            rest = &rest[used..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `x IN ('a', 'b', 'c')` at the start of `text`: its comparisons and the
+/// length of text they replace.
+fn comparisons(text: &str) -> Option<(String, usize)> {
+    let column_end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+    let column = &text[..column_end];
+    let after = text[column_end..].trim_start();
+    let after = after.strip_prefix("IN")?.trim_start().strip_prefix('(')?;
+    let close = after.find(')')?;
+    let values: Vec<&str> = after[..close].split(',').map(str::trim).collect();
+    let quoted = |v: &&str| {
+        v.len() >= 2
+            && v.starts_with('\'')
+            && v.ends_with('\'')
+            && !v[1..v.len() - 1].contains('\'')
+    };
+    if column.is_empty() || values.len() < 3 || !values.iter().all(quoted) {
+        return None;
+    }
+    let used = text.len() - after.len() + close + 1;
+    let joined: Vec<String> = values.iter().map(|v| format!("{column} = {v}")).collect();
+    Some((joined.join(" OR "), used))
+}
+
 /// The office's language as the ledger records it, looked up before any
 /// command runs, so it must be cheap and must never fail the command: one
 /// read-only query, and nothing at all where a read could leave a file
@@ -782,4 +867,33 @@ fn shared_mode(path: &Path) -> Option<u32> {
 #[cfg(not(unix))]
 fn shared_mode(_: &Path) -> Option<u32> {
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_lists_as_comparisons;
+
+    #[test]
+    fn in_lists_of_three_or_more_become_comparisons() {
+        // Schema 5's measure status and event kind and action, as stored.
+        let measure = "status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'ongoing', 'closed')),";
+        assert_eq!(
+            in_lists_as_comparisons(measure),
+            "status       TEXT NOT NULL DEFAULT 'open' CHECK (status = 'open' OR status = 'ongoing' OR status = 'closed'),"
+        );
+        let action = "action       TEXT NOT NULL CHECK (action IN\n                   ('add', 'assign',\n                    'accept')),\n    x TEXT";
+        assert_eq!(
+            in_lists_as_comparisons(action),
+            "action       TEXT NOT NULL CHECK (action = 'add' OR action = 'assign' OR action = 'accept'),\n    x TEXT"
+        );
+        // Two values are compared already; other checks are not lists.
+        for unchanged in [
+            "scope TEXT CHECK (scope IN ('group', 'individual')),",
+            "days INTEGER NOT NULL CHECK (days > 0),",
+            "k TEXT CHECK (k IN ('a', 'b', c)),",
+            "k TEXT CHECK (k IN ('a', 'b', 'c'",
+        ] {
+            assert_eq!(in_lists_as_comparisons(unchanged), unchanged);
+        }
+    }
 }

@@ -269,3 +269,95 @@ fn the_ledgers_language_is_recorded_and_used() {
     l.ok(&["init", "--lang", "zh"]);
     assert_eq!(head, l.ok(&["log", "--head"]));
 }
+
+/// Schema 5 stored its CHECK constraints' lists as IN lists, which SQLite
+/// checked through a temporary index on every write. A schema 5 ledger is
+/// upgraded in place: the same rows and history, the lists written as
+/// comparisons that still refuse what they refused.
+#[test]
+fn a_schema_5_ledgers_checks_become_comparisons() {
+    let l = crate::harness::small_campaign();
+    let head = l.ok(&["log", "--head"]);
+    let before = l.dump();
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    let stored = |name: &str| -> String {
+        conn.query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    // Put back schema 5's definitions, as schema 5 wrote them.
+    let span = |sql: &str, from: &str, to: &str| -> (usize, usize) {
+        let start = sql.find(from).unwrap();
+        (start, start + sql[start..].find(to).unwrap() + to.len())
+    };
+    let swap = |sql: String, from: &str, to: &str, old: &str| -> String {
+        let (a, b) = span(&sql, from, to);
+        format!("{}{old}{}", &sql[..a], &sql[b..])
+    };
+    let measure = swap(
+        stored("measure"),
+        "CHECK (status =",
+        "'closed')",
+        "CHECK (status IN ('open', 'ongoing', 'closed'))",
+    );
+    let event = swap(
+        stored("event"),
+        "CHECK (kind =",
+        "'measure')",
+        "CHECK (kind IN ('ledger', 'campaign', 'problem', 'measure'))",
+    );
+    let event = swap(
+        event,
+        "CHECK (action =",
+        "'accept')",
+        "CHECK (action IN\n                   ('add', 'assign', 'extend', 'note', 'close', 'ongoing', 'reopen', 'campaign',\n                    'language', 'edit', 'void', 'accept'))",
+    );
+    let version: i64 = conn
+        .query_row("PRAGMA schema_version", [], |r| r.get(0))
+        .unwrap();
+    conn.execute_batch("PRAGMA writable_schema = ON").unwrap();
+    for (name, sql) in [("measure", &measure), ("event", &event)] {
+        conn.execute(
+            "UPDATE sqlite_master SET sql = ?1 WHERE type = 'table' AND name = ?2",
+            [sql, name],
+        )
+        .unwrap();
+    }
+    conn.execute_batch(&format!(
+        "PRAGMA schema_version = {}; PRAGMA writable_schema = RESET;
+         DROP INDEX event_ongoing; DROP INDEX measure_by_problem;
+         CREATE INDEX measure_by_problem ON measure (problem_id);
+         PRAGMA user_version = 5;",
+        version + 1
+    ))
+    .unwrap();
+    drop(conn);
+    assert!(l.dump().starts_with("user_version Ok(5)"));
+
+    assert_eq!(l.ok(&["log", "--head"]), head);
+    assert_eq!(l.dump(), before, "rows or version differ after the upgrade");
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    for (name, list) in [
+        ("measure", "status IN"),
+        ("event", "kind IN"),
+        ("event", "action IN"),
+    ] {
+        let sql: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(!sql.contains(list), "{sql}");
+    }
+    let refused = conn.execute("UPDATE measure SET status = 'done' WHERE id = 1", []);
+    assert!(refused.is_err(), "the status check no longer holds");
+    drop(conn);
+    assert!(l.ok(&["verify"]).starts_with("ok: "));
+    l.ok(&["close", "M1", "--ongoing"]);
+    assert!(l.ok(&["verify"]).starts_with("ok: "));
+}
