@@ -95,7 +95,10 @@ pub(crate) fn append(
 ) -> Result<(i64, String)> {
     let seq = head.0 + 1;
     // serde_json's default map is ordered by key, so this text is canonical.
-    let payload = event.payload.to_string();
+    // Written straight to bytes: Display went through the formatter. A
+    // Value always serializes; Display is the same text, never reached.
+    let payload =
+        serde_json::to_string(&event.payload).unwrap_or_else(|_| event.payload.to_string());
     let effective_on = event.effective_on.to_string();
     let fields = EventFields {
         seq,
