@@ -170,8 +170,9 @@ SELECT action FROM event
    AND action IN ('add', 'close', 'ongoing', 'reopen', 'accept') AND effective_on <= ?2
  ORDER BY effective_on DESC, seq DESC LIMIT 1";
 
+/// A problem's last close-out or reopen by a date, and when.
 const LAST_PROBLEM_STATE: &str = "
-SELECT action FROM event
+SELECT action, effective_on FROM event
  WHERE kind = 'problem' AND item_id = ?1
    AND action IN ('add', 'close', 'reopen') AND effective_on <= ?2
  ORDER BY effective_on DESC, seq DESC LIMIT 1";
@@ -374,7 +375,7 @@ impl<'c> States<'c> {
     /// 尚未销号.
     pub fn awaiting_close_out(&self) -> Result<i64> {
         let reopened = item_ids(self.conn, "reopen", "problem")?;
-        let mut last_state = self.conn.prepare(LAST_PROBLEM_STATE)?;
+        let mut last_state = self.conn.prepare_cached(LAST_PROBLEM_STATE)?;
         let mut n = 0;
         for (id, seen) in &self.problems {
             if seen.blocked {
@@ -685,12 +686,7 @@ pub fn problem_counts(conn: &Connection, q: &Query) -> Result<ProblemCounts> {
     // on its closed_on, open before. Only the few that were reopened are
     // looked up in the history.
     let reopened = item_ids(conn, "reopen", "problem")?;
-    let mut last_state = conn.prepare_cached(
-        "SELECT action, effective_on FROM event
-          WHERE kind = 'problem' AND item_id = ?1
-            AND action IN ('add', 'close', 'reopen') AND effective_on <= ?2
-          ORDER BY effective_on DESC, seq DESC LIMIT 1",
-    )?;
+    let mut last_state = conn.prepare_cached(LAST_PROBLEM_STATE)?;
     let sql = "SELECT p.id, p.scope, p.raised_on, p.status, p.closed_on FROM problem p
          WHERE p.raised_on <= :d AND {campaign} AND p.voided_on IS NULL"
         .replace("{campaign}", campaign_clause(q));
