@@ -374,26 +374,51 @@ impl<'c> States<'c> {
     /// then (done and, where asked for, accepted; or ongoing): 已整改完成
     /// 尚未销号.
     pub fn awaiting_close_out(&self) -> Result<i64> {
-        let reopened = item_ids(self.conn, "reopen", "problem")?;
-        let mut last_state = self.conn.prepare_cached(LAST_PROBLEM_STATE)?;
+        let mut history = ProblemHistory::new(self.conn, self.q.as_of)?;
         let mut n = 0;
-        for (id, seen) in &self.problems {
-            if seen.blocked {
-                continue;
+        for (&id, seen) in &self.problems {
+            if !seen.blocked && history.closed_out_on(id, seen.closed_on)?.is_none() {
+                n += 1;
             }
-            // A problem never reopened was closed out at most once, on its
-            // closed_on; the others are looked up.
-            let closed = if reopened.contains(id) {
-                last_state
-                    .query_row(params![id, self.q.as_of], |r| r.get::<_, String>(0))
-                    .optional()?
-                    .is_some_and(|action| action == "close")
-            } else {
-                seen.closed_on.is_some_and(|on| on <= self.q.as_of)
-            };
-            n += i64::from(!closed);
         }
         Ok(n)
+    }
+}
+
+/// When a problem was closed out as of a date, if it was. One never
+/// reopened stands as its columns say: closed out on its closed_on, open
+/// before. Only the few reopened (their partial index) are looked up.
+struct ProblemHistory<'c> {
+    as_of: NaiveDate,
+    reopened: HashSet<i64>,
+    last_state: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> ProblemHistory<'c> {
+    fn new(conn: &'c Connection, as_of: NaiveDate) -> Result<ProblemHistory<'c>> {
+        Ok(ProblemHistory {
+            as_of,
+            reopened: item_ids(conn, "reopen", "problem")?,
+            last_state: conn.prepare_cached(LAST_PROBLEM_STATE)?,
+        })
+    }
+
+    /// `closed_on`: the problem's column, where its status is closed.
+    fn closed_out_on(
+        &mut self,
+        id: i64,
+        closed_on: Option<NaiveDate>,
+    ) -> Result<Option<NaiveDate>> {
+        if !self.reopened.contains(&id) {
+            return Ok(closed_on.filter(|&on| on <= self.as_of));
+        }
+        Ok(self
+            .last_state
+            .query_row(params![id, self.as_of], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, NaiveDate>(1)?))
+            })
+            .optional()?
+            .and_then(|(action, on)| (action == "close").then_some(on)))
     }
 }
 
@@ -682,11 +707,7 @@ pub struct ProblemCounts {
 }
 
 pub fn problem_counts(conn: &Connection, q: &Query) -> Result<ProblemCounts> {
-    // A problem never reopened stands at :d as its columns say: closed out
-    // on its closed_on, open before. Only the few that were reopened are
-    // looked up in the history.
-    let reopened = item_ids(conn, "reopen", "problem")?;
-    let mut last_state = conn.prepare_cached(LAST_PROBLEM_STATE)?;
+    let mut history = ProblemHistory::new(conn, q.as_of)?;
     let sql = "SELECT p.id, p.scope, p.raised_on, p.status, p.closed_on FROM problem p
          WHERE p.raised_on <= :d AND {campaign} AND p.voided_on IS NULL"
         .replace("{campaign}", campaign_clause(q));
@@ -697,18 +718,12 @@ pub fn problem_counts(conn: &Connection, q: &Query) -> Result<ProblemCounts> {
     let mut counts = ProblemCounts::default();
     while let Some(row) = rows.next()? {
         let id: i64 = row.get(0)?;
-        let closed_out_on = if reopened.contains(&id) {
-            last_state
-                .query_row(params![id, q.as_of], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, NaiveDate>(1)?))
-                })
-                .optional()?
-                .and_then(|(action, on)| (action == "close").then_some(on))
-        } else if text(row, 3)? == Some(Status::Closed.as_str()) {
-            day(row, 4)?.filter(|&on| on <= q.as_of)
+        let closed_on = if text(row, 3)? == Some(Status::Closed.as_str()) {
+            day(row, 4)?
         } else {
             None
         };
+        let closed_out_on = history.closed_out_on(id, closed_on)?;
         counts.total += 1;
         if closed_out_on.is_some() {
             counts.closed += 1;
