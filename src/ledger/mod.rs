@@ -484,7 +484,10 @@ impl Ledger {
     ) -> Result<T> {
         self.in_immediate(commit, |tx| {
             let head = history::head(tx)?;
-            change(&mut ops::Writer::new(tx, stamp, head))
+            let mut writer = ops::Writer::new(tx, stamp, head);
+            let out = change(&mut writer)?;
+            writer.finish()?;
+            Ok(out)
         })
     }
 }

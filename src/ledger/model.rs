@@ -270,7 +270,7 @@ text_enum_sql!(Status, Status::parse_stored);
 
 /// One problem or measure, with the problem's fields a measure inherits for
 /// filtering and export (campaign, scope, source, subject, cause).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Item {
     pub id: ItemId,
     pub kind: Kind,

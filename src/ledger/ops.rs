@@ -104,6 +104,19 @@ pub(crate) fn settle(
     Ok(())
 }
 
+/// `settled_on` after an event of the measure effective `on`: the event's
+/// day while the history runs in date order, else a day after every other
+/// (a history out of date order is always looked up). `settle`'s SQL says
+/// the same; a test holds the two together.
+fn settled_after<'s>(settled: Option<&'s str>, on: &'s str) -> &'s str {
+    match settled {
+        Some(settled) if on < settled => UNSETTLED,
+        _ => on,
+    }
+}
+
+const UNSETTLED: &str = "9999-12-31";
+
 /// The columns `verify` holds to the history: what payloads write, plus
 /// what is derived from the events themselves.
 pub fn compared_columns(table: &str) -> Option<Vec<&'static str>> {
@@ -155,15 +168,31 @@ fn checked_columns<'m>(table: &str, row: &'m Map<String, Value>) -> Result<Vec<&
 
 /// INSERT a row given as column → value.
 pub(crate) fn insert_row(conn: &Connection, table: &str, row: &Map<String, Value>) -> Result<()> {
+    insert_row_settled(conn, table, row, None)
+}
+
+/// INSERT a row given as column → value, with its `settled_on` when it
+/// has one (a measure written once, after its first events).
+fn insert_row_settled(
+    conn: &Connection,
+    table: &str,
+    row: &Map<String, Value>,
+    settled_on: Option<&str>,
+) -> Result<()> {
     let cols = checked_columns(table, row)?;
-    let names: Vec<&str> = cols.iter().map(|c| c.as_str()).collect();
-    let marks = vec!["?"; cols.len()].join(", ");
+    let mut names: Vec<&str> = cols.iter().map(|c| c.as_str()).collect();
+    let mut values: Vec<SqlValue> = cols.iter().map(|c| sql_value(&row[*c])).collect();
+    if let Some(settled_on) = settled_on {
+        names.push("settled_on");
+        values.push(SqlValue::Text(settled_on.to_string()));
+    }
+    let marks = vec!["?"; names.len()].join(", ");
     let sql = format!(
         "INSERT INTO {table} ({}) VALUES ({marks})",
         names.join(", ")
     );
     conn.prepare_cached(&sql)?
-        .execute(params_from_iter(cols.iter().map(|c| sql_value(&row[*c]))))?;
+        .execute(params_from_iter(values))?;
     Ok(())
 }
 
@@ -380,6 +409,21 @@ pub struct Writer<'a> {
     first_new: std::collections::HashMap<&'static str, i64>,
     reopened_here: std::collections::HashSet<ItemId>,
     last_parent: Option<Item>,
+    /// The item added last, not yet written: what follows its adding in
+    /// the same transaction (an import brings a new measure straight to
+    /// its closed state) changes it here, and its row is written once, in
+    /// its final state, before anything else reads or writes the ledger's
+    /// items. Its events are appended as they happen, as before.
+    pending: std::cell::RefCell<Option<Pending>>,
+}
+
+/// A new item's row as it stands, with the item it reads back as and its
+/// `settled_on`.
+struct Pending {
+    table: &'static str,
+    row: Map<String, Value>,
+    item: Item,
+    settled_on: Option<String>,
 }
 
 impl<'a> Writer<'a> {
@@ -394,7 +438,98 @@ impl<'a> Writer<'a> {
             first_new: Default::default(),
             reopened_here: Default::default(),
             last_parent: None,
+            pending: Default::default(),
         }
+    }
+
+    /// The connection, with the pending row written first: every read or
+    /// write of the items goes through here.
+    fn db(&self) -> Result<&'a Connection> {
+        self.flush()?;
+        Ok(self.conn)
+    }
+
+    /// Write the pending row, if any.
+    fn flush(&self) -> Result<()> {
+        let Some(pending) = self.pending.borrow_mut().take() else {
+            return Ok(());
+        };
+        insert_row_settled(
+            self.conn,
+            pending.table,
+            &pending.row,
+            pending.settled_on.as_deref(),
+        )?;
+        // The item kept in memory must be the one the ledger reads back;
+        // every test run checks it.
+        #[cfg(debug_assertions)]
+        {
+            let stored = store::item(self.conn, pending.item.id)?;
+            debug_assert_eq!(stored, pending.item, "pending item differs from its row");
+        }
+        Ok(())
+    }
+
+    /// Everything this writer changed is in the ledger: called once the
+    /// change's work is done, before its transaction commits.
+    pub(crate) fn finish(self) -> Result<()> {
+        self.flush()
+    }
+
+    /// Hold a new item's row until something else needs the ledger.
+    fn defer(&self, table: &'static str, row: Map<String, Value>, item: Item) -> Result<()> {
+        self.flush()?;
+        *self.pending.borrow_mut() = Some(Pending {
+            table,
+            row,
+            item,
+            settled_on: None,
+        });
+        Ok(())
+    }
+
+    /// The pending item, when it is `id`.
+    fn pending_item(&self, id: ItemId) -> Option<Item> {
+        self.pending
+            .borrow()
+            .as_ref()
+            .filter(|p| p.item.id == id)
+            .map(|p| p.item.clone())
+    }
+
+    /// Apply `after` to the pending item when it is `id`; false when it is
+    /// not (or a column is one it does not keep), and the row is changed
+    /// in the ledger instead.
+    fn change_pending(&self, id: ItemId, after: &Map<String, Value>) -> bool {
+        let mut slot = self.pending.borrow_mut();
+        let Some(pending) = slot.as_mut().filter(|p| p.item.id == id) else {
+            return false;
+        };
+        let mut item = pending.item.clone();
+        if !after.iter().all(|(k, v)| set_value(&mut item, k, v)) {
+            return false;
+        }
+        pending.item = item;
+        for (k, v) in after {
+            pending.row.insert(k.clone(), v.clone());
+        }
+        true
+    }
+
+    /// Follow the pending item's `settled_on` through an event of it;
+    /// false when the event is not the pending item's.
+    fn settle_pending(&self, kind: &str, item_id: i64, action: &str, on: &str) -> bool {
+        let mut slot = self.pending.borrow_mut();
+        let Some(pending) = slot
+            .as_mut()
+            .filter(|p| p.table == kind && p.item.id.n == item_id)
+        else {
+            return false;
+        };
+        if kind == "measure" && SETTLING_ACTIONS.contains(&action) {
+            pending.settled_on = Some(settled_after(pending.settled_on.as_deref(), on).to_string());
+        }
+        true
     }
 
     /// Mark every following event as coming from `source`.
@@ -411,23 +546,26 @@ impl<'a> Writer<'a> {
     }
 
     pub fn item(&self, id: ItemId) -> Result<Item> {
-        store::item(self.conn, id)
+        match self.pending_item(id) {
+            Some(item) => Ok(item),
+            None => store::item(self.db()?, id),
+        }
     }
 
     pub fn resolve(&self, r: &super::model::ItemRef) -> Result<ItemId> {
-        store::resolve(self.conn, r)
+        store::resolve(self.db()?, r)
     }
 
     pub fn campaign(&self, code: &str) -> Result<Campaign> {
-        store::campaign(self.conn, code)
+        store::campaign(self.db()?, code)
     }
 
     pub fn problems_by_title(&self, campaign: &str) -> Result<Vec<(String, ItemId)>> {
-        store::problems_by_title(self.conn, campaign)
+        store::problems_by_title(self.db()?, campaign)
     }
 
     pub fn measures_of(&self, problem: ItemId) -> Result<Vec<(String, ItemId)>> {
-        store::measures_of(self.conn, problem)
+        store::measures_of(self.db()?, problem)
     }
 
     fn record(
@@ -454,7 +592,11 @@ impl<'a> Writer<'a> {
             };
             self.reopened_here.insert(reopened);
         }
-        settle(self.conn, kind, item_id, action, &effective_on.to_string())?;
+        let on = effective_on.to_string();
+        if !self.settle_pending(kind, item_id, action, &on) {
+            settle(self.db()?, kind, item_id, action, &on)?;
+        }
+        // Events are not items: appending one leaves the pending row be.
         self.head = history::append(
             self.conn,
             &self.head,
@@ -509,7 +651,7 @@ impl<'a> Writer<'a> {
             None => {
                 let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
                 let first = self
-                    .conn
+                    .db()?
                     .prepare_cached(&sql)?
                     .query_row([], |r| r.get(0))?;
                 self.first_new.insert(table, first);
@@ -554,7 +696,7 @@ impl<'a> Writer<'a> {
         for table in ["problem", "measure"] {
             let sql = format!("SELECT 1 FROM {table} WHERE uuid = ?1");
             let taken = self
-                .conn
+                .db()?
                 .prepare_cached(&sql)?
                 .query_row([&uuid], |_| Ok(()))
                 .optional()?;
@@ -567,7 +709,7 @@ impl<'a> Writer<'a> {
 
     /// Record the office's interface language; false when it already is.
     pub fn set_language(&mut self, language: &str) -> Result<bool> {
-        let before = history::language(self.conn)?;
+        let before = history::language(self.db()?)?;
         if before.as_deref() == Some(language) {
             return Ok(false);
         }
@@ -614,7 +756,7 @@ impl<'a> Writer<'a> {
         }
         // Codes are one namespace whatever their case: ZT2023 and zt2023
         // are the same campaign to a clerk.
-        if let Ok(existing) = store::campaign(self.conn, code) {
+        if let Ok(existing) = store::campaign(self.db()?, code) {
             return Err(Rule::CampaignExists {
                 code: existing.code,
             }
@@ -632,7 +774,7 @@ impl<'a> Writer<'a> {
             row["acceptance"] = json!(1);
         }
         let row = row.as_object().expect("object literal");
-        insert_row(self.conn, "campaign", row)?;
+        insert_row(self.db()?, "campaign", row)?;
         self.record(
             "campaign",
             id,
@@ -641,13 +783,13 @@ impl<'a> Writer<'a> {
             c.start,
             json!({ "after": row }),
         )?;
-        store::campaign(self.conn, code)
+        store::campaign(self.db()?, code)
     }
 
     /// The campaign `add problem` files under when none is named: the only
     /// one whose window contains today.
     fn running_campaign(&self) -> Result<Option<String>> {
-        let running: Vec<Campaign> = store::campaigns(self.conn)?
+        let running: Vec<Campaign> = store::campaigns(self.db()?)?
             .into_iter()
             .filter(|c| c.contains(self.stamp.today))
             .collect();
@@ -667,7 +809,7 @@ impl<'a> Writer<'a> {
         let campaign = code.as_deref().map(|c| self.campaign(c)).transpose()?;
         let campaign_id = code
             .as_deref()
-            .map(|c| store::campaign_id(self.conn, c))
+            .map(|c| store::campaign_id(self.db()?, c))
             .transpose()?;
         let raised = p.raised.unwrap_or(self.stamp.today);
         self.check_raised(raised)?;
@@ -697,19 +839,44 @@ impl<'a> Writer<'a> {
             "owner": owner,
         });
         let mut row = self.as_new(row, raised, due);
-        if let Some(extra) = extra_json(&p.extra) {
-            row.insert("extra".into(), extra.into());
+        let extra = extra_json(&p.extra);
+        if let Some(extra) = &extra {
+            row.insert("extra".into(), extra.clone().into());
         }
-        insert_row(self.conn, "problem", &row)?;
         let problem = ItemId::problem(id);
-        self.record(
-            "problem",
-            id,
-            &problem.to_string(),
-            "add",
-            raised,
-            json!({ "after": row }),
-        )?;
+        let item = Item {
+            id: problem,
+            kind: Kind::Problem,
+            uuid: text_of(&row, "uuid"),
+            problem: None,
+            campaign: campaign.as_ref().map(|c| c.code.clone()),
+            title: text_of(&row, "title"),
+            scope: p.scope,
+            source: text_of(&row, "source"),
+            subject: text_of(&row, "subject"),
+            cause: text_of(&row, "cause"),
+            leader: text_of(&row, "leader"),
+            department: text_of(&row, "department"),
+            owner: text_of(&row, "owner"),
+            raised_on: raised,
+            due_original: due,
+            due_current: due,
+            status: Status::Open,
+            closed_on: None,
+            close_note: String::new(),
+            evidence: String::new(),
+            progress: String::new(),
+            recorded_at: self.stamp.now.clone(),
+            extra: extra.unwrap_or_default(),
+            voided_on: None,
+            accepted_on: None,
+            accepted_by: String::new(),
+            acceptance: campaign.as_ref().is_some_and(|c| c.acceptance),
+            has_measures: false,
+        };
+        let payload = json!({ "after": row });
+        self.defer("problem", row, item)?;
+        self.record("problem", id, &problem.to_string(), "add", raised, payload)?;
 
         let mut ids = vec![problem];
         for title in measures {
@@ -786,19 +953,46 @@ impl<'a> Writer<'a> {
             "owner": inherit(m.assignee.owner.as_deref(), W::FOwner, &problem.owner)?,
         });
         let mut row = self.as_new(row, raised, due);
-        if let Some(extra) = extra_json(&m.extra) {
-            row.insert("extra".into(), extra.into());
+        let extra = extra_json(&m.extra);
+        if let Some(extra) = &extra {
+            row.insert("extra".into(), extra.clone().into());
         }
-        insert_row(self.conn, "measure", &row)?;
         let measure = ItemId::measure(id);
-        self.record(
-            "measure",
-            id,
-            &measure.to_string(),
-            "add",
-            raised,
-            json!({ "after": row }),
-        )?;
+        // What the problem is (campaign, scope, source, subject, cause) is
+        // its measures' too.
+        let item = Item {
+            id: measure,
+            kind: Kind::Measure,
+            uuid: text_of(&row, "uuid"),
+            problem: Some(problem.id),
+            campaign: problem.campaign.clone(),
+            title: text_of(&row, "title"),
+            scope: problem.scope,
+            source: problem.source.clone(),
+            subject: problem.subject.clone(),
+            cause: problem.cause.clone(),
+            leader: text_of(&row, "leader"),
+            department: text_of(&row, "department"),
+            owner: text_of(&row, "owner"),
+            raised_on: raised,
+            due_original: due,
+            due_current: due,
+            status: Status::Open,
+            closed_on: None,
+            close_note: String::new(),
+            evidence: String::new(),
+            progress: String::new(),
+            recorded_at: self.stamp.now.clone(),
+            extra: extra.unwrap_or_default(),
+            voided_on: None,
+            accepted_on: None,
+            accepted_by: String::new(),
+            acceptance: problem.acceptance,
+            has_measures: false,
+        };
+        let payload = json!({ "after": row });
+        self.defer("measure", row, item)?;
+        self.record("measure", id, &measure.to_string(), "add", raised, payload)?;
         self.last_parent = Some(Item {
             has_measures: true,
             ..problem
@@ -819,7 +1013,9 @@ impl<'a> Writer<'a> {
             .keys()
             .map(|k| (k.clone(), current_value(item, k)))
             .collect();
-        update_row(self.conn, item.kind.table(), item.id.n, &after)?;
+        if !self.change_pending(item.id, &after) {
+            update_row(self.db()?, item.kind.table(), item.id.n, &after)?;
+        }
         let mut payload = Map::new();
         payload.insert("before".into(), Value::Object(before));
         payload.insert("after".into(), Value::Object(after));
@@ -920,7 +1116,7 @@ impl<'a> Writer<'a> {
         let reopened = if self.added_here(id) {
             None
         } else {
-            store::last_reopen(self.conn, id)?
+            store::last_reopen(self.db()?, id)?
         };
         if let Some(reopened) = reopened {
             if on < reopened {
@@ -941,7 +1137,7 @@ impl<'a> Writer<'a> {
         if item.kind == Kind::Problem && !req.ongoing {
             // Ongoing marks are dated the day they were recorded (an
             // import's day), so only completed measures bound the date.
-            if let Some((measure, done)) = store::last_done_measure(self.conn, id.n)? {
+            if let Some((measure, done)) = store::last_done_measure(self.db()?, id.n)? {
                 if on < done {
                     return Err(Input::CloseBeforeMeasure {
                         id,
@@ -954,7 +1150,7 @@ impl<'a> Writer<'a> {
             }
         }
         if item.kind == Kind::Problem {
-            let open = store::open_measures(self.conn, id.n, false)?;
+            let open = store::open_measures(self.db()?, id.n, false)?;
             if !open.is_empty() {
                 return Err(Rule::OpenMeasures {
                     problem: id,
@@ -963,7 +1159,7 @@ impl<'a> Writer<'a> {
                 .into());
             }
             if item.acceptance && !req.ongoing {
-                let unaccepted = store::open_measures(self.conn, id.n, true)?;
+                let unaccepted = store::open_measures(self.db()?, id.n, true)?;
                 if !unaccepted.is_empty() {
                     return Err(Rule::Unaccepted {
                         problem: id,
@@ -971,7 +1167,7 @@ impl<'a> Writer<'a> {
                     }
                     .into());
                 }
-                if let Some((measure, accepted)) = store::last_accepted_measure(self.conn, id.n)? {
+                if let Some((measure, accepted)) = store::last_accepted_measure(self.db()?, id.n)? {
                     if on < accepted {
                         return Err(Input::CloseBeforeAcceptance {
                             id,
@@ -1150,7 +1346,7 @@ impl<'a> Writer<'a> {
         }
         if item.kind == Kind::Problem {
             if let Some((measure, measure_raised)) =
-                store::first_raised_measure(self.conn, item.id)?
+                store::first_raised_measure(self.db()?, item.id)?
             {
                 if measure_raised < raised {
                     return Err(Input::ProblemAfterMeasure {
@@ -1174,7 +1370,7 @@ impl<'a> Writer<'a> {
             return Err(Rule::AlreadyVoided { id }.into());
         }
         let measures = match item.kind {
-            Kind::Problem => store::measures_of(self.conn, id)?
+            Kind::Problem => store::measures_of(self.db()?, id)?
                 .into_iter()
                 .map(|(_, m)| self.item(m))
                 .collect::<Result<Vec<_>>>()?,
@@ -1224,7 +1420,7 @@ impl<'a> Writer<'a> {
             }
         }
         let with = match item.kind {
-            Kind::Problem => store::voided_with(self.conn, id)?,
+            Kind::Problem => store::voided_with(self.db()?, id)?,
             Kind::Measure => Vec::new(),
         };
         self.set_voided(&item, false, &reason, None)?;
@@ -1283,7 +1479,7 @@ impl<'a> Writer<'a> {
             Some(by) => clean_text(W::FAcceptor, by, true)?,
             None => {
                 let me = self.stamp.actor.clone();
-                if store::closed_by(self.conn, id)?.as_deref() == Some(me.as_str()) {
+                if store::closed_by(self.db()?, id)?.as_deref() == Some(me.as_str()) {
                     return Err(Rule::SelfAcceptance { id, actor: me }.into());
                 }
                 me
@@ -1308,6 +1504,64 @@ fn check_due(due: Option<NaiveDate>, raised: NaiveDate) -> Result<()> {
 }
 
 /// An item's current value of one column, as the history records it.
+/// A text column of a row being built.
+fn text_of(row: &Map<String, Value>, column: &str) -> String {
+    row.get(column)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Set `column` of `item` to `value`, as reading its row back would;
+/// false for a column (or value) it does not keep this way. The inverse of
+/// `current_value`.
+fn set_value(item: &mut Item, column: &str, value: &Value) -> bool {
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    let day = |v: &Value| -> Option<Option<NaiveDate>> {
+        match v {
+            Value::Null => Some(None),
+            Value::String(s) => s.parse().ok().map(Some),
+            _ => None,
+        }
+    };
+    let field: &mut String = match column {
+        "leader" => &mut item.leader,
+        "department" => &mut item.department,
+        "owner" => &mut item.owner,
+        "close_note" => &mut item.close_note,
+        "evidence" => &mut item.evidence,
+        "progress" => &mut item.progress,
+        "title" => &mut item.title,
+        "accepted_by" => &mut item.accepted_by,
+        "due_current" | "closed_on" | "due_original" | "voided_on" | "accepted_on" => {
+            let Some(d) = day(value) else { return false };
+            match column {
+                "due_current" => item.due_current = d,
+                "closed_on" => item.closed_on = d,
+                "due_original" => item.due_original = d,
+                "voided_on" => item.voided_on = d,
+                _ => item.accepted_on = d,
+            }
+            return true;
+        }
+        "status" => {
+            let Some(status) = value.as_str().and_then(Status::parse_stored) else {
+                return false;
+            };
+            item.status = status;
+            return true;
+        }
+        _ => return false,
+    };
+    match text(value) {
+        Some(t) => {
+            *field = t;
+            true
+        }
+        None => false,
+    }
+}
+
 fn current_value(item: &Item, column: &str) -> Value {
     match column {
         "leader" => item.leader.clone().into(),
@@ -1330,5 +1584,121 @@ fn current_value(item: &Item, column: &str) -> Value {
         "accepted_on" => date_json(item.accepted_on),
         "accepted_by" => item.accepted_by.clone().into(),
         _ => Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settled_after_says_what_settles_sql_says() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE measure (id INTEGER PRIMARY KEY, settled_on TEXT)")
+            .unwrap();
+        let histories: &[&[&str]] = &[
+            &["2023-05-01"],
+            &["2023-05-01", "2023-05-01", "2023-06-02"],
+            &["2023-05-01", "2023-04-30"],
+            &["2023-05-01", "2023-04-30", "2023-07-01"],
+            &["2023-05-01", "2023-06-01", "2023-05-31", "2023-06-01"],
+        ];
+        for (n, days) in histories.iter().enumerate() {
+            let id = n as i64 + 1;
+            conn.execute("INSERT INTO measure (id) VALUES (?1)", [id])
+                .unwrap();
+            let mut in_memory: Option<String> = None;
+            for day in *days {
+                settle(&conn, "measure", id, "close", day).unwrap();
+                in_memory = Some(settled_after(in_memory.as_deref(), day).to_string());
+                let stored: Option<String> = conn
+                    .query_row("SELECT settled_on FROM measure WHERE id = ?1", [id], |r| {
+                        r.get(0)
+                    })
+                    .unwrap();
+                assert_eq!(stored, in_memory, "history {days:?}, after {day}");
+            }
+        }
+    }
+
+    fn item(text: &str, day: Option<NaiveDate>, status: Status) -> Item {
+        Item {
+            id: ItemId::measure(1),
+            kind: Kind::Measure,
+            uuid: String::new(),
+            problem: Some(ItemId::problem(1)),
+            campaign: None,
+            title: text.into(),
+            scope: None,
+            source: String::new(),
+            subject: String::new(),
+            cause: String::new(),
+            leader: text.into(),
+            department: text.into(),
+            owner: text.into(),
+            raised_on: NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(),
+            due_original: day,
+            due_current: day,
+            status,
+            closed_on: day,
+            close_note: text.into(),
+            evidence: text.into(),
+            progress: text.into(),
+            recorded_at: String::new(),
+            extra: String::new(),
+            voided_on: day,
+            accepted_on: day,
+            accepted_by: text.into(),
+            acceptance: false,
+            has_measures: false,
+        }
+    }
+
+    #[test]
+    fn set_value_is_current_values_inverse() {
+        let day = NaiveDate::from_ymd_opt(2023, 6, 30);
+        let pairs = [
+            (
+                item("", None, Status::Open),
+                item("甲", day, Status::Closed),
+            ),
+            (
+                item("乙", day, Status::Ongoing),
+                item("", None, Status::Open),
+            ),
+        ];
+        let kept = [
+            "leader",
+            "department",
+            "owner",
+            "due_current",
+            "status",
+            "closed_on",
+            "close_note",
+            "evidence",
+            "progress",
+            "title",
+            "due_original",
+            "voided_on",
+            "accepted_on",
+            "accepted_by",
+        ];
+        for (from, to) in pairs {
+            let mut changed = from.clone();
+            for column in kept {
+                assert!(
+                    set_value(&mut changed, column, &current_value(&to, column)),
+                    "{column}"
+                );
+            }
+            assert_eq!(changed, to);
+        }
+        // What it does not keep, the ledger's row is changed for instead.
+        let mut unchanged = item("", None, Status::Open);
+        for column in ["scope", "source", "raised_on", "extra", "uuid"] {
+            assert!(!set_value(&mut unchanged, column, &Value::Null), "{column}");
+        }
+        assert!(!set_value(&mut unchanged, "status", &"bogus".into()));
+        assert_eq!(unchanged, item("", None, Status::Open));
     }
 }
