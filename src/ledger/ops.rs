@@ -81,7 +81,8 @@ pub const MEASURE_COLUMNS: &[&str] = &[
 
 /// The actions that move a measure's state or deadline, which `settled_on`
 /// follows.
-const SETTLING_ACTIONS: &[&str] = &["add", "extend", "close", "ongoing", "reopen", "accept"];
+pub(crate) const SETTLING_ACTIONS: &[&str] =
+    &["add", "extend", "close", "ongoing", "reopen", "accept"];
 
 /// Follow a measure's `settled_on` through one event of its history: the
 /// one rule for writes, the schema upgrade and `verify`'s replay.
@@ -108,7 +109,7 @@ pub(crate) fn settle(
 /// day while the history runs in date order, else a day after every other
 /// (a history out of date order is always looked up). `settle`'s SQL says
 /// the same; a test holds the two together.
-fn settled_after<'s>(settled: Option<&'s str>, on: &'s str) -> &'s str {
+pub(crate) fn settled_after<'s>(settled: Option<&'s str>, on: &'s str) -> &'s str {
     match settled {
         Some(settled) if on < settled => UNSETTLED,
         _ => on,
@@ -173,7 +174,7 @@ pub(crate) fn insert_row(conn: &Connection, table: &str, row: &Map<String, Value
 
 /// INSERT a row given as column → value, with its `settled_on` when it
 /// has one (a measure written once, after its first events).
-fn insert_row_settled(
+pub(crate) fn insert_row_settled(
     conn: &Connection,
     table: &str,
     row: &Map<String, Value>,

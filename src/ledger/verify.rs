@@ -5,10 +5,13 @@ use chrono::NaiveDate;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::history::{chain_hash, EventFields, GENESIS};
-use super::ops::{compared_columns, insert_row, settle, update_row};
+use super::ops::{
+    compared_columns, insert_row, insert_row_settled, settle, settled_after, update_row,
+    SETTLING_ACTIONS,
+};
 use super::{Ledger, EVENT_COLUMNS};
 use crate::error::{Finding, Result};
 use crate::words::W;
@@ -106,6 +109,111 @@ fn target(item: &str, action: &str, payload: &Value) -> Option<(&'static str, i6
     digits.parse().ok().map(|n| (table, n))
 }
 
+/// One event as the replay applies it.
+struct Replayed {
+    seq: i64,
+    item: String,
+    action: String,
+    effective_on: String,
+    after: Map<String, Value>,
+}
+
+impl Replayed {
+    /// Apply it to the scratch ledger on its own, as it was recorded.
+    fn apply(&self, scratch: &Connection, table: &str, id: i64, report: &mut Report) {
+        let applied = match self.action.as_str() {
+            "add" | "campaign" => insert_row(scratch, table, &self.after),
+            _ => update_row(scratch, table, id, &self.after),
+        };
+        let applied =
+            applied.and_then(|()| settle(scratch, table, id, &self.action, &self.effective_on));
+        if let Err(err) = applied {
+            let mut args = event_args(self.seq, &self.item, &self.action);
+            args.push(("why", crate::error::chain(&err)));
+            report.find(W::VNotReplayable, &args);
+        }
+    }
+}
+
+/// The item added last in the replay and the events of it that followed
+/// straight after (an import's close of each new measure), held until an
+/// event of another item comes: its row is then written once, in its
+/// final state. The scratch ledger sees the same writes in the same order,
+/// only merged; should the merged row not go in, its events are applied
+/// one by one, as recorded, so each fault is named at its own event.
+struct Held {
+    table: &'static str,
+    id: i64,
+    events: Vec<Replayed>,
+}
+
+impl Held {
+    /// Whether an event of `table` `id` folds into the held row: an update
+    /// that leaves its keys (its own, its uuid and its parent's) alone.
+    fn takes(&self, table: &str, id: i64, event: &Replayed) -> bool {
+        self.table == table
+            && self.id == id
+            && !matches!(event.action.as_str(), "add" | "campaign")
+            && !["id", "uuid", "problem_id", "campaign_id"]
+                .iter()
+                .any(|k| event.after.contains_key(*k))
+    }
+
+    fn write(self, scratch: &Connection, not_null: &NotNull, report: &mut Report) {
+        let mut row: Map<String, Value> = Map::new();
+        let mut settled_on: Option<String> = None;
+        let mut exact = true;
+        for event in &self.events {
+            for (column, value) in &event.after {
+                // A value a later event overwrites never reaches the
+                // scratch ledger: it must be one its constraints accept
+                // whatever they are, else the events go in one by one.
+                if let Some(masked) = row.insert(column.clone(), value.clone()) {
+                    exact &= never_refused(not_null, self.table, column, &masked);
+                }
+            }
+            if self.table == "measure" && SETTLING_ACTIONS.contains(&event.action.as_str()) {
+                settled_on =
+                    Some(settled_after(settled_on.as_deref(), &event.effective_on).to_string());
+            }
+        }
+        if !exact || insert_row_settled(scratch, self.table, &row, settled_on.as_deref()).is_err() {
+            for event in &self.events {
+                event.apply(scratch, self.table, self.id, report);
+            }
+        }
+    }
+}
+
+/// The NOT NULL columns of each table, as the scratch ledger declares them.
+type NotNull = std::collections::HashSet<(String, String)>;
+
+fn not_null_columns(conn: &Connection) -> Result<NotNull> {
+    let mut set = NotNull::new();
+    for table in ["campaign", "problem", "measure"] {
+        let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+        let columns = stmt.query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, i64>(3)?)))?;
+        for column in columns {
+            let (name, not_null) = column?;
+            if not_null != 0 {
+                set.insert((table.to_string(), name));
+            }
+        }
+    }
+    Ok(set)
+}
+
+/// Whether writing `value` to `column` could never be refused: a status of
+/// open (every item's first), or any value of a column without a CHECK,
+/// null only where the column allows it.
+fn never_refused(not_null: &NotNull, table: &str, column: &str, value: &Value) -> bool {
+    match column {
+        "status" => value.as_str() == Some("open"),
+        "scope" => false,
+        _ => !value.is_null() || !not_null.contains(&(table.to_string(), column.to_string())),
+    }
+}
+
 /// Check the ledger inside one read snapshot: the chain, the replay of
 /// every event against the tables, the append-only triggers, and any
 /// fingerprints saved elsewhere. The caller holds the snapshot
@@ -135,6 +243,8 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([])?;
     let mut expected_seq = 1;
+    let mut held: Option<Held> = None;
+    let not_null = not_null_columns(scratch.conn())?;
     while let Some(row) = rows.next()? {
         let seq: i64 = row.get(0)?;
         let recorded_at: String = row.get(1)?;
@@ -224,21 +334,46 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
                 &recorded_at,
             );
         }
-        let Some(after) = payload["after"].as_object() else {
+        let Value::Object(mut payload) = payload else {
             report.find(W::VNoAfter, &event_args(seq, &item, &action));
             continue;
         };
-        let applied = match action.as_str() {
-            "add" | "campaign" => insert_row(scratch.conn(), table, after),
-            _ => update_row(scratch.conn(), table, id, after),
+        let Some(Value::Object(after)) = payload.remove("after") else {
+            report.find(W::VNoAfter, &event_args(seq, &item, &action));
+            continue;
         };
-        let applied =
-            applied.and_then(|()| settle(scratch.conn(), table, id, &action, &effective_on));
-        if let Err(err) = applied {
-            let mut args = event_args(seq, &item, &action);
-            args.push(("why", crate::error::chain(&err)));
-            report.find(W::VNotReplayable, &args);
+        let event = Replayed {
+            seq,
+            item,
+            action,
+            effective_on,
+            after,
+        };
+        match &mut held {
+            Some(h) if h.takes(table, id, &event) => {
+                h.events.push(event);
+                continue;
+            }
+            _ => {}
         }
+        if let Some(h) = held.take() {
+            h.write(scratch.conn(), &not_null, &mut report);
+        }
+        // An added item is held when its row's key is the one its events
+        // name; any other is applied as it stands.
+        let keyed = event.after.get("id").and_then(Value::as_i64) == Some(id);
+        if matches!(event.action.as_str(), "add" | "campaign") && keyed {
+            held = Some(Held {
+                table,
+                id,
+                events: vec![event],
+            });
+        } else {
+            event.apply(scratch.conn(), table, id, &mut report);
+        }
+    }
+    if let Some(h) = held.take() {
+        h.write(scratch.conn(), &not_null, &mut report);
     }
     for table in ["campaign", "problem", "measure"] {
         compare_table(conn, scratch.conn(), table, &mut report)?;

@@ -264,3 +264,33 @@ fn verify_walks_past_a_row_missing_from_the_ledger() {
     );
     assert_eq!(findings.len(), 2, "{run}");
 }
+
+/// verify writes an added item's row once with the events that follow it
+/// straight away; a value one of them sets and a later one overwrites must
+/// still be one the ledger would have taken, or the event is named.
+#[test]
+fn verify_names_an_unreplayable_event_that_a_later_one_overwrites() {
+    let mut l = small_campaign();
+    l.at("2023-06-20");
+    l.ok(&["add", "measure", "--problem", "P1", "新措施"]);
+    l.ok(&["close", "M3"]);
+    assert!(l.ok(&["verify"]).starts_with("ok: 6 events"));
+    sqlite(
+        &l,
+        "DROP TRIGGER event_no_update;
+         UPDATE event SET payload = replace(payload, '\"status\":\"open\"', '\"status\":\"bogus\"')
+          WHERE item = 'M3' AND action = 'add';",
+    );
+    let run = l.run(&["verify"]);
+    assert_eq!(run.code, Some(6), "{run}");
+    let refused =
+        "event 5 (M3 add): cannot be replayed: ledger storage error: CHECK constraint failed";
+    assert!(run.stdout.contains(refused), "{run}");
+    // Applied one by one, as recorded: the add never went in, so the
+    // close that follows found no row.
+    assert!(
+        run.stdout
+            .contains("M3: in the ledger but not in its history"),
+        "{run}"
+    );
+}
