@@ -5,7 +5,7 @@
 //! order therefore rebuilds the tables, which is what `verify` relies on.
 
 use chrono::NaiveDate;
-use rusqlite::types::Value as SqlValue;
+use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde_json::{json, Map, Value};
 
@@ -137,63 +137,130 @@ pub fn columns_of(table: &str) -> Option<&'static [&'static str]> {
     }
 }
 
-fn sql_value(value: &Value) -> SqlValue {
-    match value {
-        Value::Null => SqlValue::Null,
-        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
-        Value::Number(n) => n
-            .as_i64()
-            .map(SqlValue::Integer)
-            .unwrap_or_else(|| SqlValue::Text(n.to_string())),
-        Value::String(s) => SqlValue::Text(s.clone()),
-        other => SqlValue::Text(other.to_string()),
+/// A payload's value bound as the ledger stores it, its text borrowed.
+struct JsonSql<'v>(&'v Value);
+
+impl rusqlite::ToSql for JsonSql<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self.0 {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Bool(b) => ToSqlOutput::Owned(SqlValue::Integer(i64::from(*b))),
+            Value::Number(n) => ToSqlOutput::Owned(
+                n.as_i64()
+                    .map(SqlValue::Integer)
+                    .unwrap_or_else(|| SqlValue::Text(n.to_string())),
+            ),
+            Value::String(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            other => ToSqlOutput::Owned(SqlValue::Text(other.to_string())),
+        })
     }
 }
 
-fn checked_columns<'m>(table: &str, row: &'m Map<String, Value>) -> Result<Vec<&'m String>> {
+/// The most columns any table has.
+const MAX_COLUMNS: usize = 32;
+
+/// The values `rows` give the columns of `table`, in the table's column
+/// order (the last of them to set a column wins), and which are set; a
+/// column the table does not have is refused.
+type Slots<'v> = [Option<&'v Value>; MAX_COLUMNS];
+
+fn slots<'v>(
+    table: &str,
+    rows: &[&'v Map<String, Value>],
+) -> Result<(&'static [&'static str], Slots<'v>, u32)> {
     let allowed = columns_of(table).ok_or_else(|| {
         Error::Tampered(Tamper::UnknownTable {
             table: table.to_string(),
         })
     })?;
-    row.keys()
-        .map(|k| {
-            allowed.contains(&k.as_str()).then_some(k).ok_or_else(|| {
+    let mut slots: Slots<'v> = [None; MAX_COLUMNS];
+    let mut set = 0u32;
+    for row in rows {
+        for (k, v) in row.iter() {
+            let at = allowed.iter().position(|c| c == k).ok_or_else(|| {
                 Error::Tampered(Tamper::UnknownColumn {
                     column: format!("{table}.{k}"),
                 })
-            })
-        })
-        .collect()
+            })?;
+            slots[at] = Some(v);
+            set |= 1 << at;
+        }
+    }
+    Ok((allowed, slots, set))
+}
+
+/// The statement text for a set of columns of a table (known by its
+/// column list, one static per table), built once: an import or a replay
+/// writes the same few shapes a million times.
+fn statement_text(
+    allowed: &'static [&'static str],
+    set: u32,
+    shape: Shape,
+    build: impl FnOnce() -> String,
+) -> std::rc::Rc<str> {
+    type Texts = std::collections::HashMap<(usize, u32, Shape), std::rc::Rc<str>>;
+    thread_local! {
+        static TEXTS: std::cell::RefCell<Texts> = Default::default();
+    }
+    let key = (allowed.as_ptr() as usize, set, shape);
+    TEXTS.with(|texts| {
+        texts
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| build().into())
+            .clone()
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Shape {
+    Insert,
+    InsertSettled,
+    Update,
 }
 
 /// INSERT a row given as column → value.
 pub(crate) fn insert_row(conn: &Connection, table: &str, row: &Map<String, Value>) -> Result<()> {
-    insert_row_settled(conn, table, row, None)
+    insert_rows_as_one(conn, table, &[row], None)
 }
 
-/// INSERT a row given as column → value, with its `settled_on` when it
-/// has one (a measure written once, after its first events).
-pub(crate) fn insert_row_settled(
+/// INSERT one row made of `rows` (the later of them over the earlier),
+/// with its `settled_on` when it has one: a measure written once, after
+/// its first events.
+pub(crate) fn insert_rows_as_one(
     conn: &Connection,
     table: &str,
-    row: &Map<String, Value>,
+    rows: &[&Map<String, Value>],
     settled_on: Option<&str>,
 ) -> Result<()> {
-    let cols = checked_columns(table, row)?;
-    let mut names: Vec<&str> = cols.iter().map(|c| c.as_str()).collect();
-    let mut values: Vec<SqlValue> = cols.iter().map(|c| sql_value(&row[*c])).collect();
-    if let Some(settled_on) = settled_on {
-        names.push("settled_on");
-        values.push(SqlValue::Text(settled_on.to_string()));
-    }
-    let marks = vec!["?"; names.len()].join(", ");
-    let sql = format!(
-        "INSERT INTO {table} ({}) VALUES ({marks})",
-        names.join(", ")
-    );
-    conn.prepare_cached(&sql)?
-        .execute(params_from_iter(values))?;
+    let (allowed, slots, set) = slots(table, rows)?;
+    let shape = match settled_on {
+        Some(_) => Shape::InsertSettled,
+        None => Shape::Insert,
+    };
+    let sql = statement_text(allowed, set, shape, || {
+        let mut names: Vec<&str> = (0..allowed.len())
+            .filter(|i| set & (1 << i) != 0)
+            .map(|i| allowed[i])
+            .collect();
+        if settled_on.is_some() {
+            names.push("settled_on");
+        }
+        let marks = vec!["?"; names.len()].join(", ");
+        format!(
+            "INSERT INTO {table} ({}) VALUES ({marks})",
+            names.join(", ")
+        )
+    });
+    let settled = settled_on.map(|s| Value::String(s.to_string()));
+    conn.prepare_cached(&sql)?.execute(params_from_iter(
+        slots
+            .iter()
+            .flatten()
+            .copied()
+            .chain(settled.as_ref())
+            .map(JsonSql),
+    ))?;
     Ok(())
 }
 
@@ -204,16 +271,21 @@ pub(crate) fn update_row(
     id: i64,
     after: &Map<String, Value>,
 ) -> Result<()> {
-    let cols = checked_columns(table, after)?;
-    if cols.is_empty() {
+    let (allowed, slots, set) = slots(table, &[after])?;
+    if set == 0 {
         return Ok(());
     }
-    let sets: Vec<String> = cols.iter().map(|c| format!("{c} = ?")).collect();
-    let sql = format!("UPDATE {table} SET {} WHERE id = ?", sets.join(", "));
-    let mut values: Vec<SqlValue> = cols.iter().map(|c| sql_value(&after[*c])).collect();
-    values.push(SqlValue::Integer(id));
-    conn.prepare_cached(&sql)?
-        .execute(params_from_iter(values))?;
+    let sql = statement_text(allowed, set, Shape::Update, || {
+        let sets: Vec<String> = (0..allowed.len())
+            .filter(|i| set & (1 << i) != 0)
+            .map(|i| format!("{} = ?", allowed[i]))
+            .collect();
+        format!("UPDATE {table} SET {} WHERE id = ?", sets.join(", "))
+    });
+    let id = Value::from(id);
+    conn.prepare_cached(&sql)?.execute(params_from_iter(
+        slots.iter().flatten().copied().chain([&id]).map(JsonSql),
+    ))?;
     Ok(())
 }
 
@@ -455,10 +527,10 @@ impl<'a> Writer<'a> {
         let Some(pending) = self.pending.borrow_mut().take() else {
             return Ok(());
         };
-        insert_row_settled(
+        insert_rows_as_one(
             self.conn,
             pending.table,
-            &pending.row,
+            &[&pending.row],
             pending.settled_on.as_deref(),
         )?;
         // The item kept in memory must be the one the ledger reads back;

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::history::{chain_hash, EventFields, GENESIS};
 use super::ops::{
-    compared_columns, insert_row, insert_row_settled, settle, settled_after, update_row,
+    compared_columns, insert_row, insert_rows_as_one, settle, settled_after, update_row,
     SETTLING_ACTIONS,
 };
 use super::{Ledger, EVENT_COLUMNS};
@@ -258,16 +258,16 @@ impl Held {
     }
 
     fn write(self, scratch: &Connection, not_null: &NotNull, report: &mut Report) {
-        let mut row: Map<String, Value> = Map::new();
         let mut settled_on: Option<String> = None;
         let mut exact = true;
-        for event in &self.events {
+        for (n, event) in self.events.iter().enumerate() {
+            // A value a later event overwrites never reaches the scratch
+            // ledger: it must be one its constraints accept whatever they
+            // are, else the events go in one by one.
+            let later = &self.events[n + 1..];
             for (column, value) in &event.after {
-                // A value a later event overwrites never reaches the
-                // scratch ledger: it must be one its constraints accept
-                // whatever they are, else the events go in one by one.
-                if let Some(masked) = row.insert(column.clone(), value.clone()) {
-                    exact &= never_refused(not_null, self.table, column, &masked);
+                if later.iter().any(|e| e.after.contains_key(column)) {
+                    exact &= never_refused(not_null, self.table, column, value);
                 }
             }
             if self.table == "measure" && SETTLING_ACTIONS.contains(&event.action.as_str()) {
@@ -275,7 +275,9 @@ impl Held {
                     Some(settled_after(settled_on.as_deref(), &event.effective_on).to_string());
             }
         }
-        if !exact || insert_row_settled(scratch, self.table, &row, settled_on.as_deref()).is_err() {
+        let rows: Vec<&Map<String, Value>> = self.events.iter().map(|e| &e.after).collect();
+        if !exact || insert_rows_as_one(scratch, self.table, &rows, settled_on.as_deref()).is_err()
+        {
             for event in &self.events {
                 event.apply(scratch, self.table, self.id, report);
             }
