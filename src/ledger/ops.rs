@@ -137,23 +137,37 @@ pub fn columns_of(table: &str) -> Option<&'static [&'static str]> {
     }
 }
 
-/// A payload's value bound as the ledger stores it, its text borrowed.
-struct JsonSql<'v>(&'v Value);
+/// One value of a row being written, as the ledger stores it: a payload's
+/// JSON value, or a cell verify's replay read from an event's text.
+#[derive(Clone, Copy)]
+pub(crate) enum Cell<'v> {
+    Json(&'v Value),
+    Null,
+    Int(i64),
+    Text(&'v str),
+}
 
-impl rusqlite::ToSql for JsonSql<'_> {
+impl rusqlite::ToSql for Cell<'_> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(match self.0 {
-            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
-            Value::Bool(b) => ToSqlOutput::Owned(SqlValue::Integer(i64::from(*b))),
-            Value::Number(n) => ToSqlOutput::Owned(
+        Ok(match *self {
+            Cell::Null | Cell::Json(Value::Null) => ToSqlOutput::Borrowed(ValueRef::Null),
+            Cell::Int(i) => ToSqlOutput::Owned(SqlValue::Integer(i)),
+            Cell::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Cell::Json(Value::Bool(b)) => ToSqlOutput::Owned(SqlValue::Integer(i64::from(*b))),
+            Cell::Json(Value::Number(n)) => ToSqlOutput::Owned(
                 n.as_i64()
                     .map(SqlValue::Integer)
                     .unwrap_or_else(|| SqlValue::Text(n.to_string())),
             ),
-            Value::String(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
-            other => ToSqlOutput::Owned(SqlValue::Text(other.to_string())),
+            Cell::Json(Value::String(s)) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Cell::Json(other) => ToSqlOutput::Owned(SqlValue::Text(other.to_string())),
         })
     }
+}
+
+/// A row given as column → value, as a payload's map holds it.
+pub(crate) fn map_cells(row: &Map<String, Value>) -> impl Iterator<Item = (&str, Cell<'_>)> {
+    row.iter().map(|(k, v)| (k.as_str(), Cell::Json(v)))
 }
 
 /// The most columns any table has.
@@ -161,13 +175,17 @@ const MAX_COLUMNS: usize = 32;
 
 /// The values `rows` give the columns of `table`, in the table's column
 /// order (the last of them to set a column wins), and which are set; a
-/// column the table does not have is refused.
-type Slots<'v> = [Option<&'v Value>; MAX_COLUMNS];
+/// column the table does not have is refused (the first of them in
+/// order of name, as a payload's map lists them).
+type Slots<'v> = [Option<Cell<'v>>; MAX_COLUMNS];
 
-fn slots<'v>(
+fn slots<'v, R>(
     table: &str,
-    rows: &[&'v Map<String, Value>],
-) -> Result<(&'static [&'static str], Slots<'v>, u32)> {
+    rows: impl IntoIterator<Item = R>,
+) -> Result<(&'static [&'static str], Slots<'v>, u32)>
+where
+    R: IntoIterator<Item = (&'v str, Cell<'v>)>,
+{
     let allowed = columns_of(table).ok_or_else(|| {
         Error::Tampered(Tamper::UnknownTable {
             table: table.to_string(),
@@ -175,16 +193,22 @@ fn slots<'v>(
     })?;
     let mut slots: Slots<'v> = [None; MAX_COLUMNS];
     let mut set = 0u32;
+    let mut unknown: Option<&str> = None;
     for row in rows {
-        for (k, v) in row.iter() {
-            let at = allowed.iter().position(|c| c == k).ok_or_else(|| {
-                Error::Tampered(Tamper::UnknownColumn {
-                    column: format!("{table}.{k}"),
-                })
-            })?;
-            slots[at] = Some(v);
-            set |= 1 << at;
+        for (k, v) in row {
+            match allowed.iter().position(|c| *c == k) {
+                Some(at) => {
+                    slots[at] = Some(v);
+                    set |= 1 << at;
+                }
+                None => unknown = Some(unknown.map_or(k, |u| u.min(k))),
+            }
         }
+    }
+    if let Some(k) = unknown {
+        return Err(Error::Tampered(Tamper::UnknownColumn {
+            column: format!("{table}.{k}"),
+        }));
     }
     Ok((allowed, slots, set))
 }
@@ -221,18 +245,21 @@ enum Shape {
 
 /// INSERT a row given as column → value.
 pub(crate) fn insert_row(conn: &Connection, table: &str, row: &Map<String, Value>) -> Result<()> {
-    insert_rows_as_one(conn, table, &[row], None)
+    insert_rows_as_one(conn, table, [map_cells(row)], None)
 }
 
 /// INSERT one row made of `rows` (the later of them over the earlier),
 /// with its `settled_on` when it has one: a measure written once, after
 /// its first events.
-pub(crate) fn insert_rows_as_one(
+pub(crate) fn insert_rows_as_one<'v, R>(
     conn: &Connection,
     table: &str,
-    rows: &[&Map<String, Value>],
+    rows: impl IntoIterator<Item = R>,
     settled_on: Option<&str>,
-) -> Result<()> {
+) -> Result<()>
+where
+    R: IntoIterator<Item = (&'v str, Cell<'v>)>,
+{
     let (allowed, slots, set) = slots(table, rows)?;
     let shape = match settled_on {
         Some(_) => Shape::InsertSettled,
@@ -252,14 +279,12 @@ pub(crate) fn insert_rows_as_one(
             names.join(", ")
         )
     });
-    let settled = settled_on.map(|s| Value::String(s.to_string()));
     conn.prepare_cached(&sql)?.execute(params_from_iter(
         slots
             .iter()
             .flatten()
             .copied()
-            .chain(settled.as_ref())
-            .map(JsonSql),
+            .chain(settled_on.map(Cell::Text)),
     ))?;
     Ok(())
 }
@@ -271,7 +296,17 @@ pub(crate) fn update_row(
     id: i64,
     after: &Map<String, Value>,
 ) -> Result<()> {
-    let (allowed, slots, set) = slots(table, &[after])?;
+    update_cells(conn, table, id, map_cells(after))
+}
+
+/// UPDATE the columns `cells` set on row `id`.
+pub(crate) fn update_cells<'v>(
+    conn: &Connection,
+    table: &str,
+    id: i64,
+    cells: impl IntoIterator<Item = (&'v str, Cell<'v>)>,
+) -> Result<()> {
+    let (allowed, slots, set) = slots(table, [cells])?;
     if set == 0 {
         return Ok(());
     }
@@ -282,9 +317,8 @@ pub(crate) fn update_row(
             .collect();
         format!("UPDATE {table} SET {} WHERE id = ?", sets.join(", "))
     });
-    let id = Value::from(id);
     conn.prepare_cached(&sql)?.execute(params_from_iter(
-        slots.iter().flatten().copied().chain([&id]).map(JsonSql),
+        slots.iter().flatten().copied().chain([Cell::Int(id)]),
     ))?;
     Ok(())
 }
@@ -530,7 +564,7 @@ impl<'a> Writer<'a> {
         insert_rows_as_one(
             self.conn,
             pending.table,
-            &[&pending.row],
+            [map_cells(&pending.row)],
             pending.settled_on.as_deref(),
         )?;
         // The item kept in memory must be the one the ledger reads back;

@@ -5,11 +5,11 @@ use chrono::NaiveDate;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::history::{chain_hash, EventFields, GENESIS};
 use super::ops::{
-    compared_columns, insert_row, insert_rows_as_one, settle, settled_after, update_row,
+    compared_columns, insert_rows_as_one, settle, settled_after, update_cells, Cell,
     SETTLING_ACTIONS,
 };
 use super::{Ledger, EVENT_COLUMNS};
@@ -112,11 +112,11 @@ fn text_at<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str
 
 /// Where an event's change lands, derived from its hashed `item` text so
 /// that the unhashed `kind`/`item_id` columns cannot redirect it.
-fn target(item: &str, action: &str, after: Option<&Value>) -> Option<(&'static str, i64)> {
+fn target(item: &str, action: &str, after: Option<&Replayed>) -> Option<(&'static str, i64)> {
     if action == "campaign" {
         return after
             .and_then(|a| a.get("id"))
-            .and_then(Value::as_i64)
+            .and_then(Val::as_i64)
             .map(|id| ("campaign", id));
     }
     let (table, digits) = match item.split_at_checked(1)? {
@@ -127,101 +127,308 @@ fn target(item: &str, action: &str, after: Option<&Value>) -> Option<(&'static s
     digits.parse().ok().map(|n| (table, n))
 }
 
-/// An event's payload as the replay reads it: its `after`, the one part
-/// it applies (the last, should the key repeat, as a JSON map keeps it).
-/// The rest is checked to be JSON but never built: a change's `before`
-/// was a map of its own on every event.
-struct Payload {
-    after: Option<Value>,
+/// Text of an event's payload: where it lies in the payload's own text,
+/// or, where JSON escaped it, a copy. A million events' `after` maps were
+/// forty allocations each; now each event's text is copied once.
+enum Str {
+    At(usize, usize),
+    Own(String),
 }
 
-impl<'de> serde::Deserialize<'de> for Payload {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
-        struct Key(bool);
-        impl<'de> serde::Deserialize<'de> for Key {
-            fn deserialize<D: serde::Deserializer<'de>>(
-                d: D,
-            ) -> std::result::Result<Self, D::Error> {
-                struct KeyVisitor;
-                impl Visitor<'_> for KeyVisitor {
-                    type Value = Key;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str("a key")
-                    }
-                    fn visit_str<E>(self, key: &str) -> std::result::Result<Key, E> {
-                        Ok(Key(key == "after"))
-                    }
-                }
-                d.deserialize_str(KeyVisitor)
-            }
+/// A value of an event's `after`, as JSON gave it; what is neither null,
+/// a boolean, an integer nor text is kept as serde_json reads it.
+enum Val {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Text(Str),
+    Json(Value),
+}
+
+impl Val {
+    /// As `serde_json::Value::as_i64` would read it.
+    fn as_i64(&self) -> Option<i64> {
+        match self {
+            Val::Int(i) => Some(*i),
+            Val::Json(v) => v.as_i64(),
+            _ => None,
         }
-        struct PayloadVisitor;
-        impl<'de> Visitor<'de> for PayloadVisitor {
-            type Value = Payload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Payload, A::Error> {
-                let mut after = None;
-                while let Some(Key(is_after)) = map.next_key()? {
-                    if is_after {
-                        after = Some(map.next_value()?);
-                    } else {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-                Ok(Payload { after })
-            }
-            // Any other JSON is a payload without an `after`.
-            fn visit_seq<A: SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> std::result::Result<Payload, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Payload { after: None })
-            }
-            fn visit_bool<E>(self, _: bool) -> std::result::Result<Payload, E> {
-                Ok(Payload { after: None })
-            }
-            fn visit_i64<E>(self, _: i64) -> std::result::Result<Payload, E> {
-                Ok(Payload { after: None })
-            }
-            fn visit_u64<E>(self, _: u64) -> std::result::Result<Payload, E> {
-                Ok(Payload { after: None })
-            }
-            fn visit_f64<E>(self, _: f64) -> std::result::Result<Payload, E> {
-                Ok(Payload { after: None })
-            }
-            fn visit_str<E>(self, _: &str) -> std::result::Result<Payload, E> {
-                Ok(Payload { after: None })
-            }
-            fn visit_unit<E>(self) -> std::result::Result<Payload, E> {
-                Ok(Payload { after: None })
-            }
-        }
-        d.deserialize_any(PayloadVisitor)
     }
 }
 
-/// One event as the replay applies it.
+/// An event's payload as the replay reads it: its `after` (the last,
+/// should the key repeat), or that it has none (a payload that is not an
+/// object, or whose `after` is not one). The rest is checked to be JSON
+/// but never built: a change's `before` was a map of its own on every
+/// event.
+struct Payload {
+    after: Option<Vec<(Str, Val)>>,
+}
+
+impl Payload {
+    fn parse(text: &str) -> serde_json::Result<Payload> {
+        use serde::de::DeserializeSeed;
+        let mut de = serde_json::Deserializer::from_str(text);
+        let payload = Spans::of(text).deserialize(&mut de)?;
+        de.end()?;
+        Ok(payload)
+    }
+}
+
+/// Where the payload's text lies, so that a string serde_json lends from
+/// it is kept as its place.
+#[derive(Clone, Copy)]
+struct Spans {
+    base: usize,
+    len: usize,
+}
+
+impl Spans {
+    fn of(text: &str) -> Spans {
+        Spans {
+            base: text.as_ptr() as usize,
+            len: text.len(),
+        }
+    }
+
+    fn place(self, s: &str) -> Str {
+        let at = (s.as_ptr() as usize).wrapping_sub(self.base);
+        if at <= self.len && s.len() <= self.len - at {
+            Str::At(at, at + s.len())
+        } else {
+            Str::Own(s.to_string())
+        }
+    }
+}
+
+mod spans {
+    //! The payload read through serde's visitors, each told where the text lies.
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Value};
+    use std::fmt;
+
+    use super::{Payload, Spans, Str, Val};
+
+    type R<T, E> = std::result::Result<T, E>;
+
+    /// Any other JSON is a payload without an `after`.
+    macro_rules! none_for_scalars {
+        ($out:expr) => {
+            fn visit_bool<E>(self, _: bool) -> R<Self::Value, E> {
+                Ok($out)
+            }
+            fn visit_i64<E>(self, _: i64) -> R<Self::Value, E> {
+                Ok($out)
+            }
+            fn visit_u64<E>(self, _: u64) -> R<Self::Value, E> {
+                Ok($out)
+            }
+            fn visit_f64<E>(self, _: f64) -> R<Self::Value, E> {
+                Ok($out)
+            }
+            fn visit_str<E>(self, _: &str) -> R<Self::Value, E> {
+                Ok($out)
+            }
+            fn visit_unit<E>(self) -> R<Self::Value, E> {
+                Ok($out)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> R<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok($out)
+            }
+        };
+    }
+
+    impl<'de> DeserializeSeed<'de> for Spans {
+        type Value = Payload;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> R<Payload, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Spans {
+        type Value = Payload;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> R<Payload, A::Error> {
+            let mut after = None;
+            while let Some(is_after) = map.next_key_seed(IsAfter)? {
+                if is_after {
+                    after = map.next_value_seed(After(self))?;
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(Payload { after })
+        }
+        none_for_scalars!(Payload { after: None });
+    }
+
+    /// A key of the payload: whether it is `after`.
+    struct IsAfter;
+    impl<'de> DeserializeSeed<'de> for IsAfter {
+        type Value = bool;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> R<bool, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    impl Visitor<'_> for IsAfter {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a key")
+        }
+        fn visit_str<E>(self, key: &str) -> R<bool, E> {
+            Ok(key == "after")
+        }
+    }
+
+    /// A key, placed.
+    struct Key(Spans);
+    impl<'de> DeserializeSeed<'de> for Key {
+        type Value = Str;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> R<Str, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Key {
+        type Value = Str;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a key")
+        }
+        fn visit_borrowed_str<E>(self, s: &'de str) -> R<Str, E> {
+            Ok(self.0.place(s))
+        }
+        fn visit_str<E>(self, s: &str) -> R<Str, E> {
+            Ok(Str::Own(s.to_string()))
+        }
+    }
+
+    /// The `after` value: its columns when it is an object, else none.
+    struct After(Spans);
+    impl<'de> DeserializeSeed<'de> for After {
+        type Value = Option<Vec<(Str, Val)>>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> R<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for After {
+        type Value = Option<Vec<(Str, Val)>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> R<Self::Value, A::Error> {
+            let mut cells = Vec::with_capacity(24);
+            while let Some(key) = map.next_key_seed(Key(self.0))? {
+                cells.push((key, map.next_value_seed(Cell(self.0))?));
+            }
+            Ok(Some(cells))
+        }
+        none_for_scalars!(None);
+    }
+
+    /// One value of `after`.
+    struct Cell(Spans);
+    impl<'de> DeserializeSeed<'de> for Cell {
+        type Value = Val;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> R<Val, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Cell {
+        type Value = Val;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_unit<E>(self) -> R<Val, E> {
+            Ok(Val::Null)
+        }
+        fn visit_bool<E>(self, b: bool) -> R<Val, E> {
+            Ok(Val::Bool(b))
+        }
+        fn visit_i64<E>(self, i: i64) -> R<Val, E> {
+            Ok(Val::Int(i))
+        }
+        fn visit_u64<E>(self, u: u64) -> R<Val, E> {
+            Ok(i64::try_from(u).map_or_else(|_| Val::Json(Value::from(u)), Val::Int))
+        }
+        fn visit_f64<E>(self, f: f64) -> R<Val, E> {
+            Ok(Val::Json(Value::from(f)))
+        }
+        fn visit_borrowed_str<E>(self, s: &'de str) -> R<Val, E> {
+            Ok(Val::Text(self.0.place(s)))
+        }
+        fn visit_str<E>(self, s: &str) -> R<Val, E> {
+            Ok(Val::Text(Str::Own(s.to_string())))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> R<Val, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element::<Value>()? {
+                items.push(item);
+            }
+            Ok(Val::Json(Value::Array(items)))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> R<Val, A::Error> {
+            let mut object = Map::new();
+            while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                object.insert(k, v);
+            }
+            Ok(Val::Json(Value::Object(object)))
+        }
+    }
+}
+
+/// One event as the replay applies it: its `after` as columns and values
+/// in the order the payload writes them, pointing into its text.
 struct Replayed {
     seq: i64,
     item: String,
     action: String,
     effective_on: String,
-    after: Map<String, Value>,
+    text: String,
+    after: Vec<(Str, Val)>,
 }
 
 impl Replayed {
+    fn str<'a>(&'a self, s: &'a Str) -> &'a str {
+        match s {
+            Str::At(a, b) => &self.text[*a..*b],
+            Str::Own(o) => o,
+        }
+    }
+
+    /// The value of `column`: the last, should it repeat, as a JSON map
+    /// keeps it.
+    fn get(&self, column: &str) -> Option<&Val> {
+        self.after
+            .iter()
+            .rev()
+            .find(|(k, _)| self.str(k) == column)
+            .map(|(_, v)| v)
+    }
+
+    fn sets(&self, column: &str) -> bool {
+        self.get(column).is_some()
+    }
+
+    fn cells(&self) -> impl Iterator<Item = (&str, Cell<'_>)> {
+        self.after.iter().map(|(k, v)| {
+            let cell = match v {
+                Val::Null => Cell::Null,
+                Val::Bool(b) => Cell::Int(i64::from(*b)),
+                Val::Int(i) => Cell::Int(*i),
+                Val::Text(t) => Cell::Text(self.str(t)),
+                Val::Json(j) => Cell::Json(j),
+            };
+            (self.str(k), cell)
+        })
+    }
+
     /// Apply it to the scratch ledger on its own, as it was recorded.
     fn apply(&self, scratch: &Connection, table: &str, id: i64, report: &mut Report) {
         let applied = match self.action.as_str() {
-            "add" | "campaign" => insert_row(scratch, table, &self.after),
-            _ => update_row(scratch, table, id, &self.after),
+            "add" | "campaign" => insert_rows_as_one(scratch, table, [self.cells()], None),
+            _ => update_cells(scratch, table, id, self.cells()),
         };
         let applied =
             applied.and_then(|()| settle(scratch, table, id, &self.action, &self.effective_on));
@@ -254,7 +461,7 @@ impl Held {
             && !matches!(event.action.as_str(), "add" | "campaign")
             && !["id", "uuid", "problem_id", "campaign_id"]
                 .iter()
-                .any(|k| event.after.contains_key(*k))
+                .any(|k| event.sets(k))
     }
 
     fn write(self, scratch: &Connection, not_null: &NotNull, report: &mut Report) {
@@ -266,8 +473,9 @@ impl Held {
             // are, else the events go in one by one.
             let later = &self.events[n + 1..];
             for (column, value) in &event.after {
-                if later.iter().any(|e| e.after.contains_key(column)) {
-                    exact &= never_refused(not_null, self.table, column, value);
+                let column = event.str(column);
+                if later.iter().any(|e| e.sets(column)) {
+                    exact &= never_refused(not_null, self.table, column, event, value);
                 }
             }
             if self.table == "measure" && SETTLING_ACTIONS.contains(&event.action.as_str()) {
@@ -275,8 +483,14 @@ impl Held {
                     Some(settled_after(settled_on.as_deref(), &event.effective_on).to_string());
             }
         }
-        let rows: Vec<&Map<String, Value>> = self.events.iter().map(|e| &e.after).collect();
-        if !exact || insert_rows_as_one(scratch, self.table, &rows, settled_on.as_deref()).is_err()
+        if !exact
+            || insert_rows_as_one(
+                scratch,
+                self.table,
+                self.events.iter().map(Replayed::cells),
+                settled_on.as_deref(),
+            )
+            .is_err()
         {
             for event in &self.events {
                 event.apply(scratch, self.table, self.id, report);
@@ -306,11 +520,20 @@ fn not_null_columns(conn: &Connection) -> Result<NotNull> {
 /// Whether writing `value` to `column` could never be refused: a status of
 /// open (every item's first), or any value of a column without a CHECK,
 /// null only where the column allows it.
-fn never_refused(not_null: &NotNull, table: &str, column: &str, value: &Value) -> bool {
+fn never_refused(
+    not_null: &NotNull,
+    table: &str,
+    column: &str,
+    event: &Replayed,
+    value: &Val,
+) -> bool {
     match column {
-        "status" => value.as_str() == Some("open"),
+        "status" => matches!(value, Val::Text(t) if event.str(t) == "open"),
         "scope" => false,
-        _ => !value.is_null() || !not_null.contains(&(table.to_string(), column.to_string())),
+        _ => {
+            !matches!(value, Val::Null)
+                || !not_null.contains(&(table.to_string(), column.to_string()))
+        }
     }
 }
 
@@ -407,14 +630,25 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
         if kind == "ledger" && item == "ledger" && action == "language" {
             continue;
         }
-        let payload: Payload = match serde_json::from_str(payload_text) {
-            Ok(v) => v,
+        // The payload's text is copied once; its after points into it.
+        let text = payload_text.to_string();
+        let after = match Payload::parse(&text) {
+            Ok(payload) => payload.after,
             Err(_) => {
                 report.find(W::VBadPayload, &event_args(seq, item, action));
                 continue;
             }
         };
-        let Some((table, id)) = target(item, action, payload.after.as_ref()) else {
+        let has_after = after.is_some();
+        let event = Replayed {
+            seq,
+            item: item.to_string(),
+            action: action.to_string(),
+            effective_on: effective_on.to_string(),
+            text,
+            after: after.unwrap_or_default(),
+        };
+        let Some((table, id)) = target(item, action, has_after.then_some(&event)) else {
             report.find(
                 W::VUnknownItem,
                 &[("seq", seq.to_string()), ("item", format!("{item:?}"))],
@@ -437,17 +671,10 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
                 recorded_at,
             );
         }
-        let Some(Value::Object(after)) = payload.after else {
+        if !has_after {
             report.find(W::VNoAfter, &event_args(seq, item, action));
             continue;
-        };
-        let event = Replayed {
-            seq,
-            item: item.to_string(),
-            action: action.to_string(),
-            effective_on: effective_on.to_string(),
-            after,
-        };
+        }
         match &mut held {
             Some(h) if h.takes(table, id, &event) => {
                 h.events.push(event);
@@ -460,7 +687,7 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
         }
         // An added item is held when its row's key is the one its events
         // name; any other is applied as it stands.
-        let keyed = event.after.get("id").and_then(Value::as_i64) == Some(id);
+        let keyed = event.get("id").and_then(Val::as_i64) == Some(id);
         if matches!(event.action.as_str(), "add" | "campaign") && keyed {
             held = Some(Held {
                 table,
