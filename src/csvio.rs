@@ -518,7 +518,7 @@ pub fn version<'a>(
     }
     h.0.update(if first { &b"[]"[..] } else { &b"]"[..] });
     let digest = h.0.finalize();
-    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+    crate::ledger::hex(&digest[..6])
 }
 
 /// The 版本 of a ledger row, as `export` writes it.

@@ -39,7 +39,6 @@ pub fn canonical_encoding(prev_hash: &str, e: &EventFields<'_>) -> String {
 /// SHA-256 over the canonical encoding, fed field by field rather than
 /// copied into one string first: an import and `verify` hash every event.
 pub fn chain_hash(prev_hash: &str, e: &EventFields<'_>) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut hasher = Sha256::new();
     hasher.update(prev_hash.as_bytes());
     hasher.update(b"\n");
@@ -55,9 +54,15 @@ pub fn chain_hash(prev_hash: &str, e: &EventFields<'_>) -> String {
         hasher.update(b"\n");
         hasher.update(field.as_bytes());
     }
-    let digest = hasher.finalize();
-    let mut hex = String::with_capacity(64);
-    for b in digest {
+    hex(&hasher.finalize())
+}
+
+/// Lowercase hex of `bytes`, by table: the formatter took a call per byte,
+/// and an export writes a 版本 on every row.
+pub fn hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(2 * bytes.len());
+    for b in bytes {
         hex.push(char::from(HEX[usize::from(b >> 4)]));
         hex.push(char::from(HEX[usize::from(b & 0xf)]));
     }

@@ -17,7 +17,7 @@ use crate::error::{classify_sqlite, Access, Error, Result};
 
 /// The chain's documented hash (README, "The history chain"), for tools
 /// that recompute it, such as the benchmark's breakdown of `verify`.
-pub use history::{chain_hash, EventFields, GENESIS};
+pub use history::{chain_hash, hex, EventFields, GENESIS};
 pub use ops::{
     clean_text, is_bidi_control, Acceptance, AssignFields, CloseRequest, Correction, Extra,
     NewCampaign, NewMeasure, NewProblem, ProblemDefaults, Writer, MAX_CAMPAIGN_DAYS,
