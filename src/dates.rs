@@ -104,6 +104,12 @@ pub fn ymd(date: NaiveDate) -> String {
     .collect()
 }
 
+/// A date serialized as `ymd` writes it, for JSON output with many dates
+/// (a report's overdue list): chrono's own goes through its formatter.
+pub fn serialize_ymd<S: serde::Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&ymd(*date))
+}
+
 pub fn in_range(date: NaiveDate) -> bool {
     (earliest()..=latest()).contains(&date)
 }

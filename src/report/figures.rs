@@ -677,6 +677,7 @@ pub struct OverdueMeasure {
     pub title: String,
     pub owner: String,
     pub department: String,
+    #[serde(serialize_with = "crate::dates::serialize_ymd")]
     pub due: NaiveDate,
     pub days_overdue: i64,
 }
