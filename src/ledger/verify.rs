@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::history::{chain_hash, EventFields, GENESIS};
+use super::history::{chain_digest, chain_hash, EventFields, GENESIS};
 use super::ops::{
     compared_columns, insert_rows_as_one, settle, settled_after, update_cells, Cell,
     SETTLING_ACTIONS,
@@ -54,6 +54,23 @@ pub struct Report {
     pub clock_back: Vec<ClockBack>,
     /// The `--expect` fingerprints found in the chain, by event number.
     pub expected: Vec<ExpectedEntry>,
+    /// For each finding about an event so far, its event and stage: they
+    /// are put in event order once the history is walked, since a hash is
+    /// checked on another thread and a held row is written after later
+    /// events are read.
+    #[serde(skip)]
+    order: Vec<(i64, Stage)>,
+}
+
+/// Where in checking an event a finding arises, in the order they are
+/// listed for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Sequence,
+    Link,
+    Hash,
+    Payload,
+    Replay,
 }
 
 #[derive(Debug, Serialize)]
@@ -92,6 +109,24 @@ impl Report {
             word,
             args: args.to_vec(),
         });
+    }
+
+    /// A finding about event `seq`, listed with that event's others.
+    fn find_at(&mut self, seq: i64, stage: Stage, word: W, args: &[(&'static str, String)]) {
+        debug_assert_eq!(self.order.len(), self.findings.len());
+        self.order.push((seq, stage));
+        self.find(word, args);
+    }
+
+    /// Put the findings about events in event order, each event's in the
+    /// order it is checked in (a stable sort: the same stage keeps its
+    /// order of finding).
+    fn order_event_findings(&mut self) {
+        let order = std::mem::take(&mut self.order);
+        let mut keyed: Vec<((i64, Stage), Finding)> =
+            order.into_iter().zip(self.findings.drain(..)).collect();
+        keyed.sort_by_key(|(key, _)| *key);
+        self.findings = keyed.into_iter().map(|(_, f)| f).collect();
     }
 }
 
@@ -435,7 +470,7 @@ impl Replayed {
         if let Err(err) = applied {
             let mut args = event_args(self.seq, &self.item, &self.action);
             args.push(("why", crate::error::chain(&err)));
-            report.find(W::VNotReplayable, &args);
+            report.find_at(self.seq, Stage::Replay, W::VNotReplayable, &args);
         }
     }
 }
@@ -495,6 +530,158 @@ impl Held {
             for event in &self.events {
                 event.apply(scratch, self.table, self.id, report);
             }
+        }
+    }
+}
+
+/// The chain's hashes, recomputed on a second thread while this one
+/// replays the history. Events go over in batches of their bytes, the
+/// buffers coming back to be filled again, so no event costs an
+/// allocation (a replay on another thread was slower for its
+/// allocations). Where no thread can be had, each is checked here.
+struct ChainCheck {
+    batch: Vec<u8>,
+    in_batch: usize,
+    work: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    spare: Option<std::sync::mpsc::Receiver<Vec<u8>>>,
+    worker: Option<std::thread::JoinHandle<Vec<BadHash>>>,
+    /// Found here, when there is no worker.
+    bad: Vec<BadHash>,
+}
+
+/// An event whose hash does not match its contents: seq, item, action.
+type BadHash = (i64, String, String);
+
+/// Events handed over at a time.
+const HASH_BATCH: usize = 1024;
+
+impl ChainCheck {
+    fn start() -> ChainCheck {
+        let (work, jobs) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let (done, spare) = std::sync::mpsc::channel::<Vec<u8>>();
+        let worker = std::thread::Builder::new()
+            .name("verify-hash".into())
+            .spawn(move || {
+                let mut bad = Vec::new();
+                for batch in jobs {
+                    check_batch(&batch, &mut bad);
+                    // The other end may be gone; the batch is then dropped.
+                    let _ = done.send(batch);
+                }
+                bad
+            })
+            .ok();
+        match worker {
+            Some(worker) => ChainCheck {
+                work: Some(work),
+                spare: Some(spare),
+                worker: Some(worker),
+                ..ChainCheck::here()
+            },
+            None => ChainCheck::here(),
+        }
+    }
+
+    /// Checking each event on this thread.
+    fn here() -> ChainCheck {
+        ChainCheck {
+            batch: Vec::new(),
+            in_batch: 0,
+            work: None,
+            spare: None,
+            worker: None,
+            bad: Vec::new(),
+        }
+    }
+
+    /// Check that `hash` is the hash of `e` after `prev_hash`.
+    fn check(&mut self, prev_hash: &str, e: &EventFields<'_>, hash: &str) {
+        if self.work.is_none() {
+            if chain_hash(prev_hash, e) != hash {
+                self.bad
+                    .push((e.seq, e.item.to_string(), e.action.to_string()));
+            }
+            return;
+        }
+        self.batch.extend_from_slice(&e.seq.to_le_bytes());
+        for field in [
+            e.recorded_at,
+            e.actor,
+            e.item,
+            e.action,
+            e.effective_on,
+            e.payload,
+            prev_hash,
+            hash,
+        ] {
+            let len = u32::try_from(field.len()).unwrap_or(u32::MAX);
+            self.batch.extend_from_slice(&len.to_le_bytes());
+            self.batch
+                .extend_from_slice(&field.as_bytes()[..len as usize]);
+        }
+        self.in_batch += 1;
+        if self.in_batch == HASH_BATCH {
+            self.hand_over();
+        }
+    }
+
+    fn hand_over(&mut self) {
+        let next = self
+            .spare
+            .as_ref()
+            .and_then(|s| s.try_recv().ok())
+            .unwrap_or_default();
+        let mut full = std::mem::replace(&mut self.batch, next);
+        self.batch.clear();
+        self.in_batch = 0;
+        if let Some(work) = &self.work {
+            if let Err(failed) = work.send(full) {
+                // The worker is gone: check what it did not get here.
+                full = failed.0;
+                check_batch(&full, &mut self.bad);
+            }
+        }
+    }
+
+    /// The events whose hash does not match, once every one is checked.
+    fn finish(mut self) -> Vec<BadHash> {
+        if self.in_batch > 0 {
+            self.hand_over();
+        }
+        drop(self.work.take());
+        let mut bad = std::mem::take(&mut self.bad);
+        if let Some(worker) = self.worker.take() {
+            match worker.join() {
+                Ok(found) => bad.extend(found),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        bad
+    }
+}
+
+/// Check a batch of events as `ChainCheck::check` wrote them.
+fn check_batch(batch: &[u8], bad: &mut Vec<BadHash>) {
+    fn take<'b>(rest: &mut &'b [u8], n: usize) -> &'b [u8] {
+        let (bytes, after) = rest.split_at(n.min(rest.len()));
+        *rest = after;
+        bytes
+    }
+    let mut rest = batch;
+    while !rest.is_empty() {
+        let seq = i64::from_le_bytes(take(&mut rest, 8).try_into().unwrap_or_default());
+        let [recorded_at, actor, item, action, effective_on, payload, prev_hash, hash]: [&[u8]; 8] =
+            std::array::from_fn(|_| {
+                let len = u32::from_le_bytes(take(&mut rest, 4).try_into().unwrap_or_default());
+                take(&mut rest, len as usize)
+            });
+        let fields = [recorded_at, actor, item, action, effective_on, payload];
+        if chain_digest(prev_hash, seq, fields).as_bytes() != hash {
+            bad.push((
+                seq,
+                String::from_utf8_lossy(item).into_owned(),
+                String::from_utf8_lossy(action).into_owned(),
+            ));
         }
     }
 }
@@ -567,6 +754,7 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
     let mut rows = stmt.query([])?;
     let mut expected_seq = 1;
     let mut held: Option<Held> = None;
+    let mut chain = ChainCheck::start();
     let not_null = not_null_columns(scratch.conn())?;
     while let Some(row) = rows.next()? {
         // Read where they stand, not copied: a million events' columns
@@ -585,7 +773,9 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
         report.events += 1;
 
         if seq != expected_seq {
-            report.find(
+            report.find_at(
+                seq,
+                Stage::Sequence,
                 W::VMissingEvent,
                 &[
                     ("seq", seq.to_string()),
@@ -595,20 +785,26 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
         }
         expected_seq = seq + 1;
         if prev_hash != prev {
-            report.find(W::VBrokenLink, &event_args(seq, item, action));
+            report.find_at(
+                seq,
+                Stage::Link,
+                W::VBrokenLink,
+                &event_args(seq, item, action),
+            );
         }
-        let fields = EventFields {
-            seq,
-            recorded_at,
-            actor,
-            item,
-            action,
-            effective_on,
-            payload: payload_text,
-        };
-        if chain_hash(prev_hash, &fields) != hash {
-            report.find(W::VBadHash, &event_args(seq, item, action));
-        }
+        chain.check(
+            prev_hash,
+            &EventFields {
+                seq,
+                recorded_at,
+                actor,
+                item,
+                action,
+                effective_on,
+                payload: payload_text,
+            },
+            hash,
+        );
         if let Some(found) = expected.get_mut(hash) {
             found.get_or_insert(seq);
         }
@@ -635,7 +831,12 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
         let after = match Payload::parse(&text) {
             Ok(payload) => payload.after,
             Err(_) => {
-                report.find(W::VBadPayload, &event_args(seq, item, action));
+                report.find_at(
+                    seq,
+                    Stage::Payload,
+                    W::VBadPayload,
+                    &event_args(seq, item, action),
+                );
                 continue;
             }
         };
@@ -649,7 +850,9 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
             after: after.unwrap_or_default(),
         };
         let Some((table, id)) = target(item, action, has_after.then_some(&event)) else {
-            report.find(
+            report.find_at(
+                seq,
+                Stage::Payload,
                 W::VUnknownItem,
                 &[("seq", seq.to_string()), ("item", format!("{item:?}"))],
             );
@@ -658,7 +861,7 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
         if table != kind || id != item_id {
             let mut args = event_args(seq, item, action);
             args.push(("kind", format!("{kind} {item_id}")));
-            report.find(W::VWrongColumns, &args);
+            report.find_at(seq, Stage::Payload, W::VWrongColumns, &args);
         }
         if let Some(days) = late_days {
             note_late(
@@ -672,7 +875,12 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
             );
         }
         if !has_after {
-            report.find(W::VNoAfter, &event_args(seq, item, action));
+            report.find_at(
+                seq,
+                Stage::Payload,
+                W::VNoAfter,
+                &event_args(seq, item, action),
+            );
             continue;
         }
         match &mut held {
@@ -701,6 +909,15 @@ pub fn verify(ledger: &Ledger, options: &Options) -> Result<Report> {
     if let Some(h) = held.take() {
         h.write(scratch.conn(), &not_null, &mut report);
     }
+    for (seq, item, action) in chain.finish() {
+        report.find_at(
+            seq,
+            Stage::Hash,
+            W::VBadHash,
+            &event_args(seq, &item, &action),
+        );
+    }
+    report.order_event_findings();
     report.fingerprint = prev;
     for table in ["campaign", "problem", "measure"] {
         compare_table(conn, scratch.conn(), table, &mut report)?;
@@ -897,4 +1114,53 @@ fn compare_table(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The second thread finds what checking here finds, across batches.
+    #[test]
+    fn hashes_checked_on_a_second_thread_are_those_checked_here() {
+        let payloads: Vec<String> = (0..2 * HASH_BATCH + 7)
+            .map(|n| format!("{{\"after\":{{\"n\":{n}}}}}"))
+            .collect();
+        let events: Vec<EventFields<'_>> = payloads
+            .iter()
+            .enumerate()
+            .map(|(n, payload)| EventFields {
+                seq: n as i64 + 1,
+                recorded_at: "2023-05-10T01:02:03Z",
+                actor: "张三",
+                item: "M1",
+                action: "note",
+                effective_on: "2023-05-10",
+                payload,
+            })
+            .collect();
+        let mut prev = GENESIS.to_string();
+        let mut chain = Vec::new();
+        for e in &events {
+            let mut hash = chain_hash(&prev, e);
+            // Every 500th is wrong.
+            if e.seq % 500 == 0 {
+                hash.replace_range(0..2, "zz");
+            }
+            chain.push((prev.clone(), hash.clone()));
+            prev = hash;
+        }
+        let run = |mut check: ChainCheck| {
+            for (e, (prev, hash)) in events.iter().zip(&chain) {
+                check.check(prev, e, hash);
+            }
+            check.finish()
+        };
+        let threaded = ChainCheck::start();
+        assert!(threaded.worker.is_some(), "no second thread");
+        let (there, here) = (run(threaded), run(ChainCheck::here()));
+        let seqs: Vec<i64> = there.iter().map(|b| b.0).collect();
+        assert_eq!(seqs, vec![500, 1000, 1500, 2000]);
+        assert_eq!(there, here);
+    }
 }

@@ -294,3 +294,38 @@ fn verify_names_an_unreplayable_event_that_a_later_one_overwrites() {
         "{run}"
     );
 }
+
+/// Each event's findings are listed together, in event order, however
+/// the checks run (hashes on a second thread, an added item's row written
+/// after the events that follow it are read).
+#[test]
+fn verify_lists_each_events_findings_in_event_order() {
+    let mut l = small_campaign();
+    l.at("2023-06-20");
+    l.ok(&["add", "measure", "--problem", "P1", "新措施"]);
+    l.ok(&["close", "M3"]);
+    l.ok(&["note", "M1", "进展"]);
+    sqlite(
+        &l,
+        "DROP TRIGGER event_no_update;
+         UPDATE event SET payload = replace(payload, '\"status\":\"open\"', '\"status\":\"bogus\"')
+          WHERE item = 'M3' AND action = 'add';
+         UPDATE event SET hash = '00' || substr(hash, 3) WHERE item = 'M3' AND action = 'close';",
+    );
+    let run = l.run(&["verify"]);
+    assert_eq!(run.code, Some(6), "{run}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let at = |needle: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no line with {needle:?}\n{run}"))
+    };
+    let order = [
+        at("event 5 (M3 add): hash does not match its contents"),
+        at("event 5 (M3 add): cannot be replayed"),
+        at("event 6 (M3 close): hash does not match its contents"),
+        at("event 7 (M1 note): prev_hash does not match the event before it"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}\n{run}");
+}
