@@ -97,7 +97,8 @@ pub(crate) struct NewEvent<'a> {
     pub item: &'a str,
     pub action: &'a str,
     pub effective_on: NaiveDate,
-    pub payload: serde_json::Value,
+    /// The payload's canonical JSON text.
+    pub payload: String,
 }
 
 /// Append one event after `head`, returning the new head.
@@ -109,12 +110,8 @@ pub(crate) fn append(
     event: NewEvent<'_>,
 ) -> Result<(i64, String)> {
     let seq = head.0 + 1;
-    // serde_json's default map is ordered by key, so this text is canonical.
-    // Written straight to bytes: Display went through the formatter. A
-    // Value always serializes; Display is the same text, never reached.
-    let payload =
-        serde_json::to_string(&event.payload).unwrap_or_else(|_| event.payload.to_string());
-    let effective_on = event.effective_on.to_string();
+    let payload = event.payload;
+    let effective_on = crate::dates::ymd(event.effective_on);
     let fields = EventFields {
         seq,
         recorded_at,

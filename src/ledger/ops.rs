@@ -369,7 +369,7 @@ fn opt_text(field: W, text: Option<&str>) -> Result<String> {
 }
 
 fn date_json(d: Option<NaiveDate>) -> Value {
-    d.map_or(Value::Null, |d| Value::String(d.to_string()))
+    d.map_or(Value::Null, |d| Value::String(crate::dates::ymd(d)))
 }
 
 pub struct NewCampaign {
@@ -687,6 +687,40 @@ impl<'a> Writer<'a> {
         if let (Some(via), Some(map)) = (&self.via, payload.as_object_mut()) {
             map.insert("via".into(), Value::String(via.clone()));
         }
+        // serde_json's default map is ordered by key, so this text is
+        // canonical. A Value always serializes; Display is the same text,
+        // never reached.
+        let text = serde_json::to_string(&payload).unwrap_or_else(|_| payload.to_string());
+        self.record_text(kind, item_id, item, action, effective_on, text)
+    }
+
+    /// The payload of an item's adding, `{"after": row}` (with `via`), as
+    /// `record` writes it, serialized from the row in place: building it as
+    /// a Value copied the whole row.
+    fn added_payload(&self, row: &Map<String, Value>) -> String {
+        #[derive(serde::Serialize)]
+        struct Added<'r> {
+            after: &'r Map<String, Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            via: Option<&'r str>,
+        }
+        let added = Added {
+            after: row,
+            via: self.via.as_deref(),
+        };
+        serde_json::to_string(&added).unwrap_or_default()
+    }
+
+    /// Record an event whose payload is already its canonical text.
+    fn record_text(
+        &mut self,
+        kind: &str,
+        item_id: i64,
+        item: &str,
+        action: &str,
+        effective_on: NaiveDate,
+        payload: String,
+    ) -> Result<()> {
         // A change to the problem measures were last added to, or a reopen
         // of an item added here, makes what was remembered stale.
         if kind == "problem" && self.last_parent.as_ref().is_some_and(|p| p.id.n == item_id) {
@@ -699,7 +733,7 @@ impl<'a> Writer<'a> {
             };
             self.reopened_here.insert(reopened);
         }
-        let on = effective_on.to_string();
+        let on = crate::dates::ymd(effective_on);
         if !self.settle_pending(kind, item_id, action, &on) {
             settle(self.db()?, kind, item_id, action, &on)?;
         }
@@ -734,7 +768,7 @@ impl<'a> Writer<'a> {
             _ => Map::new(),
         };
         let start = json!({
-            "raised_on": raised.to_string(),
+            "raised_on": crate::dates::ymd(raised),
             "due_original": date_json(due),
             "due_current": date_json(due),
             "status": "open",
@@ -981,9 +1015,9 @@ impl<'a> Writer<'a> {
             acceptance: campaign.as_ref().is_some_and(|c| c.acceptance),
             has_measures: false,
         };
-        let payload = json!({ "after": row });
+        let payload = self.added_payload(&row);
         self.defer("problem", row, item)?;
-        self.record("problem", id, &problem.to_string(), "add", raised, payload)?;
+        self.record_text("problem", id, &problem.to_string(), "add", raised, payload)?;
 
         let mut ids = vec![problem];
         for title in measures {
@@ -1097,9 +1131,9 @@ impl<'a> Writer<'a> {
             acceptance: problem.acceptance,
             has_measures: false,
         };
-        let payload = json!({ "after": row });
+        let payload = self.added_payload(&row);
         self.defer("measure", row, item)?;
-        self.record("measure", id, &measure.to_string(), "add", raised, payload)?;
+        self.record_text("measure", id, &measure.to_string(), "add", raised, payload)?;
         self.last_parent = Some(Item {
             has_measures: true,
             ..problem
@@ -1290,7 +1324,7 @@ impl<'a> Writer<'a> {
         let (status, closed_on, action) = if req.ongoing {
             ("ongoing", Value::Null, "ongoing")
         } else {
-            ("closed", Value::String(on.to_string()), "close")
+            ("closed", Value::String(crate::dates::ymd(on)), "close")
         };
         let mut after = Map::new();
         after.insert("status".into(), status.into());
