@@ -687,21 +687,22 @@ fn check_batch(batch: &[u8], bad: &mut Vec<BadHash>) {
 }
 
 /// The NOT NULL columns of each table, as the scratch ledger declares them.
-type NotNull = std::collections::HashSet<(String, String)>;
+type NotNull = std::collections::HashMap<&'static str, std::collections::HashSet<String>>;
 
 fn not_null_columns(conn: &Connection) -> Result<NotNull> {
-    let mut set = NotNull::new();
+    let mut tables = NotNull::new();
     for table in ["campaign", "problem", "measure"] {
         let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
         let columns = stmt.query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, i64>(3)?)))?;
+        let set = tables.entry(table).or_default();
         for column in columns {
             let (name, not_null) = column?;
             if not_null != 0 {
-                set.insert((table.to_string(), name));
+                set.insert(name);
             }
         }
     }
-    Ok(set)
+    Ok(tables)
 }
 
 /// Whether writing `value` to `column` could never be refused: a status of
@@ -719,7 +720,9 @@ fn never_refused(
         "scope" => false,
         _ => {
             !matches!(value, Val::Null)
-                || !not_null.contains(&(table.to_string(), column.to_string()))
+                || !not_null
+                    .get(table)
+                    .is_some_and(|cols| cols.contains(column))
         }
     }
 }
