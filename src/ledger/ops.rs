@@ -524,6 +524,19 @@ pub struct Writer<'a> {
     pending: std::cell::RefCell<Option<Pending>>,
 }
 
+/// What a new item is by its problem and campaign: for a problem, its
+/// own; for a measure, its problem's (campaign, scope, source, subject,
+/// cause).
+struct Inherited {
+    problem: Option<ItemId>,
+    campaign: Option<String>,
+    scope: Option<Scope>,
+    source: String,
+    subject: String,
+    cause: String,
+    acceptance: bool,
+}
+
 /// A new item's row as it stands, with the item it reads back as and its
 /// `settled_on`.
 struct Pending {
@@ -784,6 +797,49 @@ impl<'a> Writer<'a> {
         row
     }
 
+    /// A new item as reading its row back gives it: its own fields from
+    /// `row`, the state every item starts in, and what it takes from its
+    /// problem and campaign.
+    fn new_item(
+        &self,
+        id: ItemId,
+        row: &Map<String, Value>,
+        (raised, due): (NaiveDate, Option<NaiveDate>),
+        extra: Option<String>,
+        of: Inherited,
+    ) -> Item {
+        Item {
+            id,
+            kind: id.kind,
+            uuid: text_of(row, "uuid"),
+            problem: of.problem,
+            campaign: of.campaign,
+            title: text_of(row, "title"),
+            scope: of.scope,
+            source: of.source,
+            subject: of.subject,
+            cause: of.cause,
+            leader: text_of(row, "leader"),
+            department: text_of(row, "department"),
+            owner: text_of(row, "owner"),
+            raised_on: raised,
+            due_original: due,
+            due_current: due,
+            status: Status::Open,
+            closed_on: None,
+            close_note: String::new(),
+            evidence: String::new(),
+            progress: String::new(),
+            recorded_at: self.stamp.now.clone(),
+            extra: extra.unwrap_or_default(),
+            voided_on: None,
+            accepted_on: None,
+            accepted_by: String::new(),
+            acceptance: of.acceptance,
+            has_measures: false,
+        }
+    }
+
     /// The next key of `table`: looked up once a transaction, then counted,
     /// since only this writer inserts while it holds the transaction.
     fn next_id(&mut self, table: &'static str) -> Result<i64> {
@@ -985,36 +1041,21 @@ impl<'a> Writer<'a> {
             row.insert("extra".into(), extra.clone().into());
         }
         let problem = ItemId::problem(id);
-        let item = Item {
-            id: problem,
-            kind: Kind::Problem,
-            uuid: text_of(&row, "uuid"),
-            problem: None,
-            campaign: campaign.as_ref().map(|c| c.code.clone()),
-            title: text_of(&row, "title"),
-            scope: p.scope,
-            source: text_of(&row, "source"),
-            subject: text_of(&row, "subject"),
-            cause: text_of(&row, "cause"),
-            leader: text_of(&row, "leader"),
-            department: text_of(&row, "department"),
-            owner: text_of(&row, "owner"),
-            raised_on: raised,
-            due_original: due,
-            due_current: due,
-            status: Status::Open,
-            closed_on: None,
-            close_note: String::new(),
-            evidence: String::new(),
-            progress: String::new(),
-            recorded_at: self.stamp.now.clone(),
-            extra: extra.unwrap_or_default(),
-            voided_on: None,
-            accepted_on: None,
-            accepted_by: String::new(),
-            acceptance: campaign.as_ref().is_some_and(|c| c.acceptance),
-            has_measures: false,
-        };
+        let item = self.new_item(
+            problem,
+            &row,
+            (raised, due),
+            extra,
+            Inherited {
+                problem: None,
+                campaign: campaign.as_ref().map(|c| c.code.clone()),
+                scope: p.scope,
+                source: text_of(&row, "source"),
+                subject: text_of(&row, "subject"),
+                cause: text_of(&row, "cause"),
+                acceptance: campaign.as_ref().is_some_and(|c| c.acceptance),
+            },
+        );
         let payload = self.added_payload(&row);
         self.defer("problem", row, item)?;
         self.record_text("problem", id, &problem.to_string(), "add", raised, payload)?;
@@ -1101,36 +1142,21 @@ impl<'a> Writer<'a> {
         let measure = ItemId::measure(id);
         // What the problem is (campaign, scope, source, subject, cause) is
         // its measures' too.
-        let item = Item {
-            id: measure,
-            kind: Kind::Measure,
-            uuid: text_of(&row, "uuid"),
-            problem: Some(problem.id),
-            campaign: problem.campaign.clone(),
-            title: text_of(&row, "title"),
-            scope: problem.scope,
-            source: problem.source.clone(),
-            subject: problem.subject.clone(),
-            cause: problem.cause.clone(),
-            leader: text_of(&row, "leader"),
-            department: text_of(&row, "department"),
-            owner: text_of(&row, "owner"),
-            raised_on: raised,
-            due_original: due,
-            due_current: due,
-            status: Status::Open,
-            closed_on: None,
-            close_note: String::new(),
-            evidence: String::new(),
-            progress: String::new(),
-            recorded_at: self.stamp.now.clone(),
-            extra: extra.unwrap_or_default(),
-            voided_on: None,
-            accepted_on: None,
-            accepted_by: String::new(),
-            acceptance: problem.acceptance,
-            has_measures: false,
-        };
+        let item = self.new_item(
+            measure,
+            &row,
+            (raised, due),
+            extra,
+            Inherited {
+                problem: Some(problem.id),
+                campaign: problem.campaign.clone(),
+                scope: problem.scope,
+                source: problem.source.clone(),
+                subject: problem.subject.clone(),
+                cause: problem.cause.clone(),
+                acceptance: problem.acceptance,
+            },
+        );
         let payload = self.added_payload(&row);
         self.defer("measure", row, item)?;
         self.record_text("measure", id, &measure.to_string(), "add", raised, payload)?;
