@@ -449,6 +449,9 @@ pub enum Tamper {
 pub struct Finding {
     pub word: W,
     pub args: Vec<(&'static str, String)>,
+    /// The error behind it (an event the scratch ledger refused), worded
+    /// as `{why}` in the reader's language.
+    pub cause: Option<std::sync::Arc<Error>>,
 }
 
 /// Where in an imported file a bad row is.

@@ -472,7 +472,14 @@ pub fn corrupt(corrupt: &Corrupt, lang: Lang) -> String {
 }
 
 pub fn finding(f: &Finding, lang: Lang) -> String {
-    fill(lang.t(f.word), &f.args)
+    match &f.cause {
+        Some(cause) => {
+            let mut args = f.args.clone();
+            args.push(("why", message(cause, lang)));
+            fill(lang.t(f.word), &args)
+        }
+        None => fill(lang.t(f.word), &f.args),
+    }
 }
 
 /// `verify --format json` lists its findings in English: JSON is a contract.

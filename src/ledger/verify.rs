@@ -108,6 +108,7 @@ impl Report {
         self.findings.push(Finding {
             word,
             args: args.to_vec(),
+            cause: None,
         });
     }
 
@@ -116,6 +117,13 @@ impl Report {
         debug_assert_eq!(self.order.len(), self.findings.len());
         self.order.push((seq, stage));
         self.find(word, args);
+    }
+
+    /// The error behind the last finding, worded in the reader's language.
+    fn because(&mut self, err: crate::error::Error) {
+        if let Some(last) = self.findings.last_mut() {
+            last.cause = Some(std::sync::Arc::new(err));
+        }
     }
 
     /// Put the findings about events in event order, each event's in the
@@ -468,9 +476,9 @@ impl Replayed {
         let applied =
             applied.and_then(|()| settle(scratch, table, id, &self.action, &self.effective_on));
         if let Err(err) = applied {
-            let mut args = event_args(self.seq, &self.item, &self.action);
-            args.push(("why", crate::error::chain(&err)));
+            let args = event_args(self.seq, &self.item, &self.action);
             report.find_at(self.seq, Stage::Replay, W::VNotReplayable, &args);
+            report.because(err);
         }
     }
 }

@@ -293,6 +293,12 @@ fn verify_names_an_unreplayable_event_that_a_later_one_overwrites() {
             .contains("M3: in the ledger but not in its history"),
         "{run}"
     );
+    // In Chinese, what refused it is worded in Chinese too; SQLite's own
+    // message stays as SQLite words it.
+    let run = l.run(&["verify", "--lang", "zh"]);
+    assert_eq!(run.code, Some(6), "{run}");
+    let refused = "第 5 条记录（M3 add）：无法重放：台账存储出错: CHECK constraint failed";
+    assert!(run.stdout.contains(refused), "{run}");
 }
 
 /// Each event's findings are listed together, in event order, however
