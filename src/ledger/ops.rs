@@ -81,8 +81,13 @@ pub const MEASURE_COLUMNS: &[&str] = &[
 
 /// The actions that move a measure's state or deadline, which `settled_on`
 /// follows.
-pub(crate) const SETTLING_ACTIONS: &[&str] =
-    &["add", "extend", "close", "ongoing", "reopen", "accept"];
+const SETTLING_ACTIONS: &[&str] = &["add", "extend", "close", "ongoing", "reopen", "accept"];
+
+/// Whether an event of `table` with `action` moves `settled_on`: the one
+/// test for writes, the upgrade and `verify`'s replay.
+pub(crate) fn settles(table: &str, action: &str) -> bool {
+    table == "measure" && SETTLING_ACTIONS.contains(&action)
+}
 
 /// Follow a measure's `settled_on` through one event of its history: the
 /// one rule for writes, the schema upgrade and `verify`'s replay.
@@ -93,7 +98,7 @@ pub(crate) fn settle(
     action: &str,
     on: &str,
 ) -> Result<()> {
-    if table != "measure" || !SETTLING_ACTIONS.contains(&action) {
+    if !settles(table, action) {
         return Ok(());
     }
     conn.prepare_cached(
@@ -646,7 +651,7 @@ impl<'a> Writer<'a> {
         else {
             return false;
         };
-        if kind == "measure" && SETTLING_ACTIONS.contains(&action) {
+        if settles(kind, action) {
             pending.settled_on = Some(settled_after(pending.settled_on.as_deref(), on).to_string());
         }
         true

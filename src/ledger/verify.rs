@@ -9,8 +9,7 @@ use serde_json::Value;
 
 use super::history::{chain_digest, chain_hash, EventFields, GENESIS};
 use super::ops::{
-    compared_columns, insert_rows_as_one, settle, settled_after, update_cells, Cell,
-    SETTLING_ACTIONS,
+    compared_columns, insert_rows_as_one, settle, settled_after, settles, update_cells, Cell,
 };
 use super::{Ledger, EVENT_COLUMNS};
 use crate::error::{Finding, Result};
@@ -521,7 +520,7 @@ impl Held {
                     exact &= never_refused(not_null, self.table, column, event, value);
                 }
             }
-            if self.table == "measure" && SETTLING_ACTIONS.contains(&event.action.as_str()) {
+            if settles(self.table, &event.action) {
                 settled_on =
                     Some(settled_after(settled_on.as_deref(), &event.effective_on).to_string());
             }
