@@ -18,18 +18,21 @@ fn main() -> ExitCode {
     };
     // Neither --lang nor RECTIFY_LANG: the office's language, recorded in
     // the ledger (`init --lang zh`), comes before the locale, so cron and
-    // a bare shell speak it too.
+    // a bare shell speak it too. The command goes on with this connection.
     let explicit =
         cli.lang.is_some() || std::env::var_os("RECTIFY_LANG").is_some_and(|v| !v.is_empty());
-    let lang = match explicit {
-        true => lang,
+    let peeked = match explicit {
+        true => None,
         false => ledger_path(&cli)
             .ok()
-            .and_then(|db| rectify::ledger::stored_language(&db))
-            .and_then(|stored| Lang::parse(&stored))
-            .unwrap_or(lang),
+            .and_then(|db| rectify::ledger::peek(&db)),
     };
-    match run(cli, lang) {
+    let lang = peeked
+        .as_ref()
+        .and_then(|peek| peek.language.as_deref())
+        .and_then(Lang::parse)
+        .unwrap_or(lang);
+    match run(cli, lang, peeked) {
         Ok(code) => ExitCode::from(code),
         Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
         Err(err) => {
@@ -72,7 +75,7 @@ fn parse(args: &[std::ffi::OsString], lang: Lang) -> Result<Cli, clap::Error> {
     Cli::from_arg_matches(&matches)
 }
 
-fn run(cli: Cli, lang: Lang) -> Result<u8, Error> {
+fn run(cli: Cli, lang: Lang, peeked: Option<rectify::ledger::Peek>) -> Result<u8, Error> {
     // Checked before any command, `man` and `completions` included.
     if let Some(flag) = &cli.lang {
         Lang::parse(flag).ok_or_else(|| Input::BadLang {
@@ -85,7 +88,7 @@ fn run(cli: Cli, lang: Lang) -> Result<u8, Error> {
         out.flush()?;
         return Ok(code);
     }
-    let ctx = context(&cli, lang)?;
+    let ctx = context(&cli, lang, peeked)?;
     let result = commands::run(cli.command, &ctx, &mut out).and_then(|code| {
         out.flush()?;
         Ok(code)
@@ -106,7 +109,7 @@ fn run(cli: Cli, lang: Lang) -> Result<u8, Error> {
 }
 
 /// The only place that reads the clock and the environment.
-fn context(cli: &Cli, lang: Lang) -> Result<Context, Error> {
+fn context(cli: &Cli, lang: Lang, peeked: Option<rectify::ledger::Peek>) -> Result<Context, Error> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let today = cli
         .today
@@ -170,6 +173,7 @@ fn context(cli: &Cli, lang: Lang) -> Result<Context, Error> {
         lang_flag: cli.lang.as_deref().and_then(Lang::parse),
         // Today's offset of the local zone (TZ), for the history's times.
         zone: *chrono::Local::now().offset(),
+        peeked: std::cell::RefCell::new(peeked),
     })
 }
 

@@ -38,7 +38,7 @@ use crate::words::{say, Lang, W};
 
 /// Everything resolved once in `main`: the ledger path, the clock, the
 /// actor, the language. Nothing below reads the environment or the clock.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Context {
     pub db: PathBuf,
     pub stamp: Stamp,
@@ -53,6 +53,9 @@ pub struct Context {
     pub lang_flag: Option<Lang>,
     /// The reader's time zone, for showing history times.
     pub zone: chrono::FixedOffset,
+    /// The ledger as `main` opened it to learn its language; the first
+    /// open below goes on with it.
+    pub peeked: std::cell::RefCell<Option<crate::ledger::Peek>>,
 }
 
 impl Context {
@@ -62,14 +65,14 @@ impl Context {
 
     /// The ledger, to change it.
     pub fn open(&self, mode: OpenMode) -> Result<Ledger> {
-        let ledger = Ledger::open(&self.db, mode)?;
+        let ledger = Ledger::open_from(self.peeked.take(), &self.db, mode)?;
         warn_if_shared(&ledger, self.lang);
         Ok(ledger)
     }
 
     /// The ledger as one snapshot, for a command that only reads.
     pub fn read(&self) -> Result<Ledger> {
-        let ledger = Ledger::open_snapshot(&self.db)?;
+        let ledger = Ledger::open_snapshot_from(self.peeked.take(), &self.db)?;
         warn_if_shared(&ledger, self.lang);
         Ok(ledger)
     }

@@ -73,22 +73,39 @@ impl Ledger {
     /// Open the ledger to change it. Its identity and schema are checked
     /// before anything is written to it, WAL mode included.
     pub fn open(path: &Path, mode: OpenMode) -> Result<Ledger> {
-        let exists = regular_file(path)?;
-        if !exists {
-            match mode {
-                OpenMode::Existing => {
-                    return Err(Error::NoLedger {
-                        path: path.to_path_buf(),
-                    })
-                }
-                OpenMode::Create => create_private_file(path)?,
-            }
-        }
+        Ledger::open_from(None, path, mode)
+    }
+
+    /// `open`, going on with the connection `main` opened first, if it is
+    /// to this file and may write.
+    pub fn open_from(peeked: Option<Peek>, path: &Path, mode: OpenMode) -> Result<Ledger> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut ledger = Ledger::connect(path, flags)?;
-        if writable(path) {
-            ledger.shared_mode = shared_mode(path);
-        }
+        let mut ledger = match Peek::matching(peeked, path, flags) {
+            // The peek checked the file before it connected, and found it
+            // writable; checking again would drop SQLite's locks (`Peek`).
+            Some(conn) => Ledger {
+                conn,
+                path: path.to_path_buf(),
+                shared_mode: shared_mode(path),
+            },
+            None => {
+                if !regular_file(path)? {
+                    match mode {
+                        OpenMode::Existing => {
+                            return Err(Error::NoLedger {
+                                path: path.to_path_buf(),
+                            })
+                        }
+                        OpenMode::Create => create_private_file(path)?,
+                    }
+                }
+                let mut ledger = Ledger::connect(path, flags)?;
+                if writable(path) {
+                    ledger.shared_mode = shared_mode(path);
+                }
+                ledger
+            }
+        };
         ledger.check_schema(mode)?;
         ledger.enable_wal()?;
         align_sidecars(path);
@@ -104,24 +121,45 @@ impl Ledger {
     /// beside it: SQLite would make the `-wal`/`-shm` files theirs, and the
     /// owner's next write would fail.
     pub fn open_snapshot(path: &Path) -> Result<Ledger> {
-        if !regular_file(path)? {
-            return Err(Error::NoLedger {
-                path: path.to_path_buf(),
-            });
-        }
-        let writable = writable(path);
-        let access = if writable {
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-        } else {
-            if let Some(side) = unready_sidecar(path)? {
-                return Err(Error::SharedNotReady {
-                    path: path.to_path_buf(),
-                    side,
-                });
+        Ledger::open_snapshot_from(None, path)
+    }
+
+    /// `open_snapshot`, going on with the connection `main` opened first,
+    /// if it is to this file with the same access.
+    pub fn open_snapshot_from(peeked: Option<Peek>, path: &Path) -> Result<Ledger> {
+        let (mut ledger, writable) = match peeked.filter(|peek| peek.path == path) {
+            // Checked by the peek before it connected (`Peek`).
+            Some(peek) => {
+                let writable = peek.flags.contains(OpenFlags::SQLITE_OPEN_READ_WRITE);
+                let ledger = Ledger {
+                    conn: peek.conn,
+                    path: peek.path,
+                    shared_mode: None,
+                };
+                (ledger, writable)
             }
-            OpenFlags::SQLITE_OPEN_READ_ONLY
+            None => {
+                if !regular_file(path)? {
+                    return Err(Error::NoLedger {
+                        path: path.to_path_buf(),
+                    });
+                }
+                let writable = writable(path);
+                let access = if writable {
+                    OpenFlags::SQLITE_OPEN_READ_WRITE
+                } else {
+                    if let Some(side) = unready_sidecar(path)? {
+                        return Err(Error::SharedNotReady {
+                            path: path.to_path_buf(),
+                            side,
+                        });
+                    }
+                    OpenFlags::SQLITE_OPEN_READ_ONLY
+                };
+                let ledger = Ledger::connect(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+                (ledger, writable)
+            }
         };
-        let mut ledger = Ledger::connect(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         if writable {
             ledger.shared_mode = shared_mode(path);
             ledger.keep_wal_files()?;
@@ -744,26 +782,76 @@ fn comparisons(text: &str) -> Option<(String, usize)> {
     Some((joined.join(" OR "), used))
 }
 
-/// The office's language as the ledger records it, looked up before any
-/// command runs, so it must be cheap and must never fail the command: one
-/// read-only query, and nothing at all where a read could leave a file
-/// (the `-wal`/`-shm` files missing) or the file is not a ledger.
-pub fn stored_language(path: &Path) -> Option<String> {
+/// The ledger as `main` first opens it, to learn the office's language
+/// before any command runs. The command's own open takes this connection
+/// over (`Ledger::open_from`, `Ledger::open_snapshot_from`), so a run opens
+/// the file and loads its schema once, not twice.
+///
+/// The file is checked (a regular file, writable or not, its side files
+/// ready) before the peek connects, and never again while it is open:
+/// POSIX locks belong to the process, so opening and closing the ledger
+/// file once SQLite has read it would silently drop SQLite's locks, and
+/// another clerk's rectify, thinking itself the last, would empty the WAL
+/// under this one.
+pub struct Peek {
+    conn: Connection,
+    path: PathBuf,
+    flags: OpenFlags,
+    /// The language the ledger records (`init --lang`), if any.
+    pub language: Option<String>,
+}
+
+impl Peek {
+    /// The connection, if it is to `path` with `flags`. Any other peek is
+    /// closed here, before the caller checks the file itself.
+    fn matching(peeked: Option<Peek>, path: &Path, flags: OpenFlags) -> Option<Connection> {
+        peeked
+            .filter(|peek| peek.path == path && peek.flags == flags)
+            .map(|peek| peek.conn)
+    }
+}
+
+impl std::fmt::Debug for Peek {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Peek")
+            .field("path", &self.path)
+            .field("language", &self.language)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Open the ledger as `open_snapshot` would and read the language it
+/// records. It must be cheap and must never fail the command: nothing at
+/// all where the file is not a ledger, or where a colleague's read could
+/// leave a file (the `-wal`/`-shm` files missing). The command then opens
+/// the ledger itself and says what is wrong.
+pub fn peek(path: &Path) -> Option<Peek> {
     if !matches!(regular_file(path), Ok(true)) {
         return None;
     }
-    if !matches!(unready_sidecar(path), Ok(None)) {
+    let access = if writable(path) {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    } else if matches!(unready_sidecar(path), Ok(None)) {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    } else {
         return None;
-    }
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).ok()?;
-    let app: i64 = conn
+    };
+    let flags = access | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let ledger = Ledger::connect(path, flags).ok()?;
+    let app: i64 = ledger
+        .conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .ok()?;
     if app != APPLICATION_ID {
         return None;
     }
-    history::language(&conn).ok().flatten()
+    let language = history::language(&ledger.conn).ok().flatten();
+    Some(Peek {
+        conn: ledger.conn,
+        path: path.to_path_buf(),
+        flags,
+        language,
+    })
 }
 
 /// Whether a ledger file is there; a directory, a FIFO or a device is not

@@ -264,6 +264,14 @@ fn the_ledgers_language_is_recorded_and_used() {
     assert_eq!(l.ok(&["check"]).trim(), "无逾期或即将到期事项");
     assert!(l.ok(&["log"]).contains("界面语言"));
     assert!(l.ok(&["verify"]).starts_with("一致"));
+    // A write goes on with the connection that read the language, and its
+    // refusals speak it too.
+    assert!(l
+        .ok(&["add", "measure", "新措施", "--problem", "P1"])
+        .starts_with('M'));
+    let refused = l.run(&["close", "M999"]);
+    assert_eq!(refused.code, Some(3), "{}", refused.stderr);
+    assert_eq!(refused.stderr.trim(), "error: 未找到 M999");
     // Saying it again records nothing.
     let head = l.ok(&["log", "--head"]);
     l.ok(&["init", "--lang", "zh"]);

@@ -48,6 +48,9 @@ pub fn run(args: ImportArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         skip_conflicts: args.skip_conflicts,
         lang: ctx.lang,
     };
+    // The sheet is opened before the ledger, and could be the ledger file
+    // itself: close main's peek at it first (`ledger::Peek`).
+    drop(ctx.peeked.take());
     let mut sheet = SheetReader::prepare(Source::open(&args.file)?, &options)?;
     let (name, encoding) = (sheet.name.clone(), sheet.format);
     let mut ledger = if args.dry_run && !ctx.db.exists() {
