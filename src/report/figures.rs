@@ -622,9 +622,13 @@ impl<'c> History<'c> {
 
 /// Items voided (作废) in the query's scope: problems, measures.
 pub fn voided(conn: &Connection, q: &Query) -> Result<(i64, i64)> {
+    // From the partial index of the voided, which are few. Left to itself,
+    // SQLite preferred the covering index of every measure and a problem
+    // look-up for each: 4-5 ms of a 100k ledger's monthly report.
     let sql = "SELECT
          (SELECT count(*) FROM problem p WHERE p.voided_on IS NOT NULL AND {campaign}),
-         (SELECT count(*) FROM measure m JOIN problem p ON p.id = m.problem_id
+         (SELECT count(*) FROM measure m INDEXED BY measure_voided
+            JOIN problem p ON p.id = m.problem_id
            WHERE m.voided_on IS NOT NULL AND {campaign})"
         .replace("{campaign}", campaign_clause(q));
     Ok(
