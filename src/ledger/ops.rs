@@ -341,30 +341,42 @@ pub fn is_bidi_control(c: char) -> bool {
 /// Trim and check one free-text field.
 pub fn clean_text(field: W, text: &str, required: bool) -> Result<String> {
     let trimmed = text.trim();
-    let visible = trimmed
-        .chars()
-        .any(|c| !c.is_whitespace() && !INVISIBLE.contains(&c));
+    // One pass over the characters (an import cleans every cell); the
+    // refusals below keep their order.
+    let (mut visible, mut chars, mut carriage) = (false, 0usize, false);
+    let (mut control, mut bidi) = (None, None);
+    for c in trimmed.chars() {
+        chars += 1;
+        visible |= !c.is_whitespace() && !INVISIBLE.contains(&c);
+        carriage |= c == '\r';
+        if control.is_none() && c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
+            control = Some(c);
+        }
+        if bidi.is_none() && is_bidi_control(c) {
+            bidi = Some(c);
+        }
+    }
     if required && !visible {
         return Err(Input::FieldEmpty { field }.into());
     }
-    if trimmed.chars().count() > MAX_TEXT_CHARS {
+    if chars > MAX_TEXT_CHARS {
         return Err(Input::FieldTooLong {
             field,
             max: MAX_TEXT_CHARS,
         }
         .into());
     }
-    if let Some(c) = trimmed
-        .chars()
-        .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
-    {
-        return Err(Input::FieldControl { field, code: c }.into());
+    if let Some(code) = control {
+        return Err(Input::FieldControl { field, code }.into());
     }
-    if let Some(c) = trimmed.chars().find(|&c| is_bidi_control(c)) {
-        return Err(Input::BidiControl { field, code: c }.into());
+    if let Some(code) = bidi {
+        return Err(Input::BidiControl { field, code }.into());
     }
     // Spreadsheets and Windows editors leave CRLF inside cells; store one form.
-    Ok(trimmed.replace("\r\n", "\n").replace('\r', "\n"))
+    Ok(match carriage {
+        true => trimmed.replace("\r\n", "\n").replace('\r', "\n"),
+        false => trimmed.to_string(),
+    })
 }
 
 fn opt_text(field: W, text: Option<&str>) -> Result<String> {
