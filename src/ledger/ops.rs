@@ -338,6 +338,16 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// A payload's JSON text, written into room for a typical event's payload
+/// (an added measure's row is 400-700 bytes): serde_json's own start of
+/// 128 bytes grew three times for each.
+fn payload_text<T: serde::Serialize>(payload: &T) -> Option<String> {
+    let mut text = Vec::with_capacity(1024);
+    serde_json::to_writer(&mut text, payload).ok()?;
+    // serde_json writes only UTF-8.
+    String::from_utf8(text).ok()
+}
+
 /// Trim and check one free-text field.
 pub fn clean_text(field: W, text: &str, required: bool) -> Result<String> {
     let trimmed = text.trim();
@@ -720,7 +730,7 @@ impl<'a> Writer<'a> {
         // serde_json's default map is ordered by key, so this text is
         // canonical. A Value always serializes; Display is the same text,
         // never reached.
-        let text = serde_json::to_string(&payload).unwrap_or_else(|_| payload.to_string());
+        let text = payload_text(&payload).unwrap_or_else(|| payload.to_string());
         self.record_text(kind, item_id, item, action, effective_on, text)
     }
 
@@ -738,7 +748,7 @@ impl<'a> Writer<'a> {
             after: row,
             via: self.via.as_deref(),
         };
-        serde_json::to_string(&added).unwrap_or_default()
+        payload_text(&added).unwrap_or_default()
     }
 
     /// Record an event whose payload is already its canonical text.
