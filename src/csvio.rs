@@ -415,7 +415,12 @@ pub fn clean_cell(column: Column, raw: &str) -> String {
     } else {
         text
     };
-    text.replace("\r\n", "\n")
+    // Most cells have no line break: a copy, without a pattern search.
+    if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_string()
+    }
 }
 
 /// The status words a sheet may carry, in either language.
