@@ -96,7 +96,13 @@ pub enum Column {
     /// 验收人 and 验收日期: written after 版本 where a campaign asks for
     /// acceptance (验收), read by `import`.
     Acceptor,
+    /// Stays last: `Column::COUNT` counts up to it.
     AcceptedOn,
+}
+
+impl Column {
+    /// How many fields there are, the last one's place plus one.
+    pub const COUNT: usize = Column::AcceptedOn as usize + 1;
 }
 
 pub const COLUMNS: [Column; 24] = [

@@ -147,7 +147,7 @@ impl<'n> Import<'n> {
     /// A cell's error: `header: "value" …`, the header as the sheet has it
     /// (or the column's own name, for a column the sheet lacks).
     fn cell_error(&mut self, row: &Row, c: Column, fault: CellFault) {
-        let value = row.cells.get(&c).cloned().unwrap_or_default();
+        let value = row.cells.get(c).cloned().unwrap_or_default();
         let header = match self.headers.get(&c) {
             Some(h) => Header::Sheet(h.clone()),
             None => Header::Column(c.word()),
@@ -347,7 +347,7 @@ impl<'n> Import<'n> {
             let now = csvio::version(
                 COLUMNS
                     .iter()
-                    .map(|c| (*c, row.cells.get(c).map_or("", String::as_str))),
+                    .map(|c| (*c, row.cells.get(*c).map_or("", String::as_str))),
                 &row.extra,
             );
             now.eq_ignore_ascii_case(v)
@@ -852,7 +852,7 @@ impl<'n> Import<'n> {
             };
             // An empty cell says nothing: the import would have filled it
             // with a default (a raised date, a deadline, a 截至 date).
-            let Some(value) = row.cells.get(column).filter(|v| !v.is_empty()) else {
+            let Some(value) = row.cells.get(*column).filter(|v| !v.is_empty()) else {
                 continue;
             };
             if !compared {

@@ -53,10 +53,39 @@ pub struct Options {
     pub lang: Lang,
 }
 
+/// A row's cells by field: a slot per field, looked up by its place
+/// rather than hashed, a dozen times a row.
+#[derive(Debug, Default)]
+pub struct Cells([Option<String>; Column::COUNT]);
+
+impl Cells {
+    pub fn get(&self, c: Column) -> Option<&String> {
+        self.0[c as usize].as_ref()
+    }
+
+    pub fn insert(&mut self, c: Column, value: String) {
+        self.0[c as usize] = Some(value);
+    }
+
+    fn blank(&self, c: Column) -> bool {
+        self.get(c).is_none_or(|v| v.is_empty())
+    }
+}
+
+impl FromIterator<(Column, String)> for Cells {
+    fn from_iter<I: IntoIterator<Item = (Column, String)>>(iter: I) -> Cells {
+        let mut cells = Cells::default();
+        for (c, value) in iter {
+            cells.insert(c, value);
+        }
+        cells
+    }
+}
+
 /// One row of the table, its cells by field.
 pub struct Row {
     pub line: u64,
-    pub cells: HashMap<Column, String>,
+    pub cells: Cells,
     /// It has a measure but no problem, under a row that had one: what a
     /// merged problem cell saved as CSV looks like (see `--fill-down`).
     pub continues: bool,
@@ -67,7 +96,7 @@ pub struct Row {
 impl Row {
     pub fn text(&self, c: Column) -> Option<&str> {
         self.cells
-            .get(&c)
+            .get(c)
             .map(String::as_str)
             .filter(|v| !v.is_empty())
     }
@@ -240,25 +269,27 @@ impl SheetReader {
     }
 
     fn shape(&mut self, raw: RawRow) -> Row {
-        let mut cells: HashMap<Column, String> = self
+        let mut cells = Cells::default();
+        for (c, text) in self
             .columns
             .iter()
             .zip(raw.cells.iter().chain(std::iter::repeat(&String::new())))
-            .filter_map(|(c, text)| c.map(|c| (c, clean_cell(c, text))))
-            .collect();
-        let blank =
-            |cells: &HashMap<Column, String>, c: Column| cells.get(&c).is_none_or(|v| v.is_empty());
+        {
+            if let Some(c) = *c {
+                cells.insert(c, clean_cell(c, text));
+            }
+        }
         if let Some(scope) = self.heading_scope {
-            if blank(&cells, Column::Scope) {
+            if cells.blank(Column::Scope) {
                 cells.insert(Column::Scope, scope.as_str().to_string());
             }
         }
         let mut continues = false;
-        if blank(&cells, Column::Problem) && !blank(&cells, Column::Measure) {
+        if cells.blank(Column::Problem) && !cells.blank(Column::Measure) {
             if let Some(last) = &self.last_problem {
                 if self.fill_down {
                     for (c, v) in last {
-                        if blank(&cells, *c) {
+                        if cells.blank(*c) {
                             cells.insert(*c, v.clone());
                         }
                     }
@@ -266,11 +297,11 @@ impl SheetReader {
                     continues = true;
                 }
             }
-        } else if !blank(&cells, Column::Problem) {
+        } else if !cells.blank(Column::Problem) {
             self.last_problem = Some(
                 PROBLEM_COLUMNS
                     .iter()
-                    .filter_map(|c| cells.get(c).map(|v| (*c, v.clone())))
+                    .filter_map(|c| cells.get(*c).map(|v| (*c, v.clone())))
                     .collect(),
             );
         }

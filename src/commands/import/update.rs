@@ -174,7 +174,6 @@ fn index_of(c: Column) -> usize {
 mod tests {
     use super::*;
     use crate::ledger::model::{Item, Kind};
-    use std::collections::HashMap;
 
     fn measure() -> Item {
         let day = |d| NaiveDate::from_ymd_opt(2023, 6, d);
@@ -213,10 +212,7 @@ mod tests {
     fn row(cells: &[(Column, &str)]) -> Row {
         Row {
             line: 2,
-            cells: cells
-                .iter()
-                .map(|(c, v)| (*c, v.to_string()))
-                .collect::<HashMap<_, _>>(),
+            cells: cells.iter().map(|(c, v)| (*c, v.to_string())).collect(),
             continues: false,
             extra: Default::default(),
         }
