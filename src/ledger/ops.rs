@@ -796,32 +796,31 @@ impl<'a> Writer<'a> {
     }
 
     /// A new item's row: its own fields, then the state every item starts
-    /// in (open, its first deadline both original and current).
-    fn as_new(
+    /// in (open, its first deadline both original and current). Built in
+    /// one pass (sorted, then laid out), not a map insert per field: an
+    /// import builds one per row.
+    fn as_new<const N: usize>(
         &self,
-        fields: Value,
+        fields: [(&str, Value); N],
         raised: NaiveDate,
         due: Option<NaiveDate>,
     ) -> Map<String, Value> {
-        let mut row = match fields {
-            Value::Object(fields) => fields,
-            _ => Map::new(),
-        };
-        let start = json!({
-            "raised_on": crate::dates::ymd(raised),
-            "due_original": date_json(due),
-            "due_current": date_json(due),
-            "status": "open",
-            "closed_on": null,
-            "close_note": "",
-            "evidence": "",
-            "progress": "",
-            "recorded_at": self.stamp.now,
-        });
-        if let Value::Object(start) = start {
-            row.extend(start);
-        }
-        row
+        let start = [
+            ("close_note", Value::from("")),
+            ("closed_on", Value::Null),
+            ("due_current", date_json(due)),
+            ("due_original", date_json(due)),
+            ("evidence", Value::from("")),
+            ("progress", Value::from("")),
+            ("raised_on", Value::from(crate::dates::ymd(raised))),
+            ("recorded_at", Value::from(self.stamp.now.as_str())),
+            ("status", Value::from("open")),
+        ];
+        fields
+            .into_iter()
+            .chain(start)
+            .map(|(k, v)| (k.to_string(), v))
+            .collect()
     }
 
     /// A new item as reading its row back gives it: its own fields from
@@ -1049,19 +1048,24 @@ impl<'a> Writer<'a> {
             .collect::<Result<Vec<_>>>()?;
 
         let id = self.next_id("problem")?;
-        let row = json!({
-            "id": id,
-            "uuid": self.fresh_uuid(p.uuid)?,
-            "campaign_id": campaign_id,
-            "title": title,
-            "scope": p.scope.map(Scope::as_str),
-            "source": opt_text(W::FSource, p.source.as_deref())?,
-            "subject": opt_text(W::FSubject, p.subject.as_deref())?,
-            "cause": opt_text(W::FCause, p.cause.as_deref())?,
-            "leader": leader,
-            "department": department,
-            "owner": owner,
-        });
+        // In the order a refusal names the first bad field.
+        let uuid = self.fresh_uuid(p.uuid)?;
+        let source = opt_text(W::FSource, p.source.as_deref())?;
+        let subject = opt_text(W::FSubject, p.subject.as_deref())?;
+        let cause = opt_text(W::FCause, p.cause.as_deref())?;
+        let row = [
+            ("campaign_id", json!(campaign_id)),
+            ("cause", cause.into()),
+            ("department", department.into()),
+            ("id", id.into()),
+            ("leader", leader.into()),
+            ("owner", owner.into()),
+            ("scope", p.scope.map(Scope::as_str).into()),
+            ("source", source.into()),
+            ("subject", subject.into()),
+            ("title", title.into()),
+            ("uuid", uuid.into()),
+        ];
         let mut row = self.as_new(row, raised, due);
         let extra = extra_json(&p.extra);
         if let Some(extra) = &extra {
@@ -1152,15 +1156,24 @@ impl<'a> Writer<'a> {
             }
         };
         let id = self.next_id("measure")?;
-        let row = json!({
-            "id": id,
-            "uuid": self.fresh_uuid(m.uuid)?,
-            "problem_id": problem.id.n,
-            "title": title,
-            "leader": inherit(m.assignee.leader.as_deref(), W::FLeader, &problem.leader)?,
-            "department": inherit(m.assignee.department.as_deref(), W::FDepartment, &problem.department)?,
-            "owner": inherit(m.assignee.owner.as_deref(), W::FOwner, &problem.owner)?,
-        });
+        // In the order a refusal names the first bad field.
+        let uuid = self.fresh_uuid(m.uuid)?;
+        let leader = inherit(m.assignee.leader.as_deref(), W::FLeader, &problem.leader)?;
+        let department = inherit(
+            m.assignee.department.as_deref(),
+            W::FDepartment,
+            &problem.department,
+        )?;
+        let owner = inherit(m.assignee.owner.as_deref(), W::FOwner, &problem.owner)?;
+        let row = [
+            ("department", department.into()),
+            ("id", id.into()),
+            ("leader", leader.into()),
+            ("owner", owner.into()),
+            ("problem_id", problem.id.n.into()),
+            ("title", title.into()),
+            ("uuid", uuid.into()),
+        ];
         let mut row = self.as_new(row, raised, due);
         let extra = extra_json(&m.extra);
         if let Some(extra) = &extra {
