@@ -219,27 +219,19 @@ fn select(kind: Kind, detail: Detail) -> String {
     format!("SELECT {}\n  {from}", list.join(", "))
 }
 
-/// The six item SELECTs, built once.
+/// The six item SELECTs, each built once when first asked for: a one-row
+/// command needs one of them, and building all six was a twentieth of it.
 fn item_select(kind: Kind, detail: Detail) -> &'static str {
-    static BUILT: std::sync::OnceLock<[String; 6]> = std::sync::OnceLock::new();
-    let built = BUILT.get_or_init(|| {
-        [
-            select(Kind::Problem, Detail::Full),
-            select(Kind::Measure, Detail::Full),
-            select(Kind::Problem, Detail::Listing),
-            select(Kind::Measure, Detail::Listing),
-            select(Kind::Problem, Detail::Lean),
-            select(Kind::Measure, Detail::Lean),
-        ]
-    });
-    &built[match (kind, detail) {
+    static BUILT: [std::sync::OnceLock<String>; 6] = [const { std::sync::OnceLock::new() }; 6];
+    let slot = match (kind, detail) {
         (Kind::Problem, Detail::Full) => 0,
         (Kind::Measure, Detail::Full) => 1,
         (Kind::Problem, Detail::Listing) => 2,
         (Kind::Measure, Detail::Listing) => 3,
         (Kind::Problem, Detail::Lean) => 4,
         (Kind::Measure, Detail::Lean) => 5,
-    }]
+    };
+    BUILT[slot].get_or_init(|| select(kind, detail))
 }
 
 fn item_from_row(row: &Row<'_>) -> rusqlite::Result<Item> {
