@@ -269,16 +269,12 @@ impl SheetReader {
     }
 
     fn shape(&mut self, raw: RawRow) -> Row {
-        let mut cells = Cells::default();
-        for (c, text) in self
+        let mut cells: Cells = self
             .columns
             .iter()
             .zip(raw.cells.iter().chain(std::iter::repeat(&String::new())))
-        {
-            if let Some(c) = *c {
-                cells.insert(c, clean_cell(c, text));
-            }
-        }
+            .filter_map(|(c, text)| c.map(|c| (c, clean_cell(c, text))))
+            .collect();
         if let Some(scope) = self.heading_scope {
             if cells.blank(Column::Scope) {
                 cells.insert(Column::Scope, scope.as_str().to_string());
