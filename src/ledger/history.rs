@@ -6,7 +6,7 @@
 //! chain") so that a third party can re-check it with a short script.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Statement};
 use sha2::{Digest, Sha256};
 
 use crate::error::Result;
@@ -101,9 +101,16 @@ pub(crate) struct NewEvent<'a> {
     pub payload: String,
 }
 
-/// Append one event after `head`, returning the new head.
-pub(crate) fn append(
-    conn: &Connection,
+/// The one statement that appends to the history.
+pub(crate) const INSERT_EVENT: &str =
+    "INSERT INTO event (seq, recorded_at, actor, kind, item_id, item, action,
+                        effective_on, payload, prev_hash, hash)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+/// Append one event after `head`, returning the new head, through the
+/// caller's prepared `INSERT_EVENT`: a writer holds it for all its events.
+pub(crate) fn append_with(
+    stmt: &mut Statement<'_>,
     head: &(i64, String),
     recorded_at: &str,
     actor: &str,
@@ -122,12 +129,7 @@ pub(crate) fn append(
         payload: &payload,
     };
     let hash = chain_hash(&head.1, &fields);
-    conn.prepare_cached(
-        "INSERT INTO event (seq, recorded_at, actor, kind, item_id, item, action,
-                            effective_on, payload, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?
-    .execute(params![
+    stmt.execute(params![
         seq,
         recorded_at,
         actor,

@@ -6,8 +6,9 @@
 
 use chrono::NaiveDate;
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Statement};
 use serde_json::{json, Map, Value};
+use std::rc::Rc;
 
 use super::history::{self, NewEvent};
 use super::model::{Campaign, Item, ItemId, Kind, Scope, Status};
@@ -226,8 +227,8 @@ fn statement_text(
     set: u32,
     shape: Shape,
     build: impl FnOnce() -> String,
-) -> std::rc::Rc<str> {
-    type Texts = std::collections::HashMap<(usize, u32, Shape), std::rc::Rc<str>>;
+) -> Rc<str> {
+    type Texts = std::collections::HashMap<(usize, u32, Shape), Rc<str>>;
     thread_local! {
         static TEXTS: std::cell::RefCell<Texts> = Default::default();
     }
@@ -265,17 +266,31 @@ pub(crate) fn insert_rows_as_one<'v, R>(
 where
     R: IntoIterator<Item = (&'v str, Cell<'v>)>,
 {
+    let (sql, slots) = insert_parts(table, rows, settled_on.is_some())?;
+    let mut stmt = conn.prepare_cached(&sql)?;
+    run_insert(&mut stmt, &slots, settled_on)
+}
+
+/// The INSERT of one row made of `rows`, and the values it binds.
+fn insert_parts<'v, R>(
+    table: &str,
+    rows: impl IntoIterator<Item = R>,
+    settled: bool,
+) -> Result<(Rc<str>, Slots<'v>)>
+where
+    R: IntoIterator<Item = (&'v str, Cell<'v>)>,
+{
     let (allowed, slots, set) = slots(table, rows)?;
-    let shape = match settled_on {
-        Some(_) => Shape::InsertSettled,
-        None => Shape::Insert,
+    let shape = match settled {
+        true => Shape::InsertSettled,
+        false => Shape::Insert,
     };
     let sql = statement_text(allowed, set, shape, || {
         let mut names: Vec<&str> = (0..allowed.len())
             .filter(|i| set & (1 << i) != 0)
             .map(|i| allowed[i])
             .collect();
-        if settled_on.is_some() {
+        if settled {
             names.push("settled_on");
         }
         let marks = vec!["?"; names.len()].join(", ");
@@ -284,7 +299,11 @@ where
             names.join(", ")
         )
     });
-    conn.prepare_cached(&sql)?.execute(params_from_iter(
+    Ok((sql, slots))
+}
+
+fn run_insert(stmt: &mut Statement<'_>, slots: &Slots<'_>, settled_on: Option<&str>) -> Result<()> {
+    stmt.execute(params_from_iter(
         slots
             .iter()
             .flatten()
@@ -549,6 +568,12 @@ pub struct Writer<'a> {
     /// its final state, before anything else reads or writes the ledger's
     /// items. Its events are appended as they happen, as before.
     pending: std::cell::RefCell<Option<Pending>>,
+    /// The writer's own prepared INSERTs, the rows' by their text and the
+    /// event's: an import runs the same few a million times, and taking
+    /// each from the connection's cache, and giving it back, hashed its
+    /// text twice a run and cleared its bindings.
+    inserts: std::cell::RefCell<Vec<(Rc<str>, Statement<'a>)>>,
+    event_insert: std::cell::RefCell<Option<Statement<'a>>>,
 }
 
 /// What a new item is by its problem and campaign: for a problem, its
@@ -586,6 +611,8 @@ impl<'a> Writer<'a> {
             reopened_here: Default::default(),
             last_parent: None,
             pending: Default::default(),
+            inserts: Default::default(),
+            event_insert: Default::default(),
         }
     }
 
@@ -601,12 +628,23 @@ impl<'a> Writer<'a> {
         let Some(pending) = self.pending.borrow_mut().take() else {
             return Ok(());
         };
-        insert_rows_as_one(
-            self.conn,
+        let settled_on = pending.settled_on.as_deref();
+        let (sql, slots) = insert_parts(
             pending.table,
             [map_cells(&pending.row)],
-            pending.settled_on.as_deref(),
+            settled_on.is_some(),
         )?;
+        let mut inserts = self.inserts.borrow_mut();
+        let at = match inserts.iter().position(|(text, _)| Rc::ptr_eq(text, &sql)) {
+            Some(at) => at,
+            None => {
+                let stmt = self.conn.prepare(&sql)?;
+                inserts.push((sql, stmt));
+                inserts.len() - 1
+            }
+        };
+        run_insert(&mut inserts[at].1, &slots, settled_on)?;
+        drop(inserts);
         // The item kept in memory must be the one the ledger reads back;
         // every test run checks it.
         #[cfg(debug_assertions)]
@@ -778,8 +816,13 @@ impl<'a> Writer<'a> {
             settle(self.db()?, kind, item_id, action, &on)?;
         }
         // Events are not items: appending one leaves the pending row be.
-        self.head = history::append(
-            self.conn,
+        let mut event_insert = self.event_insert.borrow_mut();
+        let stmt = match event_insert.as_mut() {
+            Some(stmt) => stmt,
+            None => event_insert.insert(self.conn.prepare(history::INSERT_EVENT)?),
+        };
+        self.head = history::append_with(
+            stmt,
             &self.head,
             &self.stamp.now,
             &self.stamp.actor,
