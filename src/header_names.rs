@@ -29,6 +29,7 @@ pub fn aliases(column: Column) -> &'static [&'static str] {
         Column::DueOriginal => &["完成时限", "截止时间", "完成期限", "整改期限"],
         Column::Progress => &["进展情况", "整改情况", "已采取的整改措施", "整改进度"],
         Column::Status => &["完成情况", "整改状态", "是否完成", "是否已完成整改"],
+        Column::RaisedOn => &["提出日期", "发现时间", "问题提出时间"],
         Column::ProblemId => &["编号"],
         Column::Source => &["来源"],
         Column::ClosedOn => &["完成日期", "办结时间"],
@@ -118,6 +119,7 @@ mod tests {
             ("责任单位", Column::Department),
             ("完成时限", Column::DueOriginal),
             ("编号", Column::ProblemId),
+            ("提出日期", Column::RaisedOn),
         ] {
             assert_eq!(column_of(header, &[]), Some(column), "{header:?}");
         }
