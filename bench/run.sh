@@ -228,9 +228,11 @@ SQL
         time_op export "$n" sqlite3 "$heavy" "sqlite3 -readonly -csv -header $db \"$join\" > $d/plain.csv"
         peak_mem export "$n" sqlite3 "sqlite3 -readonly -csv -header $db \"$join\" > $d/plain.csv"
         # One measure row written by sqlite3 into rectify's own ledger (WAL,
-        # the measure table's five indexes, foreign keys; no event, no
-        # checks): what the schema alone costs a one-row write, beside the
-        # plain table's row above. Last, since it leaves rows no event explains.
+        # the five indexes a live measure's row goes into (uuid's unique one
+        # included; the partial one of voided measures takes no live row),
+        # foreign keys; no event, no checks): what the schema alone costs a
+        # one-row write, beside the plain table's row above. Last, since it
+        # leaves rows no event explains.
         own="INSERT INTO measure (uuid, problem_id, title, department, owner, raised_on,
                                  due_original, due_current, recorded_at)
              VALUES ('bench-\$run', 2, '新增措施\$run', '办公室', '王伟0', '2023-01-01',
