@@ -68,6 +68,45 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The whole command tree, every subcommand's arguments made, for what
+/// reads the tree rather than parses one command line: the Chinese help,
+/// completions, man pages. Parsing makes only the arguments of the
+/// subcommand it meets (the enums below are `defer`red).
+pub fn whole_command() -> clap::Command {
+    use clap::CommandFactory;
+    with_arguments(Cli::command())
+}
+
+/// A command with its own arguments made, and its subcommands', in the
+/// order clap makes them when it parses one. A built copy has them; the
+/// command takes those it lacks (not clap's own `--help`) in place of its
+/// deferral.
+fn with_arguments(cmd: clap::Command) -> clap::Command {
+    let mut built = cmd.clone();
+    built.build();
+    let args: Vec<clap::Arg> = built
+        .get_arguments()
+        .filter(|a| !matches!(a.get_id().as_str(), "help" | "version"))
+        .filter(|a| cmd.get_arguments().all(|own| own.get_id() != a.get_id()))
+        .cloned()
+        .collect();
+    let groups: Vec<clap::ArgGroup> = built
+        .get_groups()
+        .filter(|g| cmd.get_groups().all(|own| own.get_id() != g.get_id()))
+        .cloned()
+        .collect();
+    let mut cmd = cmd.defer(|made| made).args(args).groups(groups);
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    // mut_subcommand moves each to the end: in turn, they keep their order.
+    for name in names {
+        cmd = cmd.mut_subcommand(name, with_arguments);
+    }
+    cmd
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum ColorChoice {
     #[default]
@@ -83,7 +122,12 @@ pub enum ItemFormat {
     Json,
 }
 
+// Every subcommand enum is `defer`red: clap makes a subcommand's
+// arguments only when that subcommand is parsed. Making all of them, and
+// a copy of each global option for every one, was a fifth of a one-row
+// `add`'s instructions and a quarter of its page faults.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Create an empty ledger.
     #[command(after_help = "Example:\n  rectify --db ~/整改/2023.db init")]
@@ -215,6 +259,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ReportCommand {
     /// The campaign summary: problems, measures, rates, 销号归零, by department, overdue.
     #[command(
@@ -277,6 +322,7 @@ pub enum ReportCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum CampaignCommand {
     /// Create a campaign.
     #[command(
@@ -320,7 +366,9 @@ pub enum CampaignCommand {
     },
 }
 
-/// `--by NAME` after a command that writes. (`export --by` is its layout.)
+// `--by NAME` after a command that writes. (`export --by` is its layout.)
+// Not a doc comment: clap would make it the about line of every command
+// that flattens this in, once their arguments are deferred.
 #[derive(Debug, Args, Default, Clone)]
 pub struct Actor {
     /// Who is making the change, for the history.
@@ -364,6 +412,7 @@ pub struct Responsible {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum AddCommand {
     /// Record a problem; prints its id, then the ids of its inline measures.
     #[command(

@@ -68,14 +68,23 @@ fn interface_lang(args: &[std::ffi::OsString]) -> Lang {
 fn parse(args: &[std::ffi::OsString], lang: Lang) -> Result<Cli, clap::Error> {
     use clap::{CommandFactory, FromArgMatches};
     let mut cmd = Cli::command();
-    if lang == Lang::Zh {
-        cmd = rectify::help_zh::localize(cmd);
-    }
-    let matches = cmd.try_get_matches_from_mut(args)?;
+    let matches = match cmd.try_get_matches_from_mut(args) {
+        Ok(matches) => matches,
+        // Help and usage errors show the tree's own words (about lines,
+        // value names): in Chinese, they come from the Chinese tree, which
+        // is made only then, since making it takes every subcommand's
+        // arguments. A command line that parses parses the same on both.
+        Err(_) if lang == Lang::Zh => {
+            let mut zh = rectify::help_zh::localize(rectify::cli::whole_command());
+            let parsed = zh.try_get_matches_from_mut(args);
+            std::mem::forget(zh);
+            parsed?
+        }
+        Err(err) => return Err(err),
+    };
     let cli = Cli::from_arg_matches(&matches);
-    // Freeing clap's tree of every subcommand and argument took a tenth of
-    // a one-row `add` (callgrind); the process ends soon and the OS takes
-    // the memory back whole.
+    // Freeing clap's tree took a tenth of a one-row `add` (callgrind); the
+    // process ends soon and the OS takes the memory back whole.
     std::mem::forget(cmd);
     std::mem::forget(matches);
     cli

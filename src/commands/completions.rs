@@ -2,13 +2,10 @@
 
 use std::io::Write;
 
-use clap::CommandFactory;
-
-use crate::cli::Cli;
 use crate::error::Result;
 
 pub fn run(shell: clap_complete::Shell, out: &mut dyn Write) -> Result<u8> {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::whole_command();
     // clap_complete panics on a write error (a closed pipe, say), so
     // generate in memory and write it ourselves.
     let mut script = Vec::new();

@@ -4,14 +4,11 @@
 use std::io::Write;
 use std::path::Path;
 
-use clap::CommandFactory;
-
-use crate::cli::Cli;
 use crate::error::{Error, Input, Result};
 use crate::words::{say, Lang, W};
 
 pub fn run(dir: Option<&Path>, lang: Lang, out: &mut dyn Write) -> Result<u8> {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::whole_command();
     if lang == Lang::Zh {
         cmd = crate::help_zh::localize(cmd);
     }

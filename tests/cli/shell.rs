@@ -474,7 +474,6 @@ fn confirmations_and_summaries_speak_chinese() {
 /// lines themselves.
 #[test]
 fn every_help_page_speaks_chinese() {
-    use clap::CommandFactory;
     fn paths(cmd: &clap::Command, prefix: &[String], out: &mut Vec<Vec<String>>) {
         out.push(prefix.to_vec());
         for sub in cmd.get_subcommands() {
@@ -483,7 +482,7 @@ fn every_help_page_speaks_chinese() {
             paths(sub, &path, out);
         }
     }
-    let top = rectify::cli::Cli::command();
+    let top = rectify::cli::whole_command();
     let mut all = Vec::new();
     paths(&top, &[], &mut all);
     let mut allowed: Vec<String> = Vec::new();
