@@ -391,54 +391,36 @@ impl CsvRows {
 
 /// Line numbers from byte offsets, for a stream read once. The csv crate's
 /// own line count drifts on CRLF files, so count newlines instead. Offsets
-/// are asked for in increasing order, so counting goes on from the last
-/// answer and only the chunks not yet passed are kept.
+/// are asked for in increasing order, so only the newlines not yet passed
+/// are kept: their offsets, not the bytes read (a copy of the whole input
+/// was a tenth of a large import's allocations).
 #[derive(Default)]
 struct LineIndex {
-    /// Chunks read but not yet passed: (offset of first byte, bytes).
-    chunks: std::collections::VecDeque<(u64, Vec<u8>)>,
+    /// Offsets of the newlines read and not yet passed, in order.
+    ahead: std::collections::VecDeque<u64>,
     /// Bytes read so far.
     read: u64,
-    /// Newlines counted before offset `counted_to`.
-    newlines: u64,
-    counted_to: u64,
+    /// Newlines passed: all of them before the last offset asked for.
+    passed: u64,
 }
 
 impl LineIndex {
     fn push(&mut self, bytes: &[u8]) {
-        self.chunks.push_back((self.read, bytes.to_vec()));
+        let at = self.read;
+        self.ahead
+            .extend(memchr::memchr_iter(b'\n', bytes).map(|i| at + i as u64));
         self.read += bytes.len() as u64;
     }
 
     /// The 1-based line of the record starting at `byte`.
     fn line_at(&mut self, byte: u64) -> u64 {
-        // After a CRLF the reported start can sit on the LF.
-        let target = if self.byte(byte) == Some(b'\n') {
-            byte + 1
-        } else {
-            byte
-        };
-        while self.counted_to < target {
-            let Some((at, chunk)) = self.chunks.front() else {
-                break;
-            };
-            let end = at + chunk.len() as u64;
-            let from = (self.counted_to.max(*at) - at) as usize;
-            let upto = (target.min(end) - at) as usize;
-            self.newlines += chunk[from..upto].iter().filter(|b| **b == b'\n').count() as u64;
-            self.counted_to = at + upto as u64;
-            if self.counted_to >= end {
-                self.chunks.pop_front();
-            }
+        // After a CRLF the reported start can sit on the LF: that newline
+        // ends the line before, so it is passed too.
+        while self.ahead.front().is_some_and(|&nl| nl <= byte) {
+            self.ahead.pop_front();
+            self.passed += 1;
         }
-        self.newlines + 1
-    }
-
-    fn byte(&self, offset: u64) -> Option<u8> {
-        self.chunks
-            .iter()
-            .find(|(at, chunk)| offset >= *at && offset < at + chunk.len() as u64)
-            .map(|(at, chunk)| chunk[(offset - at) as usize])
+        self.passed + 1
     }
 }
 
