@@ -993,4 +993,33 @@ mod tests {
     fn clap_definition_is_consistent() {
         super::Cli::command().debug_assert();
     }
+
+    /// Parsing makes only the arguments of the subcommand it meets: a
+    /// subcommand enum without `defer` would have every run make them all.
+    /// What reads the whole tree still gets every one.
+    #[test]
+    fn subcommands_make_their_arguments_when_parsed() {
+        fn with_own_arguments(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+            for sub in cmd.get_subcommands() {
+                let path = format!("{path} {}", sub.get_name());
+                if sub.get_arguments().next().is_some() {
+                    out.push(path.clone());
+                }
+                with_own_arguments(sub, &path, out);
+            }
+        }
+        let mut made_early = Vec::new();
+        with_own_arguments(&super::Cli::command(), "rectify", &mut made_early);
+        assert!(made_early.is_empty(), "made before parsing: {made_early:?}");
+
+        let mut made = Vec::new();
+        with_own_arguments(&super::whole_command(), "rectify", &mut made);
+        for path in [
+            "rectify add measure",
+            "rectify close",
+            "rectify report month",
+        ] {
+            assert!(made.iter().any(|p| p == path), "{path} has no arguments");
+        }
+    }
 }
