@@ -281,9 +281,10 @@ where
     R: IntoIterator<Item = (&'v str, Cell<'v>)>,
 {
     let (allowed, slots, set) = slots(table, rows)?;
-    let shape = match settled {
-        true => Shape::InsertSettled,
-        false => Shape::Insert,
+    let shape = if settled {
+        Shape::InsertSettled
+    } else {
+        Shape::Insert
     };
     let sql = statement_text(allowed, set, shape, || {
         let mut names: Vec<&str> = (0..allowed.len())
@@ -402,9 +403,10 @@ pub fn clean_text(field: W, text: &str, required: bool) -> Result<String> {
         return Err(Input::BidiControl { field, code }.into());
     }
     // Spreadsheets and Windows editors leave CRLF inside cells; store one form.
-    Ok(match carriage {
-        true => trimmed.replace("\r\n", "\n").replace('\r', "\n"),
-        false => trimmed.to_string(),
+    Ok(if carriage {
+        trimmed.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        trimmed.to_string()
     })
 }
 
