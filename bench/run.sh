@@ -62,10 +62,10 @@ unset RECTIFY_LANG LANG LC_ALL LC_MESSAGES NO_COLOR
 now_ms() { date +%s%N; }
 
 # time_op OP N TOOL RUNS COMMAND: COMMAND is a shell string; $run counts 1..RUNS
-# so each run of a write can touch a different item.
+# (from $run_from, when set) so each run of a write can touch a different item.
 time_op() {
-    local op=$1 n=$2 tool=$3 count=$4 cmd=$5 t0 t1 samples=()
-    for run in $(seq "$count"); do
+    local op=$1 n=$2 tool=$3 count=$4 cmd=$5 t0 t1 samples=() from=${run_from:-1}
+    for run in $(seq "$from" $((from + count - 1))); do
         t0=$(now_ms)
         if ! (export run; eval "$cmd") >/dev/null 2>"$work/err"; then
             echo "bench: $tool $op (N=$n) failed:" >&2
@@ -105,6 +105,18 @@ median_of() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$op" "$n" "$tool" \
         "$(sed -n "$((($(wc -l <"$work/fold") + 1) / 2))p" "$work/fold")" \
         "$(head -1 "$work/fold")" "$(tail -1 "$work/fold")" >>"$raw"
+}
+
+# time_writes OP N RUNS RECTIFY_COMMAND SQLITE3_COMMAND: the two in turn,
+# run by run, each row then folded into its median, min and max.
+time_writes() {
+    local op=$1 n=$2 count=$3 r
+    for r in $(seq "$count"); do
+        run_from=$r time_op "$op" "$n" rectify 1 "$4"
+        run_from=$r time_op "$op" "$n" sqlite3 1 "$5"
+    done
+    median_of "$op" "$n" rectify
+    median_of "$op" "$n" sqlite3
 }
 
 new_campaigns() {
@@ -150,10 +162,39 @@ for n in $sizes; do
     peak_mem import "$n" rectify "RECTIFY_DB=$d/mem.db $rectify import $d/ledger.csv"
     rm -f "$d"/mem.db*
 
+    # sqlite3's table of the same rows: its schema, and the indexes made
+    # after its import.
+    cat >"$d/schema.sql" <<'SQL'
+CREATE TABLE m(campaign TEXT NOT NULL, problem_id TEXT NOT NULL, problem TEXT NOT NULL,
+  scope TEXT, measure TEXT NOT NULL, department TEXT, owner TEXT, raised_on TEXT,
+  due_original TEXT, status TEXT NOT NULL, closed_on TEXT);
+SQL
+    cat >"$d/index.sql" <<'SQL'
+CREATE INDEX m_due ON m(status, due_original);
+CREATE INDEX m_dept ON m(department);
+CREATE INDEX m_campaign ON m(campaign);
+SQL
+
+    # One write each, rectify and sqlite3 in turn, run by run: timed one
+    # tool after the other, minutes apart, this machine's drift was as
+    # large as the gap between them.
     open1=$((n / 2 + 8))   # i % 10 >= 7 is open; M(i+1) for i = 7, 17, ...
-    time_op add "$n" rectify "$runs" "$rectify add measure --problem P2 --raised 2023-01-01 --due 2023-02-01 新增措施\$run"
-    time_op close "$n" rectify "$runs" "$rectify close M\$(( $open1 + 10 * run )) --on 2024-01-10"
-    time_op assign "$n" rectify "$runs" "$rectify assign M\$(( $open1 + 10 * run + 1 )) --owner 新责任人"
+    add_r="$rectify add measure --problem P2 --raised 2023-01-01 --due 2023-02-01 新增措施\$run"
+    close_r="$rectify close M\$(( $open1 + 10 * run )) --on 2024-01-10"
+    assign_r="$rectify assign M\$(( $open1 + 10 * run + 1 )) --owner 新责任人"
+    if have sqlite3; then
+        w="$d/plain-writes.db"
+        rm -f "$w"; sqlite3 "$w" <"$d/schema.sql"
+        sqlite3 "$w" -cmd '.mode csv' ".import --skip 1 $d/ledger.csv m" ".read $d/index.sql"
+        time_writes add "$n" "$runs" "$add_r" "sqlite3 $w \"INSERT INTO m VALUES('C01','P2','问题','个人','新增措施\$run','办公室','王伟0','2023-01-01','2023-02-01','正在整改','')\""
+        time_writes close "$n" "$runs" "$close_r" "sqlite3 $w \"UPDATE m SET status='已完成', closed_on='2024-01-10' WHERE rowid = $open1 + 10 * \$run\""
+        time_writes assign "$n" "$runs" "$assign_r" "sqlite3 $w \"UPDATE m SET owner='新责任人' WHERE rowid = $open1 + 10 * \$run + 1\""
+        rm -f "$w"
+    else
+        time_op add "$n" rectify "$runs" "$add_r"
+        time_op close "$n" rectify "$runs" "$close_r"
+        time_op assign "$n" rectify "$runs" "$assign_r"
+    fi
     time_op "list overdue" "$n" rectify "$runs" "$rectify list --status overdue --kind measure"
     # check exits 1 when something is overdue, as it is here.
     time_op check "$n" rectify "$runs" "$rectify check || [ \$? = 1 ]"
@@ -171,16 +212,6 @@ for n in $sizes; do
     # --- sqlite3: the same rows in a typed, indexed table ---
     if have sqlite3; then
         s="$d/plain.db"
-        cat >"$d/schema.sql" <<'SQL'
-CREATE TABLE m(campaign TEXT NOT NULL, problem_id TEXT NOT NULL, problem TEXT NOT NULL,
-  scope TEXT, measure TEXT NOT NULL, department TEXT, owner TEXT, raised_on TEXT,
-  due_original TEXT, status TEXT NOT NULL, closed_on TEXT);
-SQL
-        cat >"$d/index.sql" <<'SQL'
-CREATE INDEX m_due ON m(status, due_original);
-CREATE INDEX m_dept ON m(department);
-CREATE INDEX m_campaign ON m(campaign);
-SQL
         for run in $(seq "$heavy"); do
             rm -f "$s"; sqlite3 "$s" <"$d/schema.sql"
             time_op import "$n" sqlite3 1 "sqlite3 $s -cmd '.mode csv' '.import --skip 1 $d/ledger.csv m' '.read $d/index.sql'"
@@ -188,9 +219,6 @@ SQL
         median_of import "$n" sqlite3
         rm -f "$s"; sqlite3 "$s" <"$d/schema.sql"
         peak_mem import "$n" sqlite3 "sqlite3 $s -cmd '.mode csv' '.import --skip 1 $d/ledger.csv m' '.read $d/index.sql'"
-        time_op add "$n" sqlite3 "$runs" "sqlite3 $s \"INSERT INTO m VALUES('C01','P2','问题','个人','新增措施\$run','办公室','王伟0','2023-01-01','2023-02-01','正在整改','')\""
-        time_op close "$n" sqlite3 "$runs" "sqlite3 $s \"UPDATE m SET status='已完成', closed_on='2024-01-10' WHERE rowid = $open1 + 10 * \$run\""
-        time_op assign "$n" sqlite3 "$runs" "sqlite3 $s \"UPDATE m SET owner='新责任人' WHERE rowid = $open1 + 10 * \$run + 1\""
         overdue="SELECT rowid, campaign, problem_id, measure, owner, department, due_original FROM m WHERE status = '正在整改' AND due_original < '2024-01-15' ORDER BY due_original, rowid"
         time_op "list overdue" "$n" sqlite3 "$runs" "sqlite3 $s \"$overdue\""
         # check prints the overdue measures, then the problems whose measures
@@ -274,7 +302,8 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
     echo "Run on $(date -u +%Y-%m-%d) by \`bench/run.sh\`. Whole processes; median of"
     echo "$runs runs ($slow_runs for import, reports, export and verify at 1M), min–max"
     echo "in brackets, milliseconds. ratio = rectify / sqlite3; floor: the import's"
-    echo "floor program (bench/floor.rs), and rectify / floor."
+    echo "floor program (bench/floor.rs), and rectify / floor. add, close and"
+    echo "assign time rectify and sqlite3 in turn, run by run, as import and floor."
     echo '`list overdue` is `list --status overdue --kind measure`, the rows the'
     echo 'sqlite3 SELECT prints; `check` prints the overdue problems as well, and'
     echo 'the problems whose measures are all done (sqlite3: a GROUP BY). sqlite3'
