@@ -186,6 +186,9 @@ SQL
         w="$d/plain-writes.db"
         rm -f "$w"; sqlite3 "$w" <"$d/schema.sql"
         sqlite3 "$w" -cmd '.mode csv' ".import --skip 1 $d/ledger.csv m" ".read $d/index.sql"
+        # The imports just made leave the disk busy writing back; a write
+        # that syncs would wait on that.
+        sync
         time_writes add "$n" "$runs" "$add_r" "sqlite3 $w \"INSERT INTO m VALUES('C01','P2','问题','个人','新增措施\$run','办公室','王伟0','2023-01-01','2023-02-01','正在整改','')\""
         time_writes close "$n" "$runs" "$close_r" "sqlite3 $w \"UPDATE m SET status='已完成', closed_on='2024-01-10' WHERE rowid = $open1 + 10 * \$run\""
         time_writes assign "$n" "$runs" "$assign_r" "sqlite3 $w \"UPDATE m SET owner='新责任人' WHERE rowid = $open1 + 10 * \$run + 1\""
