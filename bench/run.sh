@@ -175,9 +175,9 @@ CREATE INDEX m_dept ON m(department);
 CREATE INDEX m_campaign ON m(campaign);
 SQL
 
-    # One write each, rectify and sqlite3 in turn, run by run: timed one
-    # tool after the other, minutes apart, this machine's drift was as
-    # large as the gap between them.
+    # One write each, rectify and sqlite3 in turn, run by run. They were
+    # timed one tool after the other, minutes apart, and this machine's
+    # drift between them was as large as the gap being measured.
     open1=$((n / 2 + 8))   # i % 10 >= 7 is open; M(i+1) for i = 7, 17, ...
     add_r="$rectify add measure --problem P2 --raised 2023-01-01 --due 2023-02-01 新增措施\$run"
     close_r="$rectify close M\$(( $open1 + 10 * run )) --on 2024-01-10"
