@@ -176,6 +176,15 @@ pub(crate) fn map_cells(row: &Map<String, Value>) -> impl Iterator<Item = (&str,
     row.iter().map(|(k, v)| (k.as_str(), Cell::Json(v)))
 }
 
+/// A new item's row, column → value. Its columns are the table's own
+/// names, so they are not copied for every row an import writes; ordered
+/// as `Map` orders its keys, it serializes to the same text.
+type NewRow = std::collections::BTreeMap<&'static str, Value>;
+
+fn new_row_cells(row: &NewRow) -> impl Iterator<Item = (&str, Cell<'_>)> {
+    row.iter().map(|(k, v)| (*k, Cell::Json(v)))
+}
+
 /// The most columns any table has.
 const MAX_COLUMNS: usize = 32;
 
@@ -595,7 +604,7 @@ struct Inherited {
 /// `settled_on`.
 struct Pending {
     table: &'static str,
-    row: Map<String, Value>,
+    row: NewRow,
     item: Item,
     settled_on: Option<String>,
 }
@@ -633,7 +642,7 @@ impl<'a> Writer<'a> {
         let settled_on = pending.settled_on.as_deref();
         let (sql, slots) = insert_parts(
             pending.table,
-            [map_cells(&pending.row)],
+            [new_row_cells(&pending.row)],
             settled_on.is_some(),
         )?;
         let mut inserts = self.inserts.borrow_mut();
@@ -664,7 +673,7 @@ impl<'a> Writer<'a> {
     }
 
     /// Hold a new item's row until something else needs the ledger.
-    fn defer(&self, table: &'static str, row: Map<String, Value>, item: Item) -> Result<()> {
+    fn defer(&self, table: &'static str, row: NewRow, item: Item) -> Result<()> {
         self.flush()?;
         *self.pending.borrow_mut() = Some(Pending {
             table,
@@ -692,13 +701,20 @@ impl<'a> Writer<'a> {
         let Some(pending) = slot.as_mut().filter(|p| p.item.id == id) else {
             return false;
         };
-        let mut item = pending.item.clone();
-        if !after.iter().all(|(k, v)| set_value(&mut item, k, v)) {
+        let Some(columns) = columns_of(pending.table) else {
             return false;
+        };
+        let mut item = pending.item.clone();
+        let mut cells = Vec::with_capacity(after.len());
+        for (k, v) in after {
+            match columns.iter().find(|c| **c == k.as_str()) {
+                Some(column) if set_value(&mut item, k, v) => cells.push((*column, v)),
+                _ => return false,
+            }
         }
         pending.item = item;
-        for (k, v) in after {
-            pending.row.insert(k.clone(), v.clone());
+        for (column, v) in cells {
+            pending.row.insert(column, v.clone());
         }
         true
     }
@@ -777,10 +793,10 @@ impl<'a> Writer<'a> {
     /// The payload of an item's adding, `{"after": row}` (with `via`), as
     /// `record` writes it, serialized from the row in place: building it as
     /// a Value copied the whole row.
-    fn added_payload(&self, row: &Map<String, Value>) -> String {
+    fn added_payload(&self, row: &NewRow) -> String {
         #[derive(serde::Serialize)]
         struct Added<'r> {
-            after: &'r Map<String, Value>,
+            after: &'r NewRow,
             #[serde(skip_serializing_if = "Option::is_none")]
             via: Option<&'r str>,
         }
@@ -846,10 +862,10 @@ impl<'a> Writer<'a> {
     /// import builds one per row.
     fn as_new<const N: usize>(
         &self,
-        fields: [(&str, Value); N],
+        fields: [(&'static str, Value); N],
         raised: NaiveDate,
         due: Option<NaiveDate>,
-    ) -> Map<String, Value> {
+    ) -> NewRow {
         let start = [
             ("close_note", Value::from("")),
             ("closed_on", Value::Null),
@@ -861,11 +877,7 @@ impl<'a> Writer<'a> {
             ("recorded_at", Value::from(self.stamp.now.as_str())),
             ("status", Value::from("open")),
         ];
-        fields
-            .into_iter()
-            .chain(start)
-            .map(|(k, v)| (k.to_string(), v))
-            .collect()
+        fields.into_iter().chain(start).collect()
     }
 
     /// A new item as reading its row back gives it: its own fields from
@@ -874,7 +886,7 @@ impl<'a> Writer<'a> {
     fn new_item(
         &self,
         id: ItemId,
-        row: &Map<String, Value>,
+        row: &NewRow,
         (raised, due): (NaiveDate, Option<NaiveDate>),
         extra: Option<String>,
         of: Inherited,
@@ -1114,7 +1126,7 @@ impl<'a> Writer<'a> {
         let mut row = self.as_new(row, raised, due);
         let extra = extra_json(&p.extra);
         if let Some(extra) = &extra {
-            row.insert("extra".into(), extra.clone().into());
+            row.insert("extra", extra.clone().into());
         }
         let problem = ItemId::problem(id);
         let item = self.new_item(
@@ -1222,7 +1234,7 @@ impl<'a> Writer<'a> {
         let mut row = self.as_new(row, raised, due);
         let extra = extra_json(&m.extra);
         if let Some(extra) = &extra {
-            row.insert("extra".into(), extra.clone().into());
+            row.insert("extra", extra.clone().into());
         }
         let measure = ItemId::measure(id);
         // What the problem is (campaign, scope, source, subject, cause) is
@@ -1757,7 +1769,7 @@ fn check_due(due: Option<NaiveDate>, raised: NaiveDate) -> Result<()> {
 
 /// An item's current value of one column, as the history records it.
 /// A text column of a row being built.
-fn text_of(row: &Map<String, Value>, column: &str) -> String {
+fn text_of(row: &NewRow, column: &str) -> String {
     row.get(column)
         .and_then(Value::as_str)
         .unwrap_or_default()
