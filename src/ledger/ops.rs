@@ -573,6 +573,11 @@ pub struct Writer<'a> {
     first_new: std::collections::HashMap<&'static str, i64>,
     reopened_here: std::collections::HashSet<ItemId>,
     last_parent: Option<Item>,
+    /// Campaigns new problems were filed under, with their row ids, by the
+    /// code asked for. A campaign is never changed once made, so one read
+    /// holds for the whole transaction: an import files thousands of
+    /// problems under the same few.
+    campaigns: std::collections::HashMap<String, (Campaign, i64)>,
     /// The item added last, not yet written: what follows its adding in
     /// the same transaction (an import brings a new measure straight to
     /// its closed state) changes it here, and its row is written once, in
@@ -621,6 +626,7 @@ impl<'a> Writer<'a> {
             first_new: Default::default(),
             reopened_here: Default::default(),
             last_parent: None,
+            campaigns: Default::default(),
             pending: Default::default(),
             inserts: Default::default(),
             event_insert: Default::default(),
@@ -1079,6 +1085,15 @@ impl<'a> Writer<'a> {
         })
     }
 
+    fn filed_under(&mut self, code: &str) -> Result<(Campaign, i64)> {
+        if let Some(known) = self.campaigns.get(code) {
+            return Ok(known.clone());
+        }
+        let found = store::campaign_and_id(self.db()?, code)?;
+        self.campaigns.insert(code.to_string(), found.clone());
+        Ok(found)
+    }
+
     pub fn add_problem(&mut self, p: NewProblem) -> Result<Vec<ItemId>> {
         let title = clean_text(W::FProblemTitle, &p.title, true)?;
         let code = match p.campaign {
@@ -1086,11 +1101,13 @@ impl<'a> Writer<'a> {
             None if p.infer_campaign => self.running_campaign()?,
             None => None,
         };
-        let campaign = code.as_deref().map(|c| self.campaign(c)).transpose()?;
-        let campaign_id = code
-            .as_deref()
-            .map(|c| store::campaign_id(self.db()?, c))
-            .transpose()?;
+        let (campaign, campaign_id) = match code.as_deref() {
+            Some(code) => {
+                let (campaign, id) = self.filed_under(code)?;
+                (Some(campaign), Some(id))
+            }
+            None => (None, None),
+        };
         let raised = p.raised.unwrap_or(self.stamp.today);
         self.check_raised(raised)?;
         let due = p.assignee.due.or(campaign.as_ref().map(|c| c.end));

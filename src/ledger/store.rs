@@ -929,6 +929,17 @@ pub fn campaign(conn: &Connection, code: &str) -> Result<Campaign> {
     .ok_or_else(|| campaign_not_found(code))
 }
 
+/// A campaign with its row id: what a new problem under it needs.
+pub fn campaign_and_id(conn: &Connection, code: &str) -> Result<(Campaign, i64)> {
+    conn.prepare_cached(
+        "SELECT code, name, source, start_on, days, recorded_at, acceptance, id
+           FROM campaign WHERE code = ?1 COLLATE NOCASE",
+    )?
+    .query_row([code], |row| Ok((campaign_from_row(row)?, row.get(7)?)))
+    .optional()?
+    .ok_or_else(|| campaign_not_found(code))
+}
+
 pub fn campaign_id(conn: &Connection, code: &str) -> Result<i64> {
     conn.prepare_cached("SELECT id FROM campaign WHERE code = ?1 COLLATE NOCASE")?
         .query_row([code], |r| r.get(0))
