@@ -710,16 +710,16 @@ impl<'a> Writer<'a> {
         let Some(columns) = columns_of(pending.table) else {
             return false;
         };
-        let mut item = pending.item.clone();
-        let mut cells = Vec::with_capacity(after.len());
+        let mut settings = Vec::with_capacity(after.len());
         for (k, v) in after {
-            match columns.iter().find(|c| **c == k.as_str()) {
-                Some(column) if set_value(&mut item, k, v) => cells.push((*column, v)),
+            let column = columns.iter().find(|c| **c == k.as_str());
+            match (column, Setting::of(k, v)) {
+                (Some(column), Some(setting)) => settings.push((*column, setting, v)),
                 _ => return false,
             }
         }
-        pending.item = item;
-        for (column, v) in cells {
+        for (column, setting, v) in settings {
+            setting.apply(&mut pending.item);
             pending.row.insert(column, v.clone());
         }
         true
@@ -1793,53 +1793,93 @@ fn text_of(row: &NewRow, column: &str) -> String {
         .to_string()
 }
 
-/// Set `column` of `item` to `value`, as reading its row back would;
-/// false for a column (or value) it does not keep this way. The inverse of
-/// `current_value`.
-fn set_value(item: &mut Item, column: &str, value: &Value) -> bool {
-    let text = |v: &Value| v.as_str().map(str::to_string);
-    let day = |v: &Value| -> Option<Option<NaiveDate>> {
-        match v {
-            Value::Null => Some(None),
-            Value::String(s) => s.parse().ok().map(Some),
+/// A column the item keeps set to a value, as reading its row back would
+/// give it: checked before anything is applied, so a change either applies
+/// whole or not at all.
+enum Setting {
+    Text(TextField, String),
+    Day(DayField, Option<NaiveDate>),
+    Status(Status),
+}
+
+#[derive(Clone, Copy)]
+enum TextField {
+    Leader,
+    Department,
+    Owner,
+    CloseNote,
+    Evidence,
+    Progress,
+    Title,
+    AcceptedBy,
+}
+
+#[derive(Clone, Copy)]
+enum DayField {
+    DueCurrent,
+    ClosedOn,
+    DueOriginal,
+    VoidedOn,
+    AcceptedOn,
+}
+
+impl Setting {
+    /// `column` set to `value`; None for a column (or value) the item does
+    /// not keep this way. The inverse of `current_value`.
+    fn of(column: &str, value: &Value) -> Option<Setting> {
+        let text = |field| value.as_str().map(|t| Setting::Text(field, t.to_string()));
+        let day = |field| match value {
+            Value::Null => Some(Setting::Day(field, None)),
+            Value::String(s) => s.parse().ok().map(|d| Setting::Day(field, Some(d))),
+            _ => None,
+        };
+        match column {
+            "leader" => text(TextField::Leader),
+            "department" => text(TextField::Department),
+            "owner" => text(TextField::Owner),
+            "close_note" => text(TextField::CloseNote),
+            "evidence" => text(TextField::Evidence),
+            "progress" => text(TextField::Progress),
+            "title" => text(TextField::Title),
+            "accepted_by" => text(TextField::AcceptedBy),
+            "due_current" => day(DayField::DueCurrent),
+            "closed_on" => day(DayField::ClosedOn),
+            "due_original" => day(DayField::DueOriginal),
+            "voided_on" => day(DayField::VoidedOn),
+            "accepted_on" => day(DayField::AcceptedOn),
+            "status" => value
+                .as_str()
+                .and_then(Status::parse_stored)
+                .map(Setting::Status),
             _ => None,
         }
-    };
-    let field: &mut String = match column {
-        "leader" => &mut item.leader,
-        "department" => &mut item.department,
-        "owner" => &mut item.owner,
-        "close_note" => &mut item.close_note,
-        "evidence" => &mut item.evidence,
-        "progress" => &mut item.progress,
-        "title" => &mut item.title,
-        "accepted_by" => &mut item.accepted_by,
-        "due_current" | "closed_on" | "due_original" | "voided_on" | "accepted_on" => {
-            let Some(d) = day(value) else { return false };
-            match column {
-                "due_current" => item.due_current = d,
-                "closed_on" => item.closed_on = d,
-                "due_original" => item.due_original = d,
-                "voided_on" => item.voided_on = d,
-                _ => item.accepted_on = d,
+    }
+
+    fn apply(self, item: &mut Item) {
+        match self {
+            Setting::Text(field, text) => {
+                *match field {
+                    TextField::Leader => &mut item.leader,
+                    TextField::Department => &mut item.department,
+                    TextField::Owner => &mut item.owner,
+                    TextField::CloseNote => &mut item.close_note,
+                    TextField::Evidence => &mut item.evidence,
+                    TextField::Progress => &mut item.progress,
+                    TextField::Title => &mut item.title,
+                    TextField::AcceptedBy => &mut item.accepted_by,
+                } = text
             }
-            return true;
+            Setting::Day(field, day) => {
+                *match field {
+                    DayField::DueCurrent => &mut item.due_current,
+                    DayField::ClosedOn => &mut item.closed_on,
+                    DayField::DueOriginal => &mut item.due_original,
+                    DayField::VoidedOn => &mut item.voided_on,
+                    DayField::AcceptedOn => &mut item.accepted_on,
+                } = day
+            }
+            Setting::Status(status) => item.status = status,
         }
-        "status" => {
-            let Some(status) = value.as_str().and_then(Status::parse_stored) else {
-                return false;
-            };
-            item.status = status;
-            return true;
-        }
-        _ => return false,
-    };
-    match text(value) {
-        Some(t) => {
-            *field = t;
-            true
-        }
-        None => false,
     }
 }
 
@@ -1936,7 +1976,7 @@ mod tests {
     }
 
     #[test]
-    fn set_value_is_current_values_inverse() {
+    fn settings_are_current_values_inverse() {
         let day = NaiveDate::from_ymd_opt(2023, 6, 30);
         let pairs = [
             (
@@ -1967,19 +2007,17 @@ mod tests {
         for (from, to) in pairs {
             let mut changed = from.clone();
             for column in kept {
-                assert!(
-                    set_value(&mut changed, column, &current_value(&to, column)),
-                    "{column}"
-                );
+                let setting = Setting::of(column, &current_value(&to, column));
+                setting.expect(column).apply(&mut changed);
             }
             assert_eq!(changed, to);
         }
         // What it does not keep, the ledger's row is changed for instead.
-        let mut unchanged = item("", None, Status::Open);
         for column in ["scope", "source", "raised_on", "extra", "uuid"] {
-            assert!(!set_value(&mut unchanged, column, &Value::Null), "{column}");
+            assert!(Setting::of(column, &Value::Null).is_none(), "{column}");
         }
-        assert!(!set_value(&mut unchanged, "status", &"bogus".into()));
-        assert_eq!(unchanged, item("", None, Status::Open));
+        assert!(Setting::of("status", &"bogus".into()).is_none());
+        assert!(Setting::of("closed_on", &"someday".into()).is_none());
+        assert!(Setting::of("leader", &Value::Null).is_none());
     }
 }
