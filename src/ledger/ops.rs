@@ -1085,6 +1085,7 @@ impl<'a> Writer<'a> {
         })
     }
 
+    /// The campaign a new problem is filed under, with its row id.
     fn filed_under(&mut self, code: &str) -> Result<(Campaign, i64)> {
         if let Some(known) = self.campaigns.get(code) {
             return Ok(known.clone());
@@ -1784,7 +1785,6 @@ fn check_due(due: Option<NaiveDate>, raised: NaiveDate) -> Result<()> {
     }
 }
 
-/// An item's current value of one column, as the history records it.
 /// A text column of a row being built.
 fn text_of(row: &NewRow, column: &str) -> String {
     row.get(column)
@@ -1883,6 +1883,7 @@ impl Setting {
     }
 }
 
+/// An item's current value of one column, as the history records it.
 fn current_value(item: &Item, column: &str) -> Value {
     match column {
         "leader" => item.leader.clone().into(),
