@@ -920,13 +920,7 @@ pub fn campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
 }
 
 pub fn campaign(conn: &Connection, code: &str) -> Result<Campaign> {
-    conn.prepare_cached(
-        "SELECT code, name, source, start_on, days, recorded_at, acceptance
-           FROM campaign WHERE code = ?1 COLLATE NOCASE",
-    )?
-    .query_row([code], campaign_from_row)
-    .optional()?
-    .ok_or_else(|| campaign_not_found(code))
+    campaign_and_id(conn, code).map(|(campaign, _)| campaign)
 }
 
 /// A campaign with its row id: what a new problem under it needs.
