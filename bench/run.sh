@@ -45,11 +45,16 @@ if ! have sqlite3 || ! have task || [ ! -x /usr/bin/time ]; then
 fi
 
 echo "building rectify (release)..." >&2
-(cd "$root" && cargo build --release --quiet --bin rectify --example bench-gen --example bench-floor --example bench-verify-parts)
-rectify="$root/target/release/rectify"
-gen="$root/target/release/examples/bench-gen"
-floor="$root/target/release/examples/bench-floor"
-verify_parts="$root/target/release/examples/bench-verify-parts"
+# Cargo says where it put each binary (target/<host>/release/, see
+# .cargo/config.toml).
+built=$(cd "$root" && cargo build --release --quiet --message-format=json-render-diagnostics --bin rectify \
+    --example bench-gen --example bench-floor --example bench-verify-parts |
+    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p')
+built_path() { printf '%s\n' "$built" | grep "/$1\$"; }
+rectify=$(built_path rectify)
+gen=$(built_path bench-gen)
+floor=$(built_path bench-floor)
+verify_parts=$(built_path bench-verify-parts)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
