@@ -1291,24 +1291,23 @@ impl<'a> Writer<'a> {
         after: Map<String, Value>,
         extra: Map<String, Value>,
     ) -> Result<()> {
-        let before: Map<String, Value> = after
-            .keys()
-            .map(|k| (k.clone(), current_value(item, k)))
-            .collect();
+        let payload = payload_text(&ChangePayload {
+            item,
+            after: &after,
+            extra: &extra,
+            via: self.via.as_deref(),
+        })
+        .unwrap_or_default();
         if !self.change_pending(item.id, &after) {
             update_row(self.db()?, item.kind.table(), item.id.n, &after)?;
         }
-        let mut payload = Map::new();
-        payload.insert("before".into(), Value::Object(before));
-        payload.insert("after".into(), Value::Object(after));
-        payload.extend(extra);
-        self.record(
+        self.record_text(
             item.kind.table(),
             item.id.n,
             &item.id.to_string(),
             action,
             effective_on,
-            Value::Object(payload),
+            payload,
         )
     }
 
@@ -1885,27 +1884,124 @@ impl Setting {
 
 /// An item's current value of one column, as the history records it.
 fn current_value(item: &Item, column: &str) -> Value {
+    match current(item, column) {
+        Current::Text(text) => text.into(),
+        Current::Day(day) => date_json(day),
+    }
+}
+
+/// An item's value of one column, borrowed from it: `current_value`
+/// without copying the text.
+enum Current<'i> {
+    Text(&'i str),
+    /// A date column, or null (also every column an item does not keep).
+    Day(Option<NaiveDate>),
+}
+
+fn current<'i>(item: &'i Item, column: &str) -> Current<'i> {
     match column {
-        "leader" => item.leader.clone().into(),
-        "department" => item.department.clone().into(),
-        "owner" => item.owner.clone().into(),
-        "due_current" => date_json(item.due_current),
-        "status" => item.status.as_str().into(),
-        "closed_on" => date_json(item.closed_on),
-        "close_note" => item.close_note.clone().into(),
-        "evidence" => item.evidence.clone().into(),
-        "progress" => item.progress.clone().into(),
-        "title" => item.title.clone().into(),
-        "scope" => item.scope.map_or(Value::Null, |s| s.as_str().into()),
-        "source" => item.source.clone().into(),
-        "subject" => item.subject.clone().into(),
-        "cause" => item.cause.clone().into(),
-        "raised_on" => item.raised_on.to_string().into(),
-        "due_original" => date_json(item.due_original),
-        "voided_on" => date_json(item.voided_on),
-        "accepted_on" => date_json(item.accepted_on),
-        "accepted_by" => item.accepted_by.clone().into(),
-        _ => Value::Null,
+        "leader" => Current::Text(&item.leader),
+        "department" => Current::Text(&item.department),
+        "owner" => Current::Text(&item.owner),
+        "due_current" => Current::Day(item.due_current),
+        "status" => Current::Text(item.status.as_str()),
+        "closed_on" => Current::Day(item.closed_on),
+        "close_note" => Current::Text(&item.close_note),
+        "evidence" => Current::Text(&item.evidence),
+        "progress" => Current::Text(&item.progress),
+        "title" => Current::Text(&item.title),
+        "scope" => item
+            .scope
+            .map_or(Current::Day(None), |s| Current::Text(s.as_str())),
+        "source" => Current::Text(&item.source),
+        "subject" => Current::Text(&item.subject),
+        "cause" => Current::Text(&item.cause),
+        "raised_on" => Current::Day(Some(item.raised_on)),
+        "due_original" => Current::Day(item.due_original),
+        "voided_on" => Current::Day(item.voided_on),
+        "accepted_on" => Current::Day(item.accepted_on),
+        "accepted_by" => Current::Text(&item.accepted_by),
+        _ => Current::Day(None),
+    }
+}
+
+impl serde::Serialize for Current<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Current::Text(text) => s.serialize_str(text),
+            Current::Day(Some(day)) => s.serialize_str(&crate::dates::ymd(*day)),
+            Current::Day(None) => s.serialize_unit(),
+        }
+    }
+}
+
+/// A change's payload: `after`, `before` (each changed column's value
+/// until now), the command's own keys (`extra`) and `via`, in key order as
+/// a serde_json map of them would have them. Written from the item and the
+/// maps in place: building that map copied every value (each close of an
+/// import made two maps of four).
+struct ChangePayload<'p> {
+    item: &'p Item,
+    after: &'p Map<String, Value>,
+    extra: &'p Map<String, Value>,
+    via: Option<&'p str>,
+}
+
+impl serde::Serialize for ChangePayload<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        enum Entry<'p> {
+            After,
+            Before,
+            Extra(&'p Value),
+            Via(&'p str),
+        }
+        let mut entries = Vec::with_capacity(3 + self.extra.len());
+        entries.push(("after", Entry::After));
+        entries.push(("before", Entry::Before));
+        entries.extend(
+            self.extra
+                .iter()
+                .map(|(k, v)| (k.as_str(), Entry::Extra(v))),
+        );
+        entries.extend(self.via.map(|via| ("via", Entry::Via(via))));
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        debug_assert!(
+            entries.windows(2).all(|w| w[0].0 != w[1].0),
+            "a change's own keys are not after, before or via"
+        );
+        let mut map = s.serialize_map(Some(entries.len()))?;
+        for (key, entry) in &entries {
+            match entry {
+                Entry::After => map.serialize_entry(key, self.after)?,
+                Entry::Before => map.serialize_entry(
+                    key,
+                    &Before {
+                        item: self.item,
+                        columns: self.after,
+                    },
+                )?,
+                Entry::Extra(value) => map.serialize_entry(key, value)?,
+                Entry::Via(via) => map.serialize_entry(key, via)?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// The `before` of a change: the item's value of each column in `after`.
+struct Before<'p> {
+    item: &'p Item,
+    columns: &'p Map<String, Value>,
+}
+
+impl serde::Serialize for Before<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(
+            self.columns
+                .keys()
+                .map(|column| (column, current(self.item, column))),
+        )
     }
 }
 
@@ -2020,5 +2116,68 @@ mod tests {
         assert!(Setting::of("status", &"bogus".into()).is_none());
         assert!(Setting::of("closed_on", &"someday".into()).is_none());
         assert!(Setting::of("leader", &Value::Null).is_none());
+    }
+
+    /// The payload as it was built before `ChangePayload`: a serde_json map
+    /// of `before`, `after`, the command's keys and `via`.
+    fn payload_by_map(
+        item: &Item,
+        after: &Map<String, Value>,
+        extra: &Map<String, Value>,
+        via: Option<&str>,
+    ) -> String {
+        let before: Map<String, Value> = after
+            .keys()
+            .map(|k| (k.clone(), current_value(item, k)))
+            .collect();
+        let mut payload = Map::new();
+        payload.insert("before".into(), Value::Object(before));
+        payload.insert("after".into(), Value::Object(after.clone()));
+        payload.extend(extra.clone());
+        if let Some(via) = via {
+            payload.insert("via".into(), via.into());
+        }
+        Value::Object(payload).to_string()
+    }
+
+    #[test]
+    fn a_change_payload_is_the_map_it_replaces() {
+        let day = NaiveDate::from_ymd_opt(2023, 6, 30);
+        let mut scoped = item("引号\"与\\反斜杠\n", day, Status::Ongoing);
+        scoped.scope = Some(Scope::Group);
+        let items = [
+            item("", None, Status::Open),
+            item("甲", day, Status::Closed),
+            scoped,
+        ];
+        let close: Map<String, Value> = serde_json::from_str(
+            r#"{"status":"closed","closed_on":"2023-07-01","close_note":"","evidence":"材料"}"#,
+        )
+        .unwrap();
+        let edit: Map<String, Value> = serde_json::from_str(
+            r#"{"raised_on":"2023-02-01","scope":"individual","title":"新","due_original":null,"no_such":1}"#,
+        )
+        .unwrap();
+        let extras: [Map<String, Value>; 3] = [
+            Map::new(),
+            serde_json::from_str(r#"{"reason":"改期"}"#).unwrap(),
+            // "with" sorts after "via".
+            serde_json::from_str(r#"{"reason":"重复","with":"P3","note":"x"}"#).unwrap(),
+        ];
+        for item in &items {
+            for after in [&close, &edit] {
+                for extra in &extras {
+                    for via in [None, Some("import 办公室.xlsx")] {
+                        let typed = payload_text(&ChangePayload {
+                            item,
+                            after,
+                            extra,
+                            via,
+                        });
+                        assert_eq!(typed, Some(payload_by_map(item, after, extra, via)));
+                    }
+                }
+            }
+        }
     }
 }
