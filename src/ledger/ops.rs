@@ -1886,7 +1886,8 @@ impl Setting {
 fn current_value(item: &Item, column: &str) -> Value {
     match current(item, column) {
         Current::Text(text) => text.into(),
-        Current::Day(day) => date_json(day),
+        Current::Day(day) => date_json(Some(day)),
+        Current::Null => Value::Null,
     }
 }
 
@@ -1894,34 +1895,36 @@ fn current_value(item: &Item, column: &str) -> Value {
 /// without copying the text.
 enum Current<'i> {
     Text(&'i str),
-    /// A date column, or null (also every column an item does not keep).
-    Day(Option<NaiveDate>),
+    Day(NaiveDate),
+    /// An unset date or scope, and every column an item does not keep.
+    Null,
 }
 
 fn current<'i>(item: &'i Item, column: &str) -> Current<'i> {
+    let day = |d: Option<NaiveDate>| d.map_or(Current::Null, Current::Day);
     match column {
         "leader" => Current::Text(&item.leader),
         "department" => Current::Text(&item.department),
         "owner" => Current::Text(&item.owner),
-        "due_current" => Current::Day(item.due_current),
+        "due_current" => day(item.due_current),
         "status" => Current::Text(item.status.as_str()),
-        "closed_on" => Current::Day(item.closed_on),
+        "closed_on" => day(item.closed_on),
         "close_note" => Current::Text(&item.close_note),
         "evidence" => Current::Text(&item.evidence),
         "progress" => Current::Text(&item.progress),
         "title" => Current::Text(&item.title),
         "scope" => item
             .scope
-            .map_or(Current::Day(None), |s| Current::Text(s.as_str())),
+            .map_or(Current::Null, |s| Current::Text(s.as_str())),
         "source" => Current::Text(&item.source),
         "subject" => Current::Text(&item.subject),
         "cause" => Current::Text(&item.cause),
-        "raised_on" => Current::Day(Some(item.raised_on)),
-        "due_original" => Current::Day(item.due_original),
-        "voided_on" => Current::Day(item.voided_on),
-        "accepted_on" => Current::Day(item.accepted_on),
+        "raised_on" => Current::Day(item.raised_on),
+        "due_original" => day(item.due_original),
+        "voided_on" => day(item.voided_on),
+        "accepted_on" => day(item.accepted_on),
         "accepted_by" => Current::Text(&item.accepted_by),
-        _ => Current::Day(None),
+        _ => Current::Null,
     }
 }
 
@@ -1929,8 +1932,8 @@ impl serde::Serialize for Current<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         match self {
             Current::Text(text) => s.serialize_str(text),
-            Current::Day(Some(day)) => s.serialize_str(&crate::dates::ymd(*day)),
-            Current::Day(None) => s.serialize_unit(),
+            Current::Day(day) => s.serialize_str(&crate::dates::ymd(*day)),
+            Current::Null => s.serialize_unit(),
         }
     }
 }
