@@ -129,7 +129,6 @@ fn an_import_killed_at_random_moments_is_all_or_nothing() {
     eprintln!("crash trials: seed {seed} (set CRASH_SEED to replay), full import {full:?}");
     let mut random = SplitMix(seed);
     let (mut none, mut whole) = (0, 0);
-    let mut outcomes = Vec::new();
     for trial in 0..TRIALS {
         let l = trial_ledger(&format!("trial{trial}.db"));
         // One kill in each tenth of the import's run, at a random point in
@@ -158,18 +157,17 @@ fn an_import_killed_at_random_moments_is_all_or_nothing() {
             );
         };
         eprintln!("trial {trial}: kill at {at:?}, {status}: {outcome} of the import");
-        outcomes.push(outcome);
+        // An import that said it was done before the kill came is there
+        // whole. (Trials are separate ledgers and processes: one finding
+        // the import done and a later, slower one killed before its
+        // commit says nothing about either.)
+        if status.success() {
+            assert_eq!(
+                outcome, "all",
+                "trial {trial} (seed {seed}): the import exited 0, yet is not in the ledger"
+            );
+        }
     }
     assert!(none > 0, "no kill landed before the commit");
-    // Kills come later trial by trial: once one finds the import
-    // committed, no later one may find it missing (a commit that was
-    // visible and then lost).
-    let first_all = outcomes.iter().position(|o| *o == "all");
-    if let Some(at) = first_all {
-        assert!(
-            outcomes[at..].iter().all(|o| *o == "all"),
-            "an import seen committed was later gone (seed {seed}): {outcomes:?}"
-        );
-    }
     eprintln!("crash trials: {none} found none of the import, {whole} all of it");
 }
