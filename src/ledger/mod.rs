@@ -32,10 +32,6 @@ pub const SCHEMA_VERSION: i64 = 6;
 /// SQLite file a user might point `--db` at.
 pub const APPLICATION_ID: i64 = 0x5245_4354;
 const BUSY_TIMEOUT_MS: u64 = 5_000;
-/// How large the `-wal` file may grow before a write folds it into the
-/// ledger file as it closes: about twenty one-row changes. Below it a
-/// write leaves its pages in the WAL (`defer_checkpoint_while_small`).
-const WAL_DEFER_LIMIT: u64 = 256 * 1024;
 
 /// The upgrades, as taskchampion lists them: (the version a step upgrades
 /// from, the step). A ledger at version N runs every step from N on.
@@ -467,34 +463,8 @@ impl Ledger {
         let out = work(&tx).map_err(|e| e.at_ledger(&path, Access::Write))?;
         if commit {
             tx.commit().map_err(classify)?;
-            self.defer_checkpoint_while_small();
         }
         Ok(out)
-    }
-
-    /// After a commit: leave the change in the `-wal` file when this
-    /// connection closes, unless that file has grown past
-    /// `WAL_DEFER_LIMIT`, where it is copied into the ledger file and
-    /// emptied, as every close did before.
-    ///
-    /// The commit is already on disk either way (the WAL is synced at
-    /// commit). Copying it into the ledger file at once cost a one-row
-    /// change two more syncs and a truncate: about a fifth of its time.
-    /// Left unbounded, the WAL cost more than that, since the first
-    /// process to open a ledger reads the whole WAL to rebuild its index.
-    /// The owner's next read (list, show, report …) closes with the copy,
-    /// so `ledger.db` is whole again as soon as anyone looks at it.
-    ///
-    /// Nothing here may fail the command: the change is committed.
-    fn defer_checkpoint_while_small(&self) {
-        let small = std::fs::metadata(sidecar(&self.path, "-wal"))
-            .is_ok_and(|meta| meta.len() <= WAL_DEFER_LIMIT);
-        // Fails only for an unknown option, which leaves SQLite's default
-        // (copy on close).
-        let _ = self.conn.set_db_config(
-            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
-            small,
-        );
     }
 
     fn header(&self) -> rusqlite::Result<(i64, i64, i64)> {
