@@ -19,19 +19,23 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 sizes="10000 100000 1000000"
 runs=5        # fast operations
-slow_runs=3   # import, export, verify, reports at 1M
+slow_runs=3   # import, export and verify at 1M
 # One-row writes, rectify's and sqlite3's in turn: each is a few ms, and
 # two runs in five could swing a median by a fifth, as much as the gap
 # being measured.
 write_runs=21
+# Reports at 1M take 0.1-0.5 s a run, so they can have more runs: three,
+# minutes apart from sqlite3's, put the campaign report as of its middle
+# at 0.99 of sqlite3 in one full run and 1.33 in the next.
+report_runs=11
 task_max=100000
 out="$root/bench/results.md"
 smoke=0
 while [ $# -gt 0 ]; do
     case "$1" in
-        --smoke) smoke=1; sizes=1000; runs=1; slow_runs=1; write_runs=1; out=$(mktemp --suffix=.md) ;;
+        --smoke) smoke=1; sizes=1000; runs=1; slow_runs=1; write_runs=1; report_runs=1; out=$(mktemp --suffix=.md) ;;
         --sizes) sizes=$2; shift ;;
-        --runs) runs=$2; slow_runs=$2; write_runs=$2; shift ;;
+        --runs) runs=$2; slow_runs=$2; write_runs=$2; report_runs=$2; shift ;;
         --out) out=$2; shift ;;
         *) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -59,6 +63,30 @@ rectify=$(built_path rectify)
 gen=$(built_path bench-gen)
 floor=$(built_path bench-floor)
 verify_parts=$(built_path bench-verify-parts)
+
+# Every tool timed runs as it would after a reboot: read back from disk by
+# the kernel as it executes. How a binary came into the page cache changes
+# how fast it starts. The same bytes of rectify took 0.3-0.4 ms more an
+# `add` as the linker left them than as just copied (1.11 against 0.99 of
+# sqlite3; the copy maps its code in fewer faults), and as read back from
+# disk they ran like the linker's. Dropping each file's cached pages
+# (written out first) gives every tool the state it has on a clerk's
+# machine the day after it was installed.
+as_after_reboot() {
+    local f
+    for f in "$@"; do
+        [ -f "$f" ] || continue
+        sync "$f"
+        dd if="$f" iflag=nocache count=0 status=none
+    done
+}
+as_after_reboot "$rectify" "$gen" "$floor" "$verify_parts"
+for tool in sqlite3 task; do
+    if have "$tool"; then
+        bin=$(command -v "$tool")
+        as_after_reboot "$bin" $(ldd "$bin" 2>/dev/null | awk '/libsqlite3/ { print $3 }')
+    fi
+done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -116,10 +144,16 @@ median_of() {
         "$(head -1 "$work/fold")" "$(tail -1 "$work/fold")" >>"$raw"
 }
 
-# time_writes OP N RUNS RECTIFY_COMMAND SQLITE3_COMMAND: the two in turn,
-# run by run, each row then folded into its median, min and max.
-time_writes() {
+# time_in_turn OP N RUNS RECTIFY_COMMAND SQLITE3_COMMAND: the two in turn,
+# run by run, each row then folded into its median, min and max. Timed one
+# tool after the other, minutes apart, this machine's drift between them
+# was as large as the gaps being measured. Without sqlite3, rectify alone.
+time_in_turn() {
     local op=$1 n=$2 count=$3 r
+    if ! have sqlite3; then
+        time_op "$op" "$n" rectify "$count" "$4"
+        return
+    fi
     for r in $(seq "$count"); do
         run_from=$r time_op "$op" "$n" rectify 1 "$4"
         run_from=$r time_op "$op" "$n" sqlite3 1 "$5"
@@ -188,89 +222,90 @@ CREATE INDEX m_due ON m(status, due_original);
 CREATE INDEX m_dept ON m(department);
 CREATE INDEX m_campaign ON m(campaign);
 SQL
-
-    # One write each, rectify and sqlite3 in turn, run by run. They were
-    # timed one tool after the other, minutes apart, and this machine's
-    # drift between them was as large as the gap being measured.
-    open1=$((n / 2 + 8))   # i % 10 >= 7 is open; M(i+1) for i = 7, 17, ...
-    add_r="$rectify add measure --problem P2 --raised 2023-01-01 --due 2023-02-01 新增措施\$run"
-    close_r="$rectify close M\$(( $open1 + 10 * run )) --on 2024-01-10"
-    assign_r="$rectify assign M\$(( $open1 + 10 * run + 1 )) --owner 新责任人"
+    s="$d/plain.db"
+    w="$d/plain-writes.db"
     if have sqlite3; then
-        w="$d/plain-writes.db"
-        rm -f "$w"; sqlite3 "$w" <"$d/schema.sql"
-        sqlite3 "$w" -cmd '.mode csv' ".import --skip 1 $d/ledger.csv m" ".read $d/index.sql"
-        # The imports just made leave the disk busy writing back; a write
-        # that syncs would wait on that.
-        sync
-        time_writes add "$n" "$write_runs" "$add_r" "sqlite3 $w \"INSERT INTO m VALUES('C01','P2','问题','个人','新增措施\$run','办公室','王伟0','2023-01-01','2023-02-01','正在整改','')\""
-        time_writes close "$n" "$write_runs" "$close_r" "sqlite3 $w \"UPDATE m SET status='已完成', closed_on='2024-01-10' WHERE rowid = $open1 + 10 * \$run\""
-        time_writes assign "$n" "$write_runs" "$assign_r" "sqlite3 $w \"UPDATE m SET owner='新责任人' WHERE rowid = $open1 + 10 * \$run + 1\""
-        rm -f "$w"
-    else
-        time_op add "$n" rectify "$write_runs" "$add_r"
-        time_op close "$n" rectify "$write_runs" "$close_r"
-        time_op assign "$n" rectify "$write_runs" "$assign_r"
-    fi
-    time_op "list overdue" "$n" rectify "$runs" "$rectify list --status overdue --kind measure"
-    # check exits 1 when something is overdue, as it is here.
-    time_op check "$n" rectify "$runs" "$rectify check || [ \$? = 1 ]"
-    time_op "report campaign" "$n" rectify "$heavy" "$rectify report campaign C06 --format json"
-    # As of the campaign's middle: most of its measures' states then come
-    # from their history, not their columns.
-    time_op "report campaign mid" "$n" rectify "$heavy" "$rectify report campaign C06 --as-of 2023-06-14 --format json"
-    time_op "report month" "$n" rectify "$heavy" "$rectify report month 2023-06"
-    time_op export "$n" rectify "$heavy" "$rectify export --out $d/export.csv"
-    peak_mem export "$n" rectify "RECTIFY_DB=$db $rectify export --out $d/export.csv"
-    time_op verify "$n" rectify "$heavy" "$rectify verify"
-    # Where verify's time goes (bench/verify_parts.rs), in one process.
-    "$verify_parts" "$db" | awk -v n="$n" '{ printf "%s\t%s\t%s\n", n, $1, $2 }' >>"$work/parts.tsv"
-
-    # --- sqlite3: the same rows in a typed, indexed table ---
-    if have sqlite3; then
-        s="$d/plain.db"
         for run in $(seq "$heavy"); do
             rm -f "$s"; sqlite3 "$s" <"$d/schema.sql"
+            sync
             time_op import "$n" sqlite3 1 "sqlite3 $s -cmd '.mode csv' '.import --skip 1 $d/ledger.csv m' '.read $d/index.sql'"
         done
         median_of import "$n" sqlite3
         rm -f "$s"; sqlite3 "$s" <"$d/schema.sql"
         peak_mem import "$n" sqlite3 "sqlite3 $s -cmd '.mode csv' '.import --skip 1 $d/ledger.csv m' '.read $d/index.sql'"
-        overdue="SELECT rowid, campaign, problem_id, measure, owner, department, due_original FROM m WHERE status = '正在整改' AND due_original < '2024-01-15' ORDER BY due_original, rowid"
-        time_op "list overdue" "$n" sqlite3 "$runs" "sqlite3 $s \"$overdue\""
-        # check prints the overdue measures, then the problems whose measures
-        # are all done but which are not closed out (none is, here).
-        awaiting="SELECT campaign, problem_id, min(problem), min(owner), min(department) FROM m GROUP BY campaign, problem_id HAVING sum(status = '正在整改') = 0 ORDER BY min(rowid)"
-        time_op check "$n" sqlite3 "$runs" "sqlite3 $s \"$overdue; $awaiting\""
-        summary="SELECT department, count(*), sum(status = '已完成'), sum(status = '已完成' AND closed_on <= due_original), sum(status <> '已完成' AND due_original < '2024-01-15') FROM m"
-        # The campaign report as of D: its GROUP BY and its overdue list,
-        # from the rows' columns (C06 ends on 2023-06-28).
-        as_of_sql() {
-            local d=$1 open_then="(status = '正在整改' OR closed_on > '$1')"
-            echo "SELECT department, count(*), sum(status = '已完成' AND closed_on <= '$d'),
-                    sum(status = '已完成' AND closed_on <= '$d' AND closed_on <= due_original),
-                    sum($open_then AND due_original < '$d')
-                  FROM m WHERE campaign = 'C06' AND raised_on <= '$d' GROUP BY department;
-                  SELECT rowid, measure, owner, department, due_original FROM m
-                   WHERE campaign = 'C06' AND raised_on <= '$d' AND $open_then AND due_original < '$d'
-                   ORDER BY due_original, rowid"
-        }
-        time_op "report campaign" "$n" sqlite3 "$heavy" "sqlite3 $s \"$(as_of_sql 2023-06-28)\""
-        time_op "report campaign mid" "$n" sqlite3 "$heavy" "sqlite3 $s \"$(as_of_sql 2023-06-14)\""
-        time_op "report month" "$n" sqlite3 "$heavy" "sqlite3 $s \"$summary WHERE (closed_on BETWEEN '2023-06-01' AND '2023-06-30') OR (due_original BETWEEN '2023-06-01' AND '2023-06-30') GROUP BY department\""
+        # A second table for the writes, so the reads below see the rows
+        # both tools started from.
+        cp "$s" "$w"
+        # The imports just made leave the disk busy writing back; a write
+        # that syncs would wait on that.
+        sync
+    fi
+
+    # From here on each operation times rectify and sqlite3 in turn, run by
+    # run (time_in_turn).
+    open1=$((n / 2 + 8))   # i % 10 >= 7 is open; M(i+1) for i = 7, 17, ...
+    time_in_turn add "$n" "$write_runs" \
+        "$rectify add measure --problem P2 --raised 2023-01-01 --due 2023-02-01 新增措施\$run" \
+        "sqlite3 $w \"INSERT INTO m VALUES('C01','P2','问题','个人','新增措施\$run','办公室','王伟0','2023-01-01','2023-02-01','正在整改','')\""
+    time_in_turn close "$n" "$write_runs" \
+        "$rectify close M\$(( $open1 + 10 * run )) --on 2024-01-10" \
+        "sqlite3 $w \"UPDATE m SET status='已完成', closed_on='2024-01-10' WHERE rowid = $open1 + 10 * \$run\""
+    time_in_turn assign "$n" "$write_runs" \
+        "$rectify assign M\$(( $open1 + 10 * run + 1 )) --owner 新责任人" \
+        "sqlite3 $w \"UPDATE m SET owner='新责任人' WHERE rowid = $open1 + 10 * \$run + 1\""
+    rm -f "$w"
+
+    overdue="SELECT rowid, campaign, problem_id, measure, owner, department, due_original FROM m WHERE status = '正在整改' AND due_original < '2024-01-15' ORDER BY due_original, rowid"
+    time_in_turn "list overdue" "$n" "$runs" \
+        "$rectify list --status overdue --kind measure" "sqlite3 $s \"$overdue\""
+    # check prints the overdue measures, then the problems whose measures
+    # are all done but which are not closed out (none is, here). It exits 1
+    # when something is overdue, as it is here.
+    awaiting="SELECT campaign, problem_id, min(problem), min(owner), min(department) FROM m GROUP BY campaign, problem_id HAVING sum(status = '正在整改') = 0 ORDER BY min(rowid)"
+    time_in_turn check "$n" "$runs" "$rectify check || [ \$? = 1 ]" "sqlite3 $s \"$overdue; $awaiting\""
+    # The campaign report as of D: its GROUP BY and its overdue list, from
+    # the rows' columns (C06 ends on 2023-06-28). As of its middle, most of
+    # its measures' states come from their history, not their columns.
+    as_of_sql() {
+        local d=$1 open_then="(status = '正在整改' OR closed_on > '$1')"
+        echo "SELECT department, count(*), sum(status = '已完成' AND closed_on <= '$d'),
+                sum(status = '已完成' AND closed_on <= '$d' AND closed_on <= due_original),
+                sum($open_then AND due_original < '$d')
+              FROM m WHERE campaign = 'C06' AND raised_on <= '$d' GROUP BY department;
+              SELECT rowid, measure, owner, department, due_original FROM m
+               WHERE campaign = 'C06' AND raised_on <= '$d' AND $open_then AND due_original < '$d'
+               ORDER BY due_original, rowid"
+    }
+    reports=$runs
+    [ "$n" -ge 1000000 ] && reports=$report_runs
+    time_in_turn "report campaign" "$n" "$reports" \
+        "$rectify report campaign C06 --format json" "sqlite3 $s \"$(as_of_sql 2023-06-28)\""
+    time_in_turn "report campaign mid" "$n" "$reports" \
+        "$rectify report campaign C06 --as-of 2023-06-14 --format json" "sqlite3 $s \"$(as_of_sql 2023-06-14)\""
+    summary="SELECT department, count(*), sum(status = '已完成'), sum(status = '已完成' AND closed_on <= due_original), sum(status <> '已完成' AND due_original < '2024-01-15') FROM m"
+    time_in_turn "report month" "$n" "$reports" "$rectify report month 2023-06" \
+        "sqlite3 $s \"$summary WHERE (closed_on BETWEEN '2023-06-01' AND '2023-06-30') OR (due_original BETWEEN '2023-06-01' AND '2023-06-30') GROUP BY department\""
+    # export: sqlite3 writes the same 24 columns from the same join of
+    # rectify's ledger (all but the 版本 hash), as CSV.
+    join="SELECT m.id, c.code, 'P' || p.id, p.source, p.scope, p.subject, p.title, p.cause,
+                 p.raised_on, 'M' || m.id, m.title, m.leader, m.department, m.owner,
+                 m.due_original, m.due_current, m.progress, m.status, m.closed_on, m.evidence,
+                 CASE WHEN m.status = 'open' AND m.due_current < '2024-01-15'
+                      THEN CAST(julianday('2024-01-15') - julianday(m.due_current) AS INTEGER) END,
+                 m.close_note, p.uuid, m.uuid
+            FROM problem p JOIN measure m ON m.problem_id = p.id
+            LEFT JOIN campaign c ON c.id = p.campaign_id
+           WHERE p.voided_on IS NULL AND m.voided_on IS NULL ORDER BY p.id, m.id"
+    time_in_turn export "$n" "$heavy" "$rectify export --out $d/export.csv" \
+        "sqlite3 -readonly -csv -header $db \"$join\" > $d/plain.csv"
+    peak_mem export "$n" rectify "RECTIFY_DB=$db $rectify export --out $d/export.csv"
+    time_op verify "$n" rectify "$heavy" "$rectify verify"
+    # Where verify's time goes (bench/verify_parts.rs), in one process.
+    "$verify_parts" "$db" | awk -v n="$n" '{ printf "%s\t%s\t%s\n", n, $1, $2 }' >>"$work/parts.tsv"
+
+    # --- sqlite3 alone ---
+    if have sqlite3; then
         time_op "report by dept" "$n" sqlite3 "$heavy" "sqlite3 $s \"$summary GROUP BY department\""
-        # export: the same 24 columns from the same join of rectify's ledger
-        # (all but the 版本 hash), written as CSV.
-        join="SELECT m.id, c.code, 'P' || p.id, p.source, p.scope, p.subject, p.title, p.cause,
-                     p.raised_on, 'M' || m.id, m.title, m.leader, m.department, m.owner,
-                     m.due_original, m.due_current, m.progress, m.status, m.closed_on, m.evidence,
-                     CASE WHEN m.status = 'open' AND m.due_current < '2024-01-15'
-                          THEN CAST(julianday('2024-01-15') - julianday(m.due_current) AS INTEGER) END,
-                     m.close_note, p.uuid, m.uuid
-                FROM problem p JOIN measure m ON m.problem_id = p.id
-                LEFT JOIN campaign c ON c.id = p.campaign_id
-               WHERE p.voided_on IS NULL AND m.voided_on IS NULL ORDER BY p.id, m.id"
-        time_op export "$n" sqlite3 "$heavy" "sqlite3 -readonly -csv -header $db \"$join\" > $d/plain.csv"
         peak_mem export "$n" sqlite3 "sqlite3 -readonly -csv -header $db \"$join\" > $d/plain.csv"
         # One measure row written by sqlite3 into rectify's own ledger (WAL,
         # the five indexes a live measure's row goes into (uuid's unique one
@@ -317,11 +352,13 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
     echo "$(uname -sr); sqlite3 $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo n/a);"
     echo "Taskwarrior $(task --version 2>/dev/null || echo n/a); rectify $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')."
     echo "Run on $(date -u +%Y-%m-%d) by \`bench/run.sh\`. Whole processes; median of"
-    echo "$runs runs ($slow_runs for import, reports, export and verify at 1M; $write_runs for"
-    echo "add, close and assign), min–max"
+    echo "$runs runs ($slow_runs for import, export and verify at 1M, $report_runs for the reports"
+    echo "at 1M; $write_runs for add, close and assign), min–max"
     echo "in brackets, milliseconds. ratio = rectify / sqlite3; floor: the import's"
-    echo "floor program (bench/floor.rs), and rectify / floor. add, close and"
-    echo "assign time rectify and sqlite3 in turn, run by run, as import and floor."
+    echo "floor program (bench/floor.rs), and rectify / floor. Every operation from"
+    echo "add on times rectify and sqlite3 in turn, run by run, as import and floor."
+    echo "Each tool's executable is dropped from the page cache before the first"
+    echo "run, so it runs as it would after a reboot (see the script)."
     echo '`list overdue` is `list --status overdue --kind measure`, the rows the'
     echo 'sqlite3 SELECT prints; `check` prints the overdue problems as well, and'
     echo 'the problems whose measures are all done (sqlite3: a GROUP BY). sqlite3'
