@@ -55,9 +55,14 @@ fi
 echo "building rectify (release)..." >&2
 # Cargo says where it put each binary (target/<host>/release/, see
 # .cargo/config.toml).
-built=$(cd "$root" && cargo build --release --quiet --message-format=json-render-diagnostics --bin rectify \
-    --example bench-gen --example bench-floor --example bench-verify-parts |
-    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p')
+# rectify is built on its own: built with the examples, it would take the
+# features their dev-dependencies turn on in shared crates, and differ
+# from the binary a clerk installs.
+build() {
+    (cd "$root" && cargo build --release --quiet --message-format=json-render-diagnostics "$@") |
+        sed -n 's/.*"executable":"\([^"]*\)".*/\1/p'
+}
+built=$(build --bin rectify && build --example bench-gen --example bench-floor --example bench-verify-parts)
 built_path() { printf '%s\n' "$built" | grep "/$1\$"; }
 rectify=$(built_path rectify)
 gen=$(built_path bench-gen)
