@@ -3,8 +3,8 @@
 //! `link/hot-functions.sh`) goes to the linker as its symbol order.
 //!
 //! A command maps the code it runs as it starts. Spread over 8 MB, one
-//! `add` mapped 4 MB of it; packed, a one-row write is about half a
-//! millisecond quicker (README, "Speed").
+//! `add` mapped 4 MB of it; packed, a one-row write is 0.3-0.6 ms
+//! quicker (README, "Speed").
 //!
 //! Only where the linker is known to be lld: x86_64 Linux with glibc,
 //! where Rust links with its own rust-lld by default (1.90 on; rectify

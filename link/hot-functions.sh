@@ -4,8 +4,8 @@
 # lld as --symbol-ordering-file on x86_64 Linux).
 #
 # A command starts by mapping the code it runs; spread over rectify's
-# 8 MB of code, an `add` touched 73 64 KiB blocks, packed it touches 21,
-# and a one-row write takes about half a millisecond less (README,
+# 8 MB of code, an `add`'s functions fell in 73 blocks of 64 KiB; packed
+# they fall in 21, and a one-row write takes 0.3-0.6 ms less (README,
 # "Speed"). Names missing from a later build are skipped, so a stale list
 # costs speed, never a build: rerun this after large changes, or when
 # `link/hot-functions.sh --check` says the list no longer packs.
@@ -26,9 +26,7 @@ build() {
     (cd "$root" && cargo build --release --quiet --message-format=json-render-diagnostics "$@") |
         sed -n 's/.*"executable":"\([^"]*\)".*/\1/p'
 }
-built=$(build --bin rectify && build --example bench-gen)
-rectify=$(printf '%s\n' "$built" | grep '/rectify$')
-gen=$(printf '%s\n' "$built" | grep '/bench-gen$')
+rectify=$(build --bin rectify)
 
 # The listed functions' addresses in the binary: how many 64 KiB blocks
 # they fall in, against the fewest their sizes could fill.
@@ -55,6 +53,7 @@ if [ "${1:-}" = --check ]; then
 fi
 
 command -v valgrind >/dev/null || { echo "link/hot-functions.sh: needs valgrind" >&2; exit 1; }
+gen=$(build --example bench-gen)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export RECTIFY_TODAY=2024-01-15 RECTIFY_NOW=2024-01-15T08:00:00Z RECTIFY_USER=profile
@@ -70,7 +69,9 @@ done
 profile() {
     valgrind --tool=callgrind --demangle=no --callgrind-out-file="$work/cg.out" \
         "$rectify" "$@" >/dev/null 2>"$work/cg.err" || [ $? = 1 ]
-    sed -n 's/^c\{0,1\}fn=([0-9]*) \(.*\)$/\1/p' "$work/cg.out" | grep -v '^0x' >>"$work/names"
+    # Sorted within each command, so a rerun on the same code writes the
+    # same list; callgrind's own order follows the code's addresses.
+    sed -n 's/^c\{0,1\}fn=([0-9]*) \(.*\)$/\1/p' "$work/cg.out" | grep -v '^0x' | LC_ALL=C sort -u >>"$work/names"
 }
 # One-item writes first: they are the commands where starting up is most
 # of the time.
