@@ -67,8 +67,15 @@ done
 
 : >"$work/names"
 profile() {
+    local status=0
     valgrind --tool=callgrind --demangle=no --callgrind-out-file="$work/cg.out" \
-        "$rectify" "$@" >/dev/null 2>"$work/cg.err" || [ $? = 1 ]
+        "$rectify" "$@" >/dev/null 2>"$work/cg.err" || status=$?
+    # check exits 1 when something is overdue, as it is here.
+    if [ $status -gt 1 ]; then
+        echo "link/hot-functions.sh: rectify $* failed ($status):" >&2
+        grep -v '^==' "$work/cg.err" >&2
+        exit 1
+    fi
     # Sorted within each command, so a rerun on the same code writes the
     # same list; callgrind's own order follows the code's addresses.
     sed -n 's/^c\{0,1\}fn=([0-9]*) \(.*\)$/\1/p' "$work/cg.out" | grep -v '^0x' | LC_ALL=C sort -u >>"$work/names"
