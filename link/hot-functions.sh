@@ -5,7 +5,7 @@
 #
 # A command starts by mapping the code it runs; spread over rectify's
 # 8 MB of code, an `add`'s functions fell in 73 blocks of 64 KiB; packed
-# they fall in 21, and a one-row write takes 0.3-0.6 ms less (README,
+# they fall in 20, and a one-row write takes 0.3-0.6 ms less (README,
 # "Speed"). Names missing from a later build are skipped, so a stale list
 # costs speed, never a build: rerun this after large changes, or when
 # `link/hot-functions.sh --check` says the list no longer packs.
