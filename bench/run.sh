@@ -22,8 +22,11 @@ runs=5        # fast operations
 slow_runs=3   # import, export and verify at 1M
 # One-row writes, rectify's and sqlite3's in turn: each is a few ms, and
 # two runs in five could swing a median by a fifth, as much as the gap
-# being measured.
-write_runs=21
+# being measured. With 21, two full runs of the same code back to back
+# gave the three writes 1.02-1.19 and 1.03-1.15 of sqlite3: a median of
+# 21 runs spread over 2-4 ms moves by about a tenth. A pair takes about
+# 10 ms, so 101 cost seconds.
+write_runs=101
 # Reports at 1M take 0.1-0.5 s a run, so they can have more runs: three,
 # minutes apart from sqlite3's, put the campaign report as of its middle
 # at 0.99 of sqlite3 in one full run and 1.33 in the next.
@@ -101,21 +104,25 @@ raw="$work/raw.tsv"
 export RECTIFY_TODAY=2024-01-15 RECTIFY_NOW=2024-01-15T08:00:00Z RECTIFY_USER=bench
 unset RECTIFY_LANG LANG LC_ALL LC_MESSAGES NO_COLOR
 
-now_ms() { date +%s%N; }
-
 # time_op OP N TOOL RUNS COMMAND: COMMAND is a shell string; $run counts 1..RUNS
 # (from $run_from, when set) so each run of a write can touch a different item.
+# Timed by bash's own clock around the command alone. Each `$(date +%s%N)`
+# forked a shell and ran date(1), and a subshell ran each command: 1.7-1.8
+# ms a run (the median of 200 runs of /bin/true: 2.45 ms timed that way,
+# 0.72 ms this way), added to both tools alike, which pulled every ratio
+# of a few-millisecond operation towards 1.
 time_op() {
     local op=$1 n=$2 tool=$3 count=$4 cmd=$5 t0 t1 samples=() from=${run_from:-1}
+    local -x run
     for run in $(seq "$from" $((from + count - 1))); do
-        t0=$(now_ms)
-        if ! (export run; eval "$cmd") >/dev/null 2>"$work/err"; then
+        t0=$EPOCHREALTIME
+        if ! eval "$cmd" >/dev/null 2>"$work/err"; then
             echo "bench: $tool $op (N=$n) failed:" >&2
             cat "$work/err" >&2
             exit 1
         fi
-        t1=$(now_ms)
-        samples+=($(((t1 - t0) / 1000)))
+        t1=$EPOCHREALTIME
+        samples+=($(( ${t1//[!0-9]/} - ${t0//[!0-9]/} )))
     done
     local sorted
     sorted=$(printf '%s\n' "${samples[@]}" | sort -n)
@@ -249,13 +256,16 @@ SQL
     # From here on each operation times rectify and sqlite3 in turn, run by
     # run (time_in_turn).
     open1=$((n / 2 + 8))   # i % 10 >= 7 is open; M(i+1) for i = 7, 17, ...
-    time_in_turn add "$n" "$write_runs" \
+    # close and assign take every tenth measure from the middle on.
+    writes=$write_runs
+    [ "$writes" -gt $(((n - open1) / 10 - 1)) ] && writes=$(((n - open1) / 10 - 1))
+    time_in_turn add "$n" "$writes" \
         "$rectify add measure --problem P2 --raised 2023-01-01 --due 2023-02-01 新增措施\$run" \
         "sqlite3 $w \"INSERT INTO m VALUES('C01','P2','问题','个人','新增措施\$run','办公室','王伟0','2023-01-01','2023-02-01','正在整改','')\""
-    time_in_turn close "$n" "$write_runs" \
+    time_in_turn close "$n" "$writes" \
         "$rectify close M\$(( $open1 + 10 * run )) --on 2024-01-10" \
         "sqlite3 $w \"UPDATE m SET status='已完成', closed_on='2024-01-10' WHERE rowid = $open1 + 10 * \$run\""
-    time_in_turn assign "$n" "$write_runs" \
+    time_in_turn assign "$n" "$writes" \
         "$rectify assign M\$(( $open1 + 10 * run + 1 )) --owner 新责任人" \
         "sqlite3 $w \"UPDATE m SET owner='新责任人' WHERE rowid = $open1 + 10 * \$run + 1\""
     rm -f "$w"
