@@ -272,7 +272,11 @@ impl Ledger {
     /// The schema version, once the file is known to be a rectify ledger
     /// this rectify can read.
     fn identify(&self) -> Result<i64> {
-        let (app, version, tables) = self.header().map_err(|e| self.storage(e, Access::Read))?;
+        let header = self.header().map_err(|e| self.storage(e, Access::Read))?;
+        self.identify_from(header)
+    }
+
+    fn identify_from(&self, (app, version, tables): (i64, i64, i64)) -> Result<i64> {
         let not_a_ledger = || Error::NotALedger {
             path: self.path.clone(),
         };
@@ -289,12 +293,14 @@ impl Ledger {
         Ok(version)
     }
 
+    /// The header is read once: each of its three statements takes and
+    /// releases the ledger's read lock.
     fn check_schema(&mut self, mode: OpenMode) -> Result<()> {
-        let (app, version, tables) = self.header().map_err(|e| self.storage(e, Access::Read))?;
-        if app == 0 && version == 0 && tables == 0 && mode == OpenMode::Create {
+        let header = self.header().map_err(|e| self.storage(e, Access::Read))?;
+        if header == (0, 0, 0) && mode == OpenMode::Create {
             return self.initialize();
         }
-        let version = self.identify()?;
+        let version = self.identify_from(header)?;
         self.upgrade(version)
     }
 
