@@ -229,10 +229,21 @@ impl Ledger {
     /// The `-wal` and `-shm` files are kept when the last connection closes
     /// (persistent WAL, emptied on close): a colleague who may only read the
     /// ledger reads through them, and never has to create them.
+    ///
+    /// In WAL mode a commit is synced by the checkpoint that follows it
+    /// (`make_durable`), so the commit itself need not be (`synchronous =
+    /// NORMAL`, SQLite's own advice for WAL). Only then: in rollback mode
+    /// NORMAL would weaken what a sync protects.
     fn enable_wal(&mut self) -> Result<()> {
-        self.conn
+        let mode = self
+            .conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
             .map_err(|e| self.storage(e, Access::Write))?;
+        if mode.eq_ignore_ascii_case("wal") {
+            self.conn
+                .pragma_update(None, "synchronous", "NORMAL")
+                .map_err(|e| self.storage(e, Access::Open))?;
+        }
         self.keep_wal_files()
     }
 
@@ -469,8 +480,38 @@ impl Ledger {
         let out = work(&tx).map_err(|e| e.at_ledger(&path, Access::Write))?;
         if commit {
             tx.commit().map_err(classify)?;
+            self.make_durable()?;
         }
         Ok(out)
+    }
+
+    /// Put a commit on disk before the command says it is done.
+    ///
+    /// In WAL mode a writer's commit is not synced by itself (`synchronous
+    /// = NORMAL`, `enable_wal`): the checkpoint run here syncs the WAL,
+    /// copies its pages into the ledger file and syncs that. A synced
+    /// commit had the checkpoint sync the WAL a second time with nothing
+    /// left to write, a tenth of a millisecond of a 3.5 ms `add`. Where a
+    /// reader keeps the checkpoint from copying every page, the WAL is
+    /// synced here instead. The ledger file is then whole, as it is after
+    /// every command (the WAL is emptied when the connection closes).
+    fn make_durable(&self) -> Result<()> {
+        let path = &self.path;
+        let (log, copied): (i64, i64) = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok((r.get(1)?, r.get(2)?))
+            })
+            .map_err(|e| classify_sqlite(e, path, Access::Write))?;
+        // -1: not in WAL mode (a ledger being created, or in memory), where
+        // commits keep SQLite's own full syncs.
+        if log >= 0 && copied < log {
+            let wal = sidecar(path, "-wal");
+            std::fs::File::open(&wal)
+                .and_then(|file| file.sync_data())
+                .map_err(|e| Error::io(&wal, e))?;
+        }
+        Ok(())
     }
 
     fn header(&self) -> rusqlite::Result<(i64, i64, i64)> {

@@ -397,3 +397,40 @@ fn the_ledger_file_alone_is_whole_after_every_command() {
     assert_eq!(l.ok(&["log", "--head"]), backed_up);
     assert!(!l.ok(&["show", "M1"]).contains("备份之后的进展"));
 }
+
+/// A write's commit is put on disk by the checkpoint that follows it; where
+/// a reader's older snapshot keeps that checkpoint from copying the new
+/// pages, rectify syncs the WAL itself (`make_durable`). The write goes
+/// through, the reader keeps its snapshot, and once the reader is done the
+/// next command leaves `ledger.db` whole again.
+#[test]
+fn a_write_under_a_readers_snapshot_goes_through_and_ends_up_in_the_file() {
+    let l = small_campaign();
+    let reader = rusqlite::Connection::open(&l.db).unwrap();
+    let notes = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM event WHERE action = 'note'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    reader.execute_batch("BEGIN").unwrap();
+    let seen = notes(&reader);
+
+    l.ok(&["note", "M1", "读者在读时的进展"]);
+    assert_eq!(notes(&reader), seen, "the reader's snapshot moved");
+    let fresh = rusqlite::Connection::open(&l.db).unwrap();
+    assert_eq!(notes(&fresh), seen + 1, "the note is not in the ledger");
+    drop(fresh);
+    reader.execute_batch("COMMIT").unwrap();
+    drop(reader);
+
+    l.ok(&["note", "M1", "读者走后的进展"]);
+    let copy = Ledger::empty();
+    std::fs::copy(&l.db, &copy.db).unwrap();
+    let shown = copy.ok(&["show", "M1"]);
+    assert!(shown.contains("读者在读时的进展"), "{shown}");
+    assert!(shown.contains("读者走后的进展"), "{shown}");
+    assert!(l.ok(&["verify"]).starts_with("ok: "));
+}
