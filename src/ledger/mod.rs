@@ -489,24 +489,25 @@ impl Ledger {
     ///
     /// In WAL mode a writer's commit is not synced by itself (`synchronous
     /// = NORMAL`, `enable_wal`): the checkpoint run here syncs the WAL,
-    /// copies its pages into the ledger file and syncs that. A synced
-    /// commit had the checkpoint sync the WAL a second time with nothing
-    /// left to write, a tenth of a millisecond of a 3.5 ms `add`. Where a
-    /// reader keeps the checkpoint from copying every page, the WAL is
-    /// synced here instead. The ledger file is then whole, as it is after
-    /// every command (the WAL is emptied when the connection closes).
+    /// copies its pages into the ledger file and syncs that, leaving the
+    /// file whole. A synced commit had the checkpoint sync the WAL a second
+    /// time with nothing left to write, a tenth of a millisecond of a 3.5
+    /// ms `add`. Where the checkpoint cannot copy every page (a reader's
+    /// older snapshot holds it back) or fails (a full disk as the ledger
+    /// file grows), the WAL is synced here instead: the change is committed
+    /// either way, and only a failed sync leaves it unsaid whether it is on
+    /// disk.
     fn make_durable(&self) -> Result<()> {
-        let path = &self.path;
-        let (log, copied): (i64, i64) = self
+        let checkpoint = self
             .conn
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-                Ok((r.get(1)?, r.get(2)?))
-            })
-            .map_err(|e| classify_sqlite(e, path, Access::Write))?;
-        // -1: not in WAL mode (a ledger being created, or in memory), where
-        // commits keep SQLite's own full syncs.
-        if log >= 0 && copied < log {
-            let wal = sidecar(path, "-wal");
+                Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+            });
+        // A log of -1: not in WAL mode (a ledger being created, or in
+        // memory), where commits keep SQLite's own full syncs.
+        let copied_all = matches!(checkpoint, Ok((log, copied)) if log < 0 || copied >= log);
+        if !copied_all {
+            let wal = sidecar(&self.path, "-wal");
             std::fs::File::open(&wal)
                 .and_then(|file| file.sync_data())
                 .map_err(|e| Error::io(&wal, e))?;
