@@ -346,8 +346,11 @@ SQL
         rm -rf "$tw.m"
         time_op add "$n" task "$runs" "$tk add 新增措施\$run project:C01 due:2023-02-01"
         # A pending task by uuid, as the generator numbers them.
-        time_op close "$n" task "$runs" "$tk \$(printf '%08x-0000-4000-8000-%012x' \$(( $open1 + 10 * run - 1 )) \$(( $open1 + 10 * run - 1 ))) done"
-        time_op assign "$n" task "$runs" "$tk \$(printf '%08x-0000-4000-8000-%012x' \$(( $open1 + 10 * run )) \$(( $open1 + 10 * run ))) modify project:C02"
+        # uuid: says what the argument is. Bare, Taskwarrior did not take
+        # 0000022d-0000-... (measure 557 of 1k) for a uuid and failed with
+        # "Cannot subtract strings", so `--sizes 1000` stopped there.
+        time_op close "$n" task "$runs" "$tk uuid:\$(printf '%08x-0000-4000-8000-%012x' \$(( $open1 + 10 * run - 1 )) \$(( $open1 + 10 * run - 1 ))) done"
+        time_op assign "$n" task "$runs" "$tk uuid:\$(printf '%08x-0000-4000-8000-%012x' \$(( $open1 + 10 * run )) \$(( $open1 + 10 * run ))) modify project:C02"
         time_op "list overdue" "$n" task "$runs" "$tk +OVERDUE list"
         time_op check "$n" task "$runs" "$tk +OVERDUE count"
         # Taskwarrior's nearest to a campaign summary.
