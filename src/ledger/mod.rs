@@ -710,6 +710,12 @@ impl Ledger {
                 Error::io(dest, e.error)
             }
         })?;
+        // The rename is on disk only once the directory is: without this a
+        // power cut just after "backup written" could leave no backup.
+        #[cfg(unix)]
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| Error::io(dir, e))?;
         Ok(report)
     }
 
