@@ -8,6 +8,7 @@ pub(crate) mod rules;
 mod store;
 pub mod verify;
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -67,6 +68,10 @@ pub struct Ledger {
     /// The file's mode, when whoever may write it has left it readable by
     /// group or others (worded as a warning at the edge).
     pub shared_mode: Option<u32>,
+    /// Whether the `-wal` file's name is on disk: it was there before this
+    /// connection opened the ledger, or its directory has been synced since
+    /// (`settle_wal`).
+    wal_on_disk: Cell<bool>,
 }
 
 impl Ledger {
@@ -83,10 +88,11 @@ impl Ledger {
         let mut ledger = match Peek::matching(peeked, path, flags) {
             // The peek checked the file before it connected, and found it
             // writable; checking again would drop SQLite's locks (`Peek`).
-            Some(conn) => Ledger {
+            Some((conn, wal_on_disk)) => Ledger {
                 conn,
                 path: path.to_path_buf(),
                 shared_mode: shared_mode(path),
+                wal_on_disk: Cell::new(wal_on_disk),
             },
             None => {
                 if !regular_file(path)? {
@@ -107,7 +113,8 @@ impl Ledger {
             }
         };
         ledger.check_schema(mode)?;
-        ledger.enable_wal()?;
+        ledger.switch_to_wal()?;
+        ledger.settle_wal()?;
         align_sidecars(path);
         Ok(ledger)
     }
@@ -135,6 +142,7 @@ impl Ledger {
                     conn: peek.conn,
                     path: peek.path,
                     shared_mode: None,
+                    wal_on_disk: Cell::new(peek.wal_on_disk),
                 };
                 (ledger, writable)
             }
@@ -169,6 +177,10 @@ impl Ledger {
             ledger.begin_snapshot()?;
             let version = ledger.identify()?;
             if version == SCHEMA_VERSION {
+                // The snapshot's first read made the `-wal` if it was missing.
+                if writable {
+                    ledger.settle_wal()?;
+                }
                 return Ok(ledger);
             }
             // An older ledger is upgraded once, by someone who may write it.
@@ -189,12 +201,17 @@ impl Ledger {
             conn,
             path: PathBuf::from(":memory:"),
             shared_mode: None,
+            wal_on_disk: Cell::new(true),
         };
         ledger.initialize()?;
         Ok(ledger)
     }
 
     fn connect(path: &Path, flags: OpenFlags) -> Result<Ledger> {
+        // Looked at before SQLite can make it: it opens the `-wal` at the
+        // first read. A read-only connection never makes it.
+        let wal_on_disk = flags.contains(OpenFlags::SQLITE_OPEN_READ_ONLY)
+            || sidecar(path, "-wal").symlink_metadata().is_ok();
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| classify_sqlite(e, path, Access::Open))?;
         // Neither setting writes to the file. The page cache stays at
@@ -208,6 +225,7 @@ impl Ledger {
             conn,
             path: path.to_path_buf(),
             shared_mode: None,
+            wal_on_disk: Cell::new(wal_on_disk),
         })
     }
 
@@ -224,7 +242,8 @@ impl Ledger {
     }
 
     /// WAL lets readers go on while a clerk writes. Asked for only once the
-    /// file is known to be a rectify ledger, since it rewrites the header.
+    /// file is known to be a rectify ledger, or an empty file about to become
+    /// one, since it rewrites the header.
     ///
     /// The `-wal` and `-shm` files are kept when the last connection closes
     /// (persistent WAL, emptied on close): a colleague who may only read the
@@ -271,6 +290,39 @@ impl Ledger {
         Ok(())
     }
 
+    /// SQLite is built not to sync a file's directory itself
+    /// (`SQLITE_DISABLE_DIRSYNC`, `.cargo/config.toml`): it did so every time
+    /// a process first synced its `-wal`, a tenth of a millisecond of every
+    /// write, though the kept `-wal` is made once in a ledger's life. So
+    /// rectify syncs the directory when the file has just appeared, before
+    /// any page goes from it into the ledger file; a reader that made it
+    /// does so too, or the next writer would take it for settled.
+    fn settle_wal(&self) -> Result<()> {
+        if self.wal_on_disk.get() || sidecar(&self.path, "-wal").symlink_metadata().is_err() {
+            return Ok(());
+        }
+        sync_dir(&self.path)?;
+        self.wal_on_disk.set(true);
+        Ok(())
+    }
+
+    /// `enable_wal`, where the file may not be in WAL mode yet (a new
+    /// ledger, or a backup copied into place), with the rollback journal
+    /// that the switch goes through prepared. A ledger with its `-wal`
+    /// there is in WAL mode already: the files are kept (`keep_wal_files`).
+    fn switch_to_wal(&mut self) -> Result<()> {
+        if !self.wal_on_disk.get() {
+            let mode = self
+                .conn
+                .query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))
+                .map_err(|e| self.storage(e, Access::Read))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                prepare_journal(&self.path)?;
+            }
+        }
+        self.enable_wal()
+    }
+
     /// A large import in one transaction: 32 MiB keeps its uncommitted
     /// pages from spilling to the WAL mid-transaction, and is only
     /// allocated as pages are touched.
@@ -309,6 +361,8 @@ impl Ledger {
     fn check_schema(&mut self, mode: OpenMode) -> Result<()> {
         let header = self.header().map_err(|e| self.storage(e, Access::Read))?;
         if header == (0, 0, 0) && mode == OpenMode::Create {
+            // A new ledger is written in WAL mode from its first page.
+            self.switch_to_wal()?;
             return self.initialize();
         }
         let version = self.identify_from(header)?;
@@ -498,6 +552,9 @@ impl Ledger {
     /// either way, and only a failed sync leaves it unsaid whether it is on
     /// disk.
     fn make_durable(&self) -> Result<()> {
+        // Before the checkpoint writes a page into the ledger file, the WAL
+        // it copies from must be findable after a power cut.
+        self.settle_wal()?;
         let checkpoint = self
             .conn
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
@@ -694,6 +751,7 @@ impl Ledger {
             conn: target,
             path: dest.to_path_buf(),
             shared_mode: None,
+            wal_on_disk: Cell::new(true),
         };
         let report = verify::verify(&copy, &verify::Options::default())?;
         drop(copy);
@@ -851,6 +909,7 @@ pub struct Peek {
     conn: Connection,
     path: PathBuf,
     flags: OpenFlags,
+    wal_on_disk: bool,
     /// The language the ledger records (`init --lang`), if any.
     pub language: Option<String>,
 }
@@ -858,10 +917,10 @@ pub struct Peek {
 impl Peek {
     /// The connection, if it is to `path` with `flags`. Any other peek is
     /// closed here, before the caller checks the file itself.
-    fn matching(peeked: Option<Peek>, path: &Path, flags: OpenFlags) -> Option<Connection> {
+    fn matching(peeked: Option<Peek>, path: &Path, flags: OpenFlags) -> Option<(Connection, bool)> {
         peeked
             .filter(|peek| peek.path == path && peek.flags == flags)
-            .map(|peek| peek.conn)
+            .map(|peek| (peek.conn, peek.wal_on_disk))
     }
 }
 
@@ -900,7 +959,11 @@ pub fn peek(path: &Path) -> Option<Peek> {
         return None;
     }
     let language = history::language(&ledger.conn).ok().flatten();
+    // Where this read made the `-wal`; a failure is the command's own open
+    // to meet, which tries again.
+    let _ = ledger.settle_wal();
     Some(Peek {
+        wal_on_disk: ledger.wal_on_disk.get(),
         conn: ledger.conn,
         path: path.to_path_buf(),
         flags,
@@ -964,21 +1027,75 @@ fn create_private_file(path: &Path) -> Result<()> {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        // The directories made here, each to be synced into its parent.
+        let made: Vec<&Path> = dir
+            .ancestors()
+            .take_while(|d| !d.as_os_str().is_empty() && d.symlink_metadata().is_err())
+            .collect();
         let mut builder = DirBuilder::new();
         builder.recursive(true);
         #[cfg(unix)]
         builder.mode(0o700);
         builder.create(dir).map_err(|e| Error::io(dir, e))?;
+        for made in made.iter().rev() {
+            sync_dir(made)?;
+        }
     }
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     options.mode(0o600);
     match options.open(path) {
-        Ok(_) => Ok(()),
+        Ok(_) => sync_dir(path),
         // Someone else created it between our check and now: fine.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Sync the directory holding `path`, so that a file just made in it is
+/// still there after a power cut. As SQLite does, a directory that cannot
+/// be opened to sync it is passed over.
+fn sync_dir(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if let Ok(handle) = std::fs::File::open(dir) {
+            handle.sync_all().map_err(|e| Error::io(dir, e))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Make the rollback journal of a switch to WAL mode before SQLite does,
+/// and sync its directory: SQLite no longer does (`settle_wal`), and a
+/// journal that a power cut loses cannot undo a half-written first page.
+/// One already there is left alone: it may be hot, for SQLite to play back.
+/// SQLite deletes the journal when the switch commits.
+fn prepare_journal(path: &Path) -> Result<()> {
+    use std::fs::OpenOptions;
+    #[cfg(unix)]
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+
+    let journal = sidecar(path, "-journal");
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    // The ledger's own mode, as SQLite gives the files it makes beside it.
+    #[cfg(unix)]
+    options.mode(
+        std::fs::metadata(path)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0o600),
+    );
+    match options.open(&journal) {
+        Ok(_) => sync_dir(path),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::io(&journal, e)),
     }
 }
 

@@ -1,3 +1,6 @@
+use std::path::Path;
+use std::process::{Command, Stdio};
+
 use crate::harness::{small_campaign, Ledger};
 
 #[test]
@@ -433,4 +436,161 @@ fn a_write_under_a_readers_snapshot_goes_through_and_ends_up_in_the_file() {
     assert!(shown.contains("读者在读时的进展"), "{shown}");
     assert!(shown.contains("读者走后的进展"), "{shown}");
     assert!(l.ok(&["verify"]).starts_with("ok: "));
+}
+
+/// The files `args` opens, syncs and deletes, in order, each descriptor
+/// shown with its path (`strace -y`), with the ledger at `db`.
+fn file_calls(l: &Ledger, db: &Path, args: &[&str]) -> Vec<String> {
+    Command::new("strace")
+        .arg("-V")
+        .output()
+        .expect("strace is needed to see which files a command syncs; .ci/run installs it");
+    let log = l.path("strace.log");
+    let plain = l.command(args);
+    let mut cmd = Command::new("strace");
+    cmd.args([
+        "-f",
+        "-y",
+        "-qq",
+        "-e",
+        "trace=openat,fsync,fdatasync,unlink",
+        "-o",
+    ])
+    .arg(&log)
+    .arg(plain.get_program())
+    .args(args)
+    .env_clear()
+    .current_dir(l.dir.path())
+    .stdin(Stdio::null());
+    for (key, value) in plain.get_envs() {
+        if let Some(value) = value {
+            cmd.env(key, value);
+        }
+    }
+    cmd.env("RECTIFY_DB", db);
+    let run = l.run_cmd(cmd, args);
+    assert_eq!(run.code, Some(0), "{run}");
+    std::fs::read_to_string(&log)
+        .expect("strace's log")
+        .lines()
+        .filter(|line| !line.contains("ENOENT"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Where `call` (say `fsync(`) was made on `path`, by index into `calls`.
+fn calls_on(calls: &[String], call: &str, path: &Path) -> Vec<usize> {
+    let on = format!("<{}>)", path.display());
+    (0..calls.len())
+        .filter(|&i| calls[i].contains(call) && calls[i].contains(&on))
+        .collect()
+}
+
+/// SQLite is built not to sync a directory itself (it did so on every
+/// write, for a `-wal` that is kept for the ledger's life). rectify syncs
+/// it when a file has just been made there: the ledger and the directories
+/// made for it, the `-wal` (before any page goes from it into the ledger
+/// file, also where a reader made it), and the rollback journal of a
+/// backup copied into place as it is switched to WAL mode.
+#[test]
+fn a_directory_is_synced_when_a_file_is_made_in_it_and_only_then() {
+    let l = Ledger::empty();
+    let dir = l.path("ledgers/2023");
+    let db = dir.join("ledger.db");
+    let wal = dir.join("ledger.db-wal");
+    let calls = file_calls(
+        &l,
+        &db,
+        &[
+            "campaign",
+            "new",
+            "C1",
+            "--name",
+            "专项",
+            "--start",
+            "2023-05-01",
+        ],
+    );
+    let shown = calls.join("\n");
+    for made in [l.dir.path().to_path_buf(), l.path("ledgers"), dir.clone()] {
+        assert!(
+            !calls_on(&calls, "fsync(", &made).is_empty(),
+            "{} not synced:\n{shown}",
+            made.display()
+        );
+    }
+    let wal_made = calls
+        .iter()
+        .position(|c| c.contains("ledger.db-wal\""))
+        .expect(&shown);
+    let dir_synced = calls_on(&calls, "fsync(", &dir)
+        .into_iter()
+        .find(|&i| i > wal_made);
+    let file_synced = calls_on(&calls, "fdatasync(", &db)
+        .into_iter()
+        .find(|&i| i > wal_made);
+    assert!(
+        matches!((dir_synced, file_synced), (Some(d), Some(f)) if d < f),
+        "the directory is not synced between the -wal's making and the ledger file's sync:\n{shown}"
+    );
+
+    // Every write after that, and every read, leaves the directory alone.
+    for args in [
+        &["add", "problem", "--campaign", "C1", "问题"][..],
+        &["add", "measure", "--problem", "P1", "措施"],
+        &["close", "M1"],
+        &["list"],
+    ] {
+        let calls = file_calls(&l, &db, args);
+        assert_eq!(
+            calls_on(&calls, "fsync(", &dir),
+            Vec::<usize>::new(),
+            "{args:?}:\n{}",
+            calls.join("\n")
+        );
+    }
+
+    // A reader that makes the -wal syncs the directory, or the writer after
+    // it would take the file for settled.
+    std::fs::remove_file(&wal).unwrap();
+    let calls = file_calls(&l, &db, &["list"]);
+    assert!(wal.exists());
+    assert!(
+        !calls_on(&calls, "fsync(", &dir).is_empty(),
+        "{}",
+        calls.join("\n")
+    );
+
+    // A backup is one rollback-mode file. Copied into place, it is switched
+    // to WAL mode through a journal whose name is on disk first.
+    let backup = l.path("备份.db");
+    let mut cmd = l.command(&["backup", backup.to_str().unwrap()]);
+    cmd.env("RECTIFY_DB", &db);
+    let run = l.run_cmd(cmd, &["backup"]);
+    assert_eq!(run.code, Some(0), "{run}");
+    for side in ["-wal", "-shm"] {
+        std::fs::remove_file(dir.join(format!("ledger.db{side}"))).unwrap();
+    }
+    std::fs::copy(&backup, &db).unwrap();
+    let calls = file_calls(&l, &db, &["note", "M1", "恢复之后"]);
+    let shown = calls.join("\n");
+    let journal_made = calls
+        .iter()
+        .position(|c| c.contains("ledger.db-journal\""))
+        .expect(&shown);
+    let dir_synced = calls_on(&calls, "fsync(", &dir)
+        .into_iter()
+        .find(|&i| i > journal_made);
+    let file_synced = calls_on(&calls, "fdatasync(", &db)
+        .into_iter()
+        .find(|&i| i > journal_made);
+    assert!(
+        matches!((dir_synced, file_synced), (Some(d), Some(f)) if d < f),
+        "the journal's name is not on disk before the ledger file is written:\n{shown}"
+    );
+    assert!(!dir.join("ledger.db-journal").exists());
+    let mut cmd = l.command(&["verify"]);
+    cmd.env("RECTIFY_DB", &db);
+    let run = l.run_cmd(cmd, &["verify"]);
+    assert_eq!(run.code, Some(0), "{run}");
 }
