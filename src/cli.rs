@@ -377,6 +377,13 @@ pub struct Actor {
 }
 
 impl Command {
+    /// Whether the command shows the history's times, written in the
+    /// reader's zone: only then does `main` look the zone up, which reads
+    /// and parses /etc/localtime (six system calls).
+    pub fn shows_event_times(&self) -> bool {
+        matches!(self, Command::Log(_) | Command::Show(_))
+    }
+
     /// The `--by NAME` given after the command, if it writes and one was given.
     pub fn actor(&self) -> Option<&str> {
         let actor = match self {

@@ -188,7 +188,10 @@ fn context(cli: &Cli, lang: Lang, peeked: Option<rectify::ledger::Peek>) -> Resu
         committed: std::cell::Cell::new(false),
         lang_flag: cli.lang.as_deref().and_then(Lang::parse),
         // Today's offset of the local zone (TZ), for the history's times.
-        zone: *chrono::Local::now().offset(),
+        zone: cli
+            .command
+            .shows_event_times()
+            .then(|| *chrono::Local::now().offset()),
         peeked: std::cell::RefCell::new(peeked),
     })
 }

@@ -27,7 +27,7 @@ pub fn run(args: LogArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         ItemFormat::Json => output::print_json(out, &events)?,
         ItemFormat::Table => output::print_table(
             out,
-            &output::events_table(&events, ctx.lang, args.id.is_none(), ctx.zone),
+            &output::events_table(&events, ctx.lang, args.id.is_none(), ctx.zone()),
         )?,
     }
     Ok(0)

@@ -51,8 +51,9 @@ pub struct Context {
     pub committed: std::cell::Cell<bool>,
     /// `--lang` as given on this command line, if it was.
     pub lang_flag: Option<Lang>,
-    /// The reader's time zone, for showing history times.
-    pub zone: chrono::FixedOffset,
+    /// The reader's time zone, for showing history times; looked up only
+    /// for the commands that show them (`Command::shows_event_times`).
+    pub zone: Option<chrono::FixedOffset>,
     /// The ledger as `main` opened it to learn its language; the first
     /// open below goes on with it.
     pub peeked: std::cell::RefCell<Option<crate::ledger::Peek>>,
@@ -61,6 +62,18 @@ pub struct Context {
 impl Context {
     pub fn today(&self) -> NaiveDate {
         self.stamp.today
+    }
+
+    /// The reader's time zone. A command that shows the history's times
+    /// without saying so in `Command::shows_event_times` would show them in
+    /// UTC; the debug builds the tests run stop it there.
+    pub fn zone(&self) -> chrono::FixedOffset {
+        use chrono::Offset;
+        debug_assert!(
+            self.zone.is_some(),
+            "the command shows event times: list it in Command::shows_event_times"
+        );
+        self.zone.unwrap_or_else(|| chrono::Utc.fix())
     }
 
     /// The ledger, to change it.

@@ -75,7 +75,10 @@ pub fn run(args: ShowArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         }
     }
     writeln!(out, "\n{}", lang.t(W::HHistory))?;
-    output::print_table(out, &output::events_table(&history, lang, false, ctx.zone))?;
+    output::print_table(
+        out,
+        &output::events_table(&history, lang, false, ctx.zone()),
+    )?;
     Ok(0)
 }
 

@@ -614,7 +614,8 @@ fn man_pages_in_chinese() {
 }
 
 /// History reads in the clerk's words and time zone: 责任人：张三 → 李四,
-/// a problem's closing as 销号, times local (`TZ`), JSON still UTC.
+/// a problem's closing as 销号, times local (`TZ`) in `log` and `show`,
+/// JSON still UTC.
 #[test]
 fn history_in_chinese_and_local_time() {
     let mut l = crate::harness::small_campaign();
@@ -633,6 +634,12 @@ fn history_in_chinese_and_local_time() {
         .find(|line| line.contains(" P1 ") && line.contains("销号"));
     assert!(closing_p1.is_some(), "{run}");
     assert!(!run.stdout.contains("owner"), "{run}");
+    // `show` prints an item's history in the same zone.
+    let mut cmd = l.command(&["show", "M1"]);
+    cmd.env("TZ", "Asia/Shanghai");
+    let run = l.run_cmd(cmd, &["show", "M1"]);
+    assert_eq!(run.code, Some(0), "{run}");
+    assert!(run.stdout.contains("2023-05-10 09:02 +08:00"), "{run}");
     let json = l.ok(&["log", "--format", "json"]);
     assert!(
         json.contains("\"recorded_at\": \"2023-05-10T01:02:03Z\""),
