@@ -294,16 +294,12 @@ impl Ledger {
     /// (`SQLITE_DISABLE_DIRSYNC`, `.cargo/config.toml`): it did so every time
     /// a process first synced its `-wal`, a tenth of a millisecond of every
     /// write, though the kept `-wal` is made once in a ledger's life. So
-    /// rectify syncs the directory when the file has just appeared, before
-    /// any page goes from it into the ledger file; a reader that made it
-    /// does so too, or the next writer would take it for settled.
+    /// rectify syncs the directory when the file has just appeared: a
+    /// writer as its transaction begins, before anything goes into the
+    /// `-wal`, let alone from it into the ledger file; a reader that made
+    /// it too, or the next writer would take it for settled.
     fn settle_wal(&self) -> Result<()> {
-        if self.wal_on_disk.get() || sidecar(&self.path, "-wal").symlink_metadata().is_err() {
-            return Ok(());
-        }
-        sync_dir(&self.path)?;
-        self.wal_on_disk.set(true);
-        Ok(())
+        settle_wal(&self.path, &self.wal_on_disk)
     }
 
     /// `enable_wal`, where the file may not be in WAL mode yet (a new
@@ -531,6 +527,10 @@ impl Ledger {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(classify)?;
+        // The transaction has opened the `-wal`, making it if it was
+        // missing: its name goes on disk before anything is written, so a
+        // failure here leaves the ledger as it was.
+        settle_wal(&self.path, &self.wal_on_disk)?;
         let out = work(&tx).map_err(|e| e.at_ledger(&path, Access::Write))?;
         if commit {
             tx.commit().map_err(classify)?;
@@ -552,9 +552,6 @@ impl Ledger {
     /// either way, and only a failed sync leaves it unsaid whether it is on
     /// disk.
     fn make_durable(&self) -> Result<()> {
-        // Before the checkpoint writes a page into the ledger file, the WAL
-        // it copies from must be findable after a power cut.
-        self.settle_wal()?;
         let checkpoint = self
             .conn
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
@@ -1051,6 +1048,17 @@ fn create_private_file(path: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// `Ledger::settle_wal`, for a caller holding the connection in a
+/// transaction.
+fn settle_wal(path: &Path, wal_on_disk: &Cell<bool>) -> Result<()> {
+    if wal_on_disk.get() || sidecar(path, "-wal").symlink_metadata().is_err() {
+        return Ok(());
+    }
+    sync_dir(path)?;
+    wal_on_disk.set(true);
+    Ok(())
 }
 
 /// Sync the directory holding `path`, so that a file just made in it is

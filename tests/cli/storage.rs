@@ -438,7 +438,7 @@ fn a_write_under_a_readers_snapshot_goes_through_and_ends_up_in_the_file() {
     assert!(l.ok(&["verify"]).starts_with("ok: "));
 }
 
-/// The files `args` opens, syncs and deletes, in order, each descriptor
+/// The files `args` opens, writes, syncs and deletes, in order, each descriptor
 /// shown with its path (`strace -y`), with the ledger at `db`.
 fn file_calls(l: &Ledger, db: &Path, args: &[&str]) -> Vec<String> {
     Command::new("strace")
@@ -453,7 +453,7 @@ fn file_calls(l: &Ledger, db: &Path, args: &[&str]) -> Vec<String> {
         "-y",
         "-qq",
         "-e",
-        "trace=openat,fsync,fdatasync,unlink",
+        "trace=openat,pwrite64,fsync,fdatasync,unlink",
         "-o",
     ])
     .arg(&log)
@@ -480,7 +480,7 @@ fn file_calls(l: &Ledger, db: &Path, args: &[&str]) -> Vec<String> {
 
 /// Where `call` (say `fsync(`) was made on `path`, by index into `calls`.
 fn calls_on(calls: &[String], call: &str, path: &Path) -> Vec<usize> {
-    let on = format!("<{}>)", path.display());
+    let on = format!("<{}>", path.display());
     (0..calls.len())
         .filter(|&i| calls[i].contains(call) && calls[i].contains(&on))
         .collect()
@@ -489,9 +489,9 @@ fn calls_on(calls: &[String], call: &str, path: &Path) -> Vec<usize> {
 /// SQLite is built not to sync a directory itself (it did so on every
 /// write, for a `-wal` that is kept for the ledger's life). rectify syncs
 /// it when a file has just been made there: the ledger and the directories
-/// made for it, the `-wal` (before any page goes from it into the ledger
-/// file, also where a reader made it), and the rollback journal of a
-/// backup copied into place as it is switched to WAL mode.
+/// made for it, the `-wal` (before the first write to it, also where a
+/// reader made it), and the rollback journal of a backup copied into place
+/// as it is switched to WAL mode.
 #[test]
 fn a_directory_is_synced_when_a_file_is_made_in_it_and_only_then() {
     let l = Ledger::empty();
@@ -526,12 +526,12 @@ fn a_directory_is_synced_when_a_file_is_made_in_it_and_only_then() {
     let dir_synced = calls_on(&calls, "fsync(", &dir)
         .into_iter()
         .find(|&i| i > wal_made);
-    let file_synced = calls_on(&calls, "fdatasync(", &db)
+    let wal_written = calls_on(&calls, "pwrite64(", &wal)
         .into_iter()
         .find(|&i| i > wal_made);
     assert!(
-        matches!((dir_synced, file_synced), (Some(d), Some(f)) if d < f),
-        "the directory is not synced between the -wal's making and the ledger file's sync:\n{shown}"
+        matches!((dir_synced, wal_written), (Some(d), Some(w)) if d < w),
+        "the directory is not synced between the -wal's making and its first write:\n{shown}"
     );
 
     // Every write after that, and every read, leaves the directory alone.
