@@ -486,6 +486,25 @@ fn calls_on(calls: &[String], call: &str, path: &Path) -> Vec<usize> {
         .collect()
 }
 
+/// Whether, once `made` is opened, its directory is synced before the
+/// first write to `written`.
+fn synced_before_written(calls: &[String], made: &Path, written: &Path) -> bool {
+    let opened = format!("\"{}\"", made.display());
+    let Some(made_at) = calls.iter().position(|c| c.contains(&opened)) else {
+        return false;
+    };
+    let first_after = |call: &str, path: &Path| {
+        calls_on(calls, call, path)
+            .into_iter()
+            .find(|&i| i > made_at)
+    };
+    let dir = made.parent().expect("a file in a directory");
+    matches!(
+        (first_after("fsync(", dir), first_after("pwrite64(", written)),
+        (Some(synced), Some(write)) if synced < write
+    )
+}
+
 /// SQLite is built not to sync a directory itself (it did so on every
 /// write, for a `-wal` that is kept for the ledger's life). rectify syncs
 /// it when a file has just been made there: the ledger and the directories
@@ -519,18 +538,8 @@ fn a_directory_is_synced_when_a_file_is_made_in_it_and_only_then() {
             made.display()
         );
     }
-    let wal_made = calls
-        .iter()
-        .position(|c| c.contains("ledger.db-wal\""))
-        .expect(&shown);
-    let dir_synced = calls_on(&calls, "fsync(", &dir)
-        .into_iter()
-        .find(|&i| i > wal_made);
-    let wal_written = calls_on(&calls, "pwrite64(", &wal)
-        .into_iter()
-        .find(|&i| i > wal_made);
     assert!(
-        matches!((dir_synced, wal_written), (Some(d), Some(w)) if d < w),
+        synced_before_written(&calls, &wal, &wal),
         "the directory is not synced between the -wal's making and its first write:\n{shown}"
     );
 
@@ -574,18 +583,9 @@ fn a_directory_is_synced_when_a_file_is_made_in_it_and_only_then() {
     std::fs::copy(&backup, &db).unwrap();
     let calls = file_calls(&l, &db, &["note", "M1", "恢复之后"]);
     let shown = calls.join("\n");
-    let journal_made = calls
-        .iter()
-        .position(|c| c.contains("ledger.db-journal\""))
-        .expect(&shown);
-    let dir_synced = calls_on(&calls, "fsync(", &dir)
-        .into_iter()
-        .find(|&i| i > journal_made);
-    let file_synced = calls_on(&calls, "fdatasync(", &db)
-        .into_iter()
-        .find(|&i| i > journal_made);
+    let journal = dir.join("ledger.db-journal");
     assert!(
-        matches!((dir_synced, file_synced), (Some(d), Some(f)) if d < f),
+        synced_before_written(&calls, &journal, &db),
         "the journal's name is not on disk before the ledger file is written:\n{shown}"
     );
     assert!(!dir.join("ledger.db-journal").exists());
