@@ -725,10 +725,7 @@ impl Ledger {
         if dest.symlink_metadata().is_ok() {
             return Err(exists());
         }
-        let dir = match dest.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
+        let dir = parent_dir(dest);
         // tempfile creates it 0600, whatever the umask.
         let temp = tempfile::Builder::new()
             .prefix(".rectify-backup-")
@@ -767,10 +764,7 @@ impl Ledger {
         })?;
         // The rename is on disk only once the directory is: without this a
         // power cut just after "backup written" could leave no backup.
-        #[cfg(unix)]
-        std::fs::File::open(dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|e| Error::io(dir, e))?;
+        sync_dir(dest)?;
         Ok(report)
     }
 
@@ -1067,10 +1061,7 @@ fn settle_wal(path: &Path, wal_on_disk: &Cell<bool>) -> Result<()> {
 fn sync_dir(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
+        let dir = parent_dir(path);
         if let Ok(handle) = std::fs::File::open(dir) {
             handle.sync_all().map_err(|e| Error::io(dir, e))?;
         }
@@ -1078,6 +1069,14 @@ fn sync_dir(path: &Path) -> Result<()> {
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
+}
+
+/// The directory holding `path` (`.` for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
 }
 
 /// Make the rollback journal of a switch to WAL mode before SQLite does,
