@@ -557,8 +557,9 @@ impl Ledger {
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
                 Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
             });
-        // A log of -1: not in WAL mode (a ledger being created, or in
-        // memory), where commits keep SQLite's own full syncs.
+        // A log of -1: not in WAL mode (a scratch ledger in memory, or a
+        // file SQLite would not switch), where commits keep SQLite's own
+        // full syncs. A new ledger is switched before its first write.
         let copied_all = matches!(checkpoint, Ok((log, copied)) if log < 0 || copied >= log);
         if !copied_all {
             let wal = sidecar(&self.path, "-wal");
