@@ -7,6 +7,7 @@ mod ops;
 pub(crate) mod rules;
 mod store;
 pub mod verify;
+mod wal;
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -212,6 +213,7 @@ impl Ledger {
         // first read. A read-only connection never makes it.
         let wal_on_disk = flags.contains(OpenFlags::SQLITE_OPEN_READ_ONLY)
             || sidecar(path, "-wal").symlink_metadata().is_ok();
+        wal::keep_wal_blocks();
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| classify_sqlite(e, path, Access::Open))?;
         // Neither setting writes to the file. The page cache stays at
@@ -246,8 +248,9 @@ impl Ledger {
     /// one, since it rewrites the header.
     ///
     /// The `-wal` and `-shm` files are kept when the last connection closes
-    /// (persistent WAL, emptied on close): a colleague who may only read the
-    /// ledger reads through them, and never has to create them.
+    /// (persistent WAL, emptied on close, in place: `wal`): a colleague who
+    /// may only read the ledger reads through them, and never has to create
+    /// them.
     ///
     /// In WAL mode a commit is synced by the checkpoint that follows it
     /// (`make_durable`), so the commit itself need not be (`synchronous =
@@ -269,10 +272,10 @@ impl Ledger {
     /// Every connection that may close last must keep the files, the
     /// owner's reads included.
     fn keep_wal_files(&self) -> Result<()> {
-        // Not a write to the file: the limit applies when this connection
-        // empties the WAL.
+        // Not a write to the file. A commit trims a WAL larger than the
+        // limit; an emptied one keeps its blocks up to it (`wal`).
         self.conn
-            .pragma_update(None, "journal_size_limit", 0)
+            .pragma_update(None, "journal_size_limit", wal::KEPT_WAL_BYTES)
             .map_err(|e| self.storage(e, Access::Open))?;
         let mut on: std::os::raw::c_int = 1;
         // SAFETY: the handle is this open connection's; the file control

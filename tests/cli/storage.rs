@@ -1,7 +1,7 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::harness::{small_campaign, Ledger};
+use crate::harness::{small_campaign, zt2023_campaign, Ledger};
 
 #[test]
 fn read_commands_never_create_a_ledger() {
@@ -436,6 +436,82 @@ fn a_write_under_a_readers_snapshot_goes_through_and_ends_up_in_the_file() {
     assert!(shown.contains("读者在读时的进展"), "{shown}");
     assert!(shown.contains("读者走后的进展"), "{shown}");
     assert!(l.ok(&["verify"]).starts_with("ok: "));
+}
+
+/// SQLite empties the kept `-wal` as the last connection closes. rectify
+/// clears its header instead of truncating it, so the next write reuses
+/// its blocks (`src/ledger/wal.rs`). The file keeps its size but holds
+/// nothing: whoever opens the ledger next reads exactly the ledger file,
+/// and the frames left behind a new header never come back. A WAL that a
+/// large import grew past 4 MiB is truncated as before.
+#[test]
+fn the_wal_is_emptied_in_place_up_to_4_mib() {
+    let l = zt2023_campaign();
+    let wal = l.path("ledger.db-wal");
+    let emptied_in_place = || {
+        let bytes = std::fs::read(&wal).unwrap();
+        assert!(
+            bytes.len() > 32,
+            "the -wal was truncated to {}",
+            bytes.len()
+        );
+        assert_eq!(bytes[..32], [0u8; 32], "the -wal's header is not cleared");
+        bytes.len()
+    };
+    // As SQLite sees it: no frames in the WAL, and a sound ledger file.
+    let frames_left_and_integrity = || -> (i64, String) {
+        let conn = rusqlite::Connection::open(&l.db).unwrap();
+        let frames = conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+            .unwrap();
+        let integrity = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        (frames, integrity)
+    };
+
+    // A write of many pages, then smaller ones over the start of its frames.
+    let sheet = l.path("表.csv");
+    write_sheet(&sheet, 0, 60);
+    l.ok(&["import", sheet.to_str().unwrap()]);
+    let kept = emptied_in_place();
+    l.ok(&["add", "measure", "--problem", "P1", "补充措施"]);
+    l.ok(&["close", "M1", "--on", "2023-07-26"]);
+    l.ok(&["note", "M2", "进展顺利"]);
+    assert_eq!(emptied_in_place(), kept);
+    let shown = l.ok(&["show", "P1"]);
+    assert!(shown.contains("补充措施"), "{shown}");
+    assert!(l.ok(&["show", "M2"]).contains("进展顺利"));
+    assert!(l.ok(&["verify"]).starts_with("ok: "));
+    // Last, since this connection, not told to keep them, deletes the
+    // -wal and -shm as it closes.
+    assert_eq!(frames_left_and_integrity(), (0, "ok".to_string()));
+
+    // Past 4 MiB the file is truncated; below it, kept again.
+    write_sheet(&sheet, 60, 8_000);
+    l.ok(&["import", sheet.to_str().unwrap()]);
+    assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
+    l.ok(&["note", "M2", "导入之后"]);
+    emptied_in_place();
+    assert!(l.ok(&["verify"]).starts_with("ok: "));
+    assert_eq!(frames_left_and_integrity(), (0, "ok".to_string()));
+}
+
+/// A sheet of the ZT2023 campaign's measures `from..to`, three to a problem.
+fn write_sheet(path: &Path, from: usize, to: usize) {
+    let mut sheet = String::from(
+        "campaign,problem_id,problem,scope,measure,department,owner,due_original,status\n",
+    );
+    for row in from..to {
+        let p = row / 3 + 1;
+        sheet.push_str(&format!(
+            "ZT2023,P{p},问题{p}：学用结合不紧,班子,措施{row}：健全制度并督促检查,部门{},人员{},2023-08-{:02},正在整改\n",
+            row % 7,
+            row % 30,
+            row % 28 + 1,
+        ));
+    }
+    std::fs::write(path, sheet).unwrap();
 }
 
 /// The files `args` opens, writes, syncs and deletes, in order, each descriptor
