@@ -953,6 +953,12 @@ pub fn peek(path: &Path) -> Option<Peek> {
     if app != APPLICATION_ID {
         return None;
     }
+    // A peek that closes without becoming the command's connection (import
+    // closes it before reading the sheet) may be the last: without this it
+    // deleted the `-wal` and `-shm`, and the command made them again.
+    if access == OpenFlags::SQLITE_OPEN_READ_WRITE {
+        ledger.keep_wal_files().ok()?;
+    }
     let language = history::language(&ledger.conn).ok().flatten();
     // Where this read made the `-wal`; a failure is the command's own open
     // to meet, which tries again.

@@ -620,10 +620,13 @@ fn a_directory_is_synced_when_a_file_is_made_in_it_and_only_then() {
     );
 
     // Every write after that, and every read, leaves the directory alone.
+    let sheet = l.path("表.csv");
+    std::fs::write(&sheet, "campaign,problem,measure\nC1,问题二,措施二\n").unwrap();
     for args in [
         &["add", "problem", "--campaign", "C1", "问题"][..],
         &["add", "measure", "--problem", "P1", "措施"],
         &["close", "M1"],
+        &["import", sheet.to_str().unwrap()],
         &["list"],
     ] {
         let calls = file_calls(&l, &db, args);
