@@ -171,7 +171,6 @@ impl Ledger {
         };
         if writable {
             ledger.shared_mode = shared_mode(path);
-            ledger.keep_wal_files()?;
             align_sidecars(path);
         }
         loop {
@@ -223,12 +222,16 @@ impl Ledger {
         conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))
             .and_then(|()| conn.pragma_update(None, "foreign_keys", "ON"))
             .map_err(|e| classify_sqlite(e, path, Access::Open))?;
-        Ok(Ledger {
+        let ledger = Ledger {
             conn,
             path: path.to_path_buf(),
             shared_mode: None,
             wal_on_disk: Cell::new(wal_on_disk),
-        })
+        };
+        if flags.contains(OpenFlags::SQLITE_OPEN_READ_WRITE) {
+            ledger.keep_wal_files()?;
+        }
+        Ok(ledger)
     }
 
     pub fn path(&self) -> &Path {
@@ -266,11 +269,13 @@ impl Ledger {
                 .pragma_update(None, "synchronous", "NORMAL")
                 .map_err(|e| self.storage(e, Access::Open))?;
         }
-        self.keep_wal_files()
+        Ok(())
     }
 
     /// Every connection that may close last must keep the files, the
-    /// owner's reads included.
+    /// owner's reads included, and a peek that closes without becoming the
+    /// command's connection (import closes it before reading the sheet):
+    /// so `connect` asks it of every connection that may write.
     fn keep_wal_files(&self) -> Result<()> {
         // Not a write to the file. A commit trims a WAL larger than the
         // limit; an emptied one keeps its blocks up to it (`wal`).
@@ -952,12 +957,6 @@ pub fn peek(path: &Path) -> Option<Peek> {
         .ok()?;
     if app != APPLICATION_ID {
         return None;
-    }
-    // A peek that closes without becoming the command's connection (import
-    // closes it before reading the sheet) may be the last: without this it
-    // deleted the `-wal` and `-shm`, and the command made them again.
-    if access == OpenFlags::SQLITE_OPEN_READ_WRITE {
-        ledger.keep_wal_files().ok()?;
     }
     let language = history::language(&ledger.conn).ok().flatten();
     // Where this read made the `-wal`; a failure is the command's own open

@@ -86,12 +86,12 @@ pub(super) fn keep_wal_blocks() {
 }
 
 unsafe extern "C" fn ftruncate_keeping_wal(fd: c_int, length: i64) -> c_int {
-    if length == 0 && cleared_in_place(fd) {
-        return 0;
-    }
     // SAFETY: `fd` is the descriptor SQLite passed; ManuallyDrop leaves it
     // open for SQLite.
     let file = ManuallyDrop::new(unsafe { File::from_raw_fd(fd) });
+    if length == 0 && cleared_in_place(&file) {
+        return 0;
+    }
     // set_len is ftruncate(2), retried on EINTR. On failure errno is left
     // as the call set it, which SQLite reads to word its error.
     match u64::try_from(length).map(|len| file.set_len(len)) {
@@ -100,12 +100,10 @@ unsafe extern "C" fn ftruncate_keeping_wal(fd: c_int, length: i64) -> c_int {
     }
 }
 
-/// Whether `fd` is a WAL no larger than [`KEPT_WAL_BYTES`] whose header
+/// Whether `file` is a WAL no larger than [`KEPT_WAL_BYTES`] whose header
 /// is now cleared. Anything else, or any failure to tell, is truncated as
 /// SQLite asked.
-fn cleared_in_place(fd: c_int) -> bool {
-    // SAFETY: as in `ftruncate_keeping_wal`.
-    let file = ManuallyDrop::new(unsafe { File::from_raw_fd(fd) });
+fn cleared_in_place(file: &File) -> bool {
     let small = file
         .metadata()
         .is_ok_and(|meta| meta.len() <= KEPT_WAL_BYTES as u64);
